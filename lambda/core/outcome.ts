@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
+export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
+export const OUTCOME_SCHEMA_VERSION = '1.0';
+
+export const REVOCATION_STATUSES = [
+  'revoked',
+  'nothing-to-revoke',
+  'partial',
+  'failed',
+  'rejected',
+  'dry-run',
+] as const;
+export type RevocationStatus = (typeof REVOCATION_STATUSES)[number];
+
+/** Statuses after which the request is handed back to the queue for another attempt. */
+export const RETRYABLE_STATUSES: readonly RevocationStatus[] = ['partial', 'failed'];
+
+const errorSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .meta({ description: 'The AWS error that stopped this part of the work.' });
+
+export const connectionReportSchema = z.object({
+  connectionId: z.string(),
+  username: z
+    .string()
+    .describe('Username as Client VPN stores it (SAML NameID or AD user); empty for certificates.'),
+  commonName: z.string().describe('Client certificate common name.'),
+  establishedTime: z.string().optional().describe('As EC2 reports it: "YYYY-MM-DD HH:MM:SS", UTC.'),
+  matchedOn: z.enum(['username', 'common-name']),
+  terminatedBy: z
+    .enum(['username', 'connection-id'])
+    .nullable()
+    .describe('How the last Terminate call named this connection; null when none was made (dry run).'),
+  attempts: z.number().int().min(0).describe('Terminate calls that named this connection.'),
+  finalStatus: z
+    .enum(['active', 'failed-to-terminate', 'terminating', 'terminated'])
+    .describe('Last status observed from EC2; terminating and terminated mean the session is going away.'),
+  messages: z.array(z.string()),
+});
+export type ConnectionReport = z.infer<typeof connectionReportSchema>;
+
+export const endpointReportSchema = z.object({
+  endpointId: z.string(),
+  status: z
+    .enum(['scanned', 'not-found', 'unreachable'])
+    .describe(
+      'not-found: the endpoint no longer exists (no sessions can remain); unreachable: it could not be read.',
+    ),
+  error: errorSchema.optional(),
+  connections: z.array(connectionReportSchema),
+});
+export type EndpointReport = z.infer<typeof endpointReportSchema>;
+
+export const regionReportSchema = z.object({
+  region: z.string(),
+  error: errorSchema.optional().describe('Set when endpoint discovery failed for the whole region.'),
+  endpoints: z.array(endpointReportSchema),
+});
+export type RegionReport = z.infer<typeof regionReportSchema>;
+
+export const outcomeDetailSchema = z
+  .object({
+    schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
+    requestId: z
+      .string()
+      .describe('Id of the triggering event; identical across retries, so consumers can dedupe.'),
+    status: z.enum(REVOCATION_STATUSES),
+    identity: z
+      .string()
+      .nullable()
+      .describe('The identity revoked; null when the event named none (rejected).'),
+    reason: z.string(),
+    dryRun: z.boolean(),
+    message: z.string().optional().describe('Why a request was rejected, or a summary of what went wrong.'),
+    trigger: z.object({
+      source: z.string(),
+      detailType: z.string(),
+      eventType: z.string(),
+      eventTime: z.string(),
+    }),
+    delivery: z.object({
+      attempt: z
+        .number()
+        .int()
+        .min(1)
+        .describe('Which delivery of the request this outcome reports (1 = first).'),
+      willRetry: z.boolean().describe('True when the request goes back to the queue for another attempt.'),
+    }),
+    summary: z.object({
+      endpointsScanned: z.number().int().min(0),
+      endpointsUnreachable: z.number().int().min(0),
+      connectionsFound: z.number().int().min(0),
+      connectionsTerminated: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Connections confirmed terminating or terminated.'),
+      connectionsRemaining: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Connections that could not be confirmed ended.'),
+    }),
+    regions: z.array(regionReportSchema),
+    truncated: z
+      .boolean()
+      .optional()
+      .describe('True when per-connection details were dropped to keep the event under 256 KB.'),
+    timings: z.object({
+      startedAt: z.iso.datetime(),
+      finishedAt: z.iso.datetime(),
+      durationMs: z.number().min(0),
+      findMs: z.number().min(0).describe('Endpoint discovery and connection listing.'),
+      terminateMs: z.number().min(0).describe('Terminate calls, retries and verification.'),
+    }),
+  })
+  .meta({
+    title: 'Client VPN Revocation Outcome',
+    description: `Detail of the "${OUTCOME_DETAIL_TYPE}" event published once per processed request.`,
+  });
+
+export type OutcomeDetail = z.infer<typeof outcomeDetailSchema>;

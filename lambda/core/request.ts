@@ -1,0 +1,21 @@
+/** What triggered a revocation, carried into the outcome event for auditors. */
+export interface Trigger {
+  /** EventBridge `source` of the triggering event. */
+  readonly source: string;
+  readonly detailType: string;
+  /** The identity provider's own event type, e.g. `user.lifecycle.deactivate`. */
+  readonly eventType: string;
+  /** When the identity provider says it happened (ISO 8601). */
+  readonly eventTime: string;
+}
+
+/** One request to cut a user off from Client VPN. */
+export interface RevocationRequest {
+  /** The triggering EventBridge event's id: stable across redeliveries, so consumers can dedupe. */
+  readonly requestId: string;
+  readonly trigger: Trigger;
+  /** Login, email, SAML NameID or certificate common name; matched case-insensitively. */
+  readonly identity: string;
+  readonly reason: string;
+  readonly dryRun: boolean;
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.ts';
+import type { SourcesConfig } from '../sources/index.ts';
+import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
+import { DEFAULT_RUNBOOK_SOURCE } from '../sources/runbook.ts';
+
+/** Names of the environment variables the construct sets; the single source of truth for both sides. */
+export const ENV = {
+  regions: 'CLIENT_VPN_REGIONS',
+  endpointIds: 'CLIENT_VPN_ENDPOINT_IDS',
+  endpointTag: 'CLIENT_VPN_ENDPOINT_TAG',
+  outcomeEventBus: 'OUTCOME_EVENT_BUS',
+  outcomeSource: 'OUTCOME_EVENT_SOURCE',
+  dryRun: 'DRY_RUN',
+  terminateRetryBudgetMs: 'TERMINATE_RETRY_BUDGET_MS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  oktaEventSources: 'OKTA_EVENT_SOURCES',
+  oktaEventTypes: 'OKTA_EVENT_TYPES',
+  runbookSource: 'RUNBOOK_EVENT_SOURCE',
+} as const;
+
+export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
+export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
+
+/** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
+const endpointRefSchema = z.string().transform((ref, ctx) => {
+  const [region = '', endpointId = ''] = ref.split(':');
+  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId)) {
+    ctx.addIssue({ code: 'custom', message: `expected region:cvpn-endpoint-<hex>, got "${ref}"` });
+    return z.NEVER;
+  }
+  return { region, endpointId };
+});
+
+/** `key=value` selects endpoints carrying that tag; `key` alone accepts any value. */
+const endpointTagSchema = z.string().transform((tag) => {
+  const separator = tag.indexOf('=');
+  return separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
+});
+
+const booleanSchema = z
+  .enum(['true', 'false'], { error: 'expected "true" or "false"' })
+  .transform((v) => v === 'true');
+
+const envSchema = z
+  .object({
+    [ENV.regions]: z
+      .string()
+      .transform(list)
+      .pipe(z.array(regionSchema).min(1, 'expected at least one region')),
+    [ENV.endpointIds]: z.string().optional().transform(list).pipe(z.array(endpointRefSchema)),
+    [ENV.endpointTag]: z.string().min(1).optional().pipe(endpointTagSchema.optional()),
+    [ENV.outcomeEventBus]: z.string().min(1, 'expected an event bus name or ARN'),
+    [ENV.outcomeSource]: z.string().min(1).default(DEFAULT_OUTCOME_SOURCE),
+    [ENV.dryRun]: booleanSchema.default(false),
+    [ENV.terminateRetryBudgetMs]: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(600_000, 'expected at most 600000 (10 minutes)')
+      .default(DEFAULT_TERMINATE_RETRY_BUDGET_MS),
+    [ENV.maxReceiveCount]: z.coerce.number().int().min(1).default(5),
+    [ENV.oktaEventSources]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>')),
+      ),
+    [ENV.oktaEventTypes]: z
+      .string()
+      .optional()
+      .transform((value) => (value ? list(value) : [...OKTA_LOST_ACCESS_EVENT_TYPES]))
+      .pipe(z.array(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.runbookSource]: z.string().min(1).default(DEFAULT_RUNBOOK_SOURCE),
+  })
+  .refine((env) => !(env[ENV.endpointIds].length > 0 && env[ENV.endpointTag]), {
+    message: `set ${ENV.endpointIds} or ${ENV.endpointTag}, not both`,
+    path: [ENV.endpointTag],
+  });
+
+export type EndpointSelection =
+  | { readonly kind: 'ids'; readonly endpoints: readonly { region: string; endpointId: string }[] }
+  | { readonly kind: 'tag'; readonly key: string; readonly value?: string }
+  | { readonly kind: 'all' };
+
+export interface RevokerConfig {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointSelection;
+  readonly outcomeEventBus: string;
+  readonly outcomeSource: string;
+  readonly dryRun: boolean;
+  readonly terminateRetryBudgetMs: number;
+  readonly maxReceiveCount: number;
+  readonly sources: SourcesConfig;
+}
+
+/** Reads and validates the environment once, at cold start; the error names every bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): RevokerConfig {
+  const result = envSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration — ${problems.join('; ')}`);
+  }
+  const env = result.data;
+  const endpointIds = env[ENV.endpointIds];
+  const tag = env[ENV.endpointTag];
+  const regions = env[ENV.regions];
+  for (const { region, endpointId } of endpointIds) {
+    if (!regions.includes(region)) {
+      throw new ConfigurationError(
+        `${ENV.endpointIds}: ${endpointId} is in ${region}, not one of ${ENV.regions}`,
+      );
+    }
+  }
+  const oktaSources = env[ENV.oktaEventSources];
+  return {
+    regions,
+    endpoints:
+      endpointIds.length > 0
+        ? { kind: 'ids', endpoints: endpointIds }
+        : tag
+          ? { kind: 'tag', ...tag }
+          : { kind: 'all' },
+    outcomeEventBus: env[ENV.outcomeEventBus],
+    outcomeSource: env[ENV.outcomeSource],
+    dryRun: env[ENV.dryRun],
+    terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
+    maxReceiveCount: env[ENV.maxReceiveCount],
+    sources: {
+      ...(oktaSources.length > 0 && {
+        okta: { eventSourceNames: oktaSources, eventTypes: env[ENV.oktaEventTypes] },
+      }),
+      runbook: { source: env[ENV.runbookSource] },
+    },
+  };
+}

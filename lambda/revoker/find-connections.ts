@@ -1,0 +1,114 @@
+import { mapConcurrent } from '../core/concurrency.ts';
+import { ClientVpnApiError } from '../core/errors.ts';
+import { identityKey } from '../core/identity.ts';
+import type { EndpointSelection } from './config.ts';
+import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from './ports.ts';
+
+const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
+const SCANS_IN_FLIGHT_PER_REGION = 5;
+/** A connection EC2 failed to terminate earlier is still up and must be found again on a retry. */
+const STILL_CONNECTED: readonly string[] = ['active', 'failed-to-terminate'];
+
+export interface ApiErrorSummary {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface EndpointScan {
+  readonly region: string;
+  readonly endpointId: string;
+  readonly status: 'scanned' | 'not-found' | 'unreachable';
+  readonly error?: ApiErrorSummary;
+  /** Live connections whose Username or CommonName is one of the identities looked for. */
+  readonly matches: readonly ConnectionSummary[];
+}
+
+export interface RegionScan {
+  readonly region: string;
+  readonly error?: ApiErrorSummary;
+  readonly endpoints: readonly EndpointScan[];
+}
+
+export const summariseError = (error: unknown): ApiErrorSummary =>
+  error instanceof ClientVpnApiError
+    ? { code: error.code, message: error.message }
+    : { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
+
+/**
+ * Lists every in-scope endpoint once and keeps the active connections of any of `identities`, so one
+ * sweep serves a whole batch of requests. Endpoints or regions that cannot be read are reported, not fatal.
+ */
+export async function findConnections(
+  clientVpn: ClientVpnApiForRegion,
+  regions: readonly string[],
+  selection: EndpointSelection,
+  identities: ReadonlySet<string>,
+): Promise<RegionScan[]> {
+  return Promise.all(
+    regions.map(async (region): Promise<RegionScan> => {
+      const api = clientVpn(region);
+      let endpointIds: string[];
+      try {
+        endpointIds = await endpointsInScope(api, region, selection);
+      } catch (error) {
+        return { region, error: summariseError(error), endpoints: [] };
+      }
+      const endpoints = await mapConcurrent(endpointIds, SCANS_IN_FLIGHT_PER_REGION, (endpointId) =>
+        scanEndpoint(api, region, endpointId, identities),
+      );
+      return { region, endpoints };
+    }),
+  );
+}
+
+async function endpointsInScope(api: ClientVpnApi, region: string, selection: EndpointSelection) {
+  if (selection.kind === 'ids') {
+    // Named endpoints are scanned directly: no DescribeClientVpnEndpoints permission is needed.
+    return selection.endpoints.filter((ref) => ref.region === region).map((ref) => ref.endpointId);
+  }
+  const selected: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api.describeEndpoints(nextToken);
+    for (const endpoint of page.items) {
+      if (endpoint.status !== 'available') continue;
+      // The API has no tag filter, so tags are matched here.
+      if (selection.kind === 'tag') {
+        const value = endpoint.tags[selection.key];
+        if (value === undefined || (selection.value !== undefined && value !== selection.value)) continue;
+      }
+      selected.push(endpoint.endpointId);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return selected;
+}
+
+async function scanEndpoint(
+  api: ClientVpnApi,
+  region: string,
+  endpointId: string,
+  identities: ReadonlySet<string>,
+): Promise<EndpointScan> {
+  const matches: ConnectionSummary[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await api.describeConnections(endpointId, { nextToken });
+      for (const connection of page.items) {
+        if (STILL_CONNECTED.includes(connection.status) && isWanted(connection, identities))
+          matches.push(connection);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (error) {
+    const status =
+      error instanceof ClientVpnApiError && error.code === ENDPOINT_NOT_FOUND ? 'not-found' : 'unreachable';
+    return { region, endpointId, status, error: summariseError(error), matches: [] };
+  }
+  return { region, endpointId, status: 'scanned', matches };
+}
+
+const isWanted = (connection: ConnectionSummary, identities: ReadonlySet<string>) =>
+  (!!connection.username && identities.has(identityKey(connection.username))) ||
+  (!!connection.commonName && identities.has(identityKey(connection.commonName)));

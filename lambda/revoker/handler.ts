@@ -1,0 +1,52 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
+import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
+import { loadConfig } from './config.ts';
+import { processRevocationBatch } from './process-batch.ts';
+import { revokeAccess } from './revoke-access.ts';
+
+/** Time kept back from the Lambda timeout to publish outcomes after the last Terminate. */
+const PUBLISH_RESERVE_MS = 10_000;
+
+const config = loadConfig();
+const logger = new Logger();
+const metrics = new Metrics();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Adaptive retries rate-limit this client once EC2 throttles, instead of hammering a drained bucket.
+const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
+
+const processBatch = processRevocationBatch({
+  revoke: revokeAccess(
+    { clientVpn: ec2ClientVpnApi(createEc2Client), now: Date.now, sleep, random: Math.random },
+    config,
+  ),
+  publish: eventBridgeOutcomePublisher(new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 }), {
+    eventBusName: config.outcomeEventBus,
+    source: config.outcomeSource,
+    attempts: 3,
+    sleep,
+  }),
+  sources: config.sources,
+  dryRun: config.dryRun,
+  maxReceiveCount: config.maxReceiveCount,
+  now: Date.now,
+  logger,
+  metrics,
+});
+
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .handler((event, context) =>
+    processBatch(event.Records, {
+      deadline: Date.now() + context.getRemainingTimeInMillis() - PUBLISH_RESERVE_MS,
+    }),
+  );

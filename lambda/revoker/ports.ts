@@ -1,0 +1,43 @@
+/** What the engine needs from EC2, per region. Adapters translate the SDK; tests pass fakes. */
+
+export interface EndpointSummary {
+  readonly endpointId: string;
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ConnectionSummary {
+  readonly connectionId: string;
+  readonly username?: string;
+  readonly commonName?: string;
+  /** EC2 status code: active | failed-to-terminate | terminating | terminated. */
+  readonly status: string;
+  readonly statusMessage?: string;
+  readonly establishedTime?: string;
+}
+
+export interface StatusChange {
+  readonly connectionId: string;
+  readonly previousStatus?: string;
+  readonly currentStatus?: string;
+  readonly message?: string;
+}
+
+export interface Page<Item> {
+  readonly items: readonly Item[];
+  readonly nextToken?: string;
+}
+
+export type TerminateTarget = { readonly username: string } | { readonly connectionId: string };
+
+/** Errors are thrown as `ClientVpnApiError` carrying the EC2 error code. */
+export interface ClientVpnApi {
+  describeEndpoints(nextToken?: string): Promise<Page<EndpointSummary>>;
+  describeConnections(
+    endpointId: string,
+    options?: { readonly nextToken?: string; readonly connectionIds?: readonly string[] },
+  ): Promise<Page<ConnectionSummary>>;
+  terminate(endpointId: string, target: TerminateTarget): Promise<readonly StatusChange[]>;
+}
+
+export type ClientVpnApiForRegion = (region: string) => ClientVpnApi;

@@ -1,0 +1,275 @@
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { InvalidEventError } from '../core/errors.ts';
+import {
+  OUTCOME_SCHEMA_VERSION,
+  type OutcomeDetail,
+  RETRYABLE_STATUSES,
+  type RevocationStatus,
+} from '../core/outcome.ts';
+import type { RevocationRequest } from '../core/request.ts';
+import { type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
+import type { PublishOutcomes } from './adapters/eventbridge-outcomes.ts';
+import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
+
+export interface BatchLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface BatchMetrics {
+  addMetric(name: string, unit: 'Count', value: number): void;
+}
+
+export interface ProcessBatchDependencies {
+  readonly revoke: RevokeAccess;
+  readonly publish: PublishOutcomes;
+  readonly sources: SourcesConfig;
+  /** Forces every request to be a dry run (safe rollout). */
+  readonly dryRun: boolean;
+  /** The queue's redrive limit: the delivery after which a failed request goes to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly now: () => number;
+  readonly logger: BatchLogger;
+  readonly metrics: BatchMetrics;
+}
+
+interface Item {
+  readonly record: SQSRecord;
+  readonly attempt: number;
+  outcome?: OutcomeDetail;
+  /** True when the work is incomplete and the message must go back to the queue. */
+  retry: boolean;
+}
+
+/**
+ * Turns an SQS batch of trigger events into revocations and outcome events. A request whose work is
+ * incomplete, or whose outcome could not be published, is reported as a batch item failure so the queue
+ * redelivers it (and dead-letters it after the redrive limit); a malformed event is rejected, never retried.
+ */
+export const processRevocationBatch =
+  (deps: ProcessBatchDependencies) =>
+  async (
+    records: readonly SQSRecord[],
+    options: { readonly deadline: number },
+  ): Promise<SQSBatchResponse> => {
+    const startedAt = deps.now();
+    const items: Item[] = records.map((record) => ({
+      record,
+      attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+      retry: false,
+    }));
+    const requests = new Map<Item, RevocationRequest>();
+    for (const item of items) {
+      try {
+        const request = toRevocationRequest(item.record.body, deps.sources);
+        requests.set(item, { ...request, dryRun: request.dryRun || deps.dryRun });
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
+        item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
+      }
+    }
+
+    await revokeRequests(deps, requests, options.deadline);
+    await publishOutcomes(deps, items);
+
+    return {
+      batchItemFailures: items
+        .filter((item) => item.retry)
+        .map((item) => ({ itemIdentifier: item.record.messageId })),
+    };
+  };
+
+async function revokeRequests(
+  deps: ProcessBatchDependencies,
+  requests: Map<Item, RevocationRequest>,
+  deadline: number,
+) {
+  if (requests.size === 0) return;
+  const startedAt = deps.now();
+  let results: RevocationResult[];
+  try {
+    results = await deps.revoke([...requests.values()], { deadline });
+  } catch (error) {
+    // Not expected (the engine reports API failures per endpoint), but never lose the requests over it.
+    deps.logger.error('Revocation failed unexpectedly', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    for (const [item, request] of requests) {
+      const message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+      item.outcome = failedOutcome(item, request, message, startedAt, deps.now(), deps.maxReceiveCount);
+      item.retry = true;
+    }
+    return;
+  }
+  const byRequest = new Map(results.map((result) => [result.request, result]));
+  for (const [item, request] of requests) {
+    const result = byRequest.get(request);
+    if (!result) throw new Error(`No result for request ${request.requestId}`);
+    const incomplete = RETRYABLE_STATUSES.includes(result.status);
+    item.retry = incomplete;
+    item.outcome = toOutcome(
+      result,
+      item.attempt,
+      incomplete && item.attempt < deps.maxReceiveCount,
+      deps.now(),
+    );
+  }
+}
+
+async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
+  const toPublish = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
+  const published = await deps.publish(toPublish.map((item) => item.outcome));
+  toPublish.forEach((item, index) => {
+    const result = published[index];
+    const { outcome } = item;
+    const log = {
+      requestId: outcome.requestId,
+      messageId: item.record.messageId,
+      status: outcome.status,
+      identity: outcome.identity,
+      attempt: item.attempt,
+      summary: outcome.summary,
+      ...(outcome.message && { detail: outcome.message }),
+    };
+    if (result?.published) {
+      deps.logger.info('Revocation outcome published', log);
+    } else {
+      // A request is not done until its outcome is published: hand it back to the queue.
+      item.retry = true;
+      deps.logger.error('Outcome could not be published; the request will be retried', {
+        ...log,
+        error: result?.published === false ? result.error : 'no result',
+      });
+    }
+    recordMetrics(deps.metrics, outcome, !!result?.published);
+  });
+}
+
+function recordMetrics(metrics: BatchMetrics, outcome: OutcomeDetail, published: boolean) {
+  metrics.addMetric(`Outcome-${outcome.status}`, 'Count', 1);
+  metrics.addMetric('ConnectionsFound', 'Count', outcome.summary.connectionsFound);
+  metrics.addMetric('ConnectionsTerminated', 'Count', outcome.summary.connectionsTerminated);
+  metrics.addMetric('ConnectionsRemaining', 'Count', outcome.summary.connectionsRemaining);
+  if (!published) metrics.addMetric('OutcomePublishFailed', 'Count', 1);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toOutcome(
+  result: RevocationResult,
+  attempt: number,
+  willRetry: boolean,
+  now: number,
+): OutcomeDetail {
+  const { request, timings } = result;
+  return {
+    schemaVersion: OUTCOME_SCHEMA_VERSION,
+    requestId: request.requestId,
+    status: result.status,
+    identity: request.identity,
+    reason: request.reason,
+    dryRun: request.dryRun,
+    ...(result.message && { message: result.message }),
+    trigger: request.trigger,
+    delivery: { attempt, willRetry },
+    summary: result.summary,
+    regions: result.regions,
+    timings: {
+      startedAt: iso(timings.startedAt),
+      finishedAt: iso(now),
+      durationMs: now - timings.startedAt,
+      findMs: timings.findMs,
+      terminateMs: timings.finishedAt - timings.startedAt - timings.findMs,
+    },
+  };
+}
+
+const EMPTY_SUMMARY: OutcomeDetail['summary'] = {
+  endpointsScanned: 0,
+  endpointsUnreachable: 0,
+  connectionsFound: 0,
+  connectionsTerminated: 0,
+  connectionsRemaining: 0,
+};
+
+function bareOutcome(
+  status: RevocationStatus,
+  fields: Pick<
+    OutcomeDetail,
+    'requestId' | 'identity' | 'reason' | 'dryRun' | 'trigger' | 'delivery' | 'message'
+  >,
+  startedAt: number,
+  now: number,
+): OutcomeDetail {
+  return {
+    schemaVersion: OUTCOME_SCHEMA_VERSION,
+    status,
+    ...fields,
+    summary: EMPTY_SUMMARY,
+    regions: [],
+    timings: {
+      startedAt: iso(startedAt),
+      finishedAt: iso(now),
+      durationMs: now - startedAt,
+      findMs: 0,
+      terminateMs: 0,
+    },
+  };
+}
+
+const failedOutcome = (
+  item: Item,
+  request: RevocationRequest,
+  message: string,
+  startedAt: number,
+  now: number,
+  maxReceiveCount: number,
+) =>
+  bareOutcome(
+    'failed',
+    {
+      requestId: request.requestId,
+      identity: request.identity,
+      reason: request.reason,
+      dryRun: request.dryRun,
+      trigger: request.trigger,
+      delivery: { attempt: item.attempt, willRetry: item.attempt < maxReceiveCount },
+      message,
+    },
+    startedAt,
+    now,
+  );
+
+/** Whatever of the envelope can be read still identifies the rejected event for auditors. */
+function rejectedOutcome(item: Item, message: string, startedAt: number, now: number): OutcomeDetail {
+  let envelope: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(item.record.body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      envelope = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: the SQS message id is all there is to go by.
+  }
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' && value ? value : fallback);
+  return bareOutcome(
+    'rejected',
+    {
+      requestId: text(envelope.id, item.record.messageId),
+      identity: null,
+      reason: 'The event could not be turned into a revocation request',
+      dryRun: false,
+      trigger: {
+        source: text(envelope.source, 'unknown'),
+        detailType: text(envelope['detail-type'], 'unknown'),
+        eventType: 'unknown',
+        eventTime: text(envelope.time, iso(now)),
+      },
+      delivery: { attempt: item.attempt, willRetry: false },
+      message,
+    },
+    startedAt,
+    now,
+  );
+}

@@ -1,0 +1,191 @@
+import { identityKey, sameIdentity } from '../core/identity.ts';
+import type { RegionReport, RevocationStatus } from '../core/outcome.ts';
+import type { RevocationRequest } from '../core/request.ts';
+import type { EndpointSelection } from './config.ts';
+import { findConnections, type RegionScan } from './find-connections.ts';
+import type { ClientVpnApiForRegion } from './ports.ts';
+import {
+  type EndpointWork,
+  isGoingAway,
+  type TerminationClock,
+  type TrackedConnection,
+  terminateConnections,
+} from './terminate-connections.ts';
+
+export interface RevokeAccessDependencies extends TerminationClock {
+  readonly clientVpn: ClientVpnApiForRegion;
+}
+
+export interface RevokeAccessSettings {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointSelection;
+  /** How long `failed-to-terminate` connections keep being retried within one invocation. */
+  readonly terminateRetryBudgetMs: number;
+}
+
+export interface RevocationSummary {
+  readonly endpointsScanned: number;
+  readonly endpointsUnreachable: number;
+  readonly connectionsFound: number;
+  readonly connectionsTerminated: number;
+  readonly connectionsRemaining: number;
+}
+
+export interface RevocationResult {
+  readonly request: RevocationRequest;
+  readonly status: Exclude<RevocationStatus, 'rejected'>;
+  readonly message?: string;
+  readonly summary: RevocationSummary;
+  readonly regions: RegionReport[];
+  readonly timings: { readonly startedAt: number; readonly finishedAt: number; readonly findMs: number };
+}
+
+/** One identity's work: requests naming the same identity in a batch share it (redeliveries, duplicates). */
+interface IdentityWork {
+  readonly identity: string;
+  readonly dryRun: boolean;
+  readonly requests: RevocationRequest[];
+  readonly endpoints: Map<string, EndpointWork & { readonly region: string }>;
+}
+
+/**
+ * The use case: end every active Client VPN connection of each requested identity, on every endpoint
+ * in scope, in every region. One listing sweep serves the whole batch.
+ */
+export const revokeAccess =
+  (deps: RevokeAccessDependencies, settings: RevokeAccessSettings) =>
+  async (requests: readonly RevocationRequest[], options: { readonly deadline: number }) => {
+    const startedAt = deps.now();
+    const works = groupByIdentity(requests);
+    const scans = await findConnections(
+      deps.clientVpn,
+      settings.regions,
+      settings.endpoints,
+      new Set(works.map((work) => identityKey(work.identity))),
+    );
+    const foundAt = deps.now();
+    for (const work of works) assignMatches(work, scans, deps);
+
+    const retryDeadline = Math.min(options.deadline, foundAt + settings.terminateRetryBudgetMs);
+    const toTerminate = works.filter((work) => !work.dryRun).flatMap((work) => [...work.endpoints.values()]);
+    await terminateConnections(toTerminate, deps, retryDeadline);
+    const finishedAt = deps.now();
+
+    return works.flatMap((work) => {
+      const result = summarise(work, scans);
+      return work.requests.map(
+        (request): RevocationResult => ({
+          request,
+          ...result,
+          timings: { startedAt, finishedAt, findMs: foundAt - startedAt },
+        }),
+      );
+    });
+  };
+
+export type RevokeAccess = ReturnType<typeof revokeAccess>;
+
+function groupByIdentity(requests: readonly RevocationRequest[]): IdentityWork[] {
+  const works = new Map<string, IdentityWork>();
+  for (const request of requests) {
+    const key = `${identityKey(request.identity)}\n${request.dryRun}`;
+    const work: IdentityWork = works.get(key) ?? {
+      identity: request.identity,
+      dryRun: request.dryRun,
+      requests: [],
+      endpoints: new Map(),
+    };
+    work.requests.push(request);
+    works.set(key, work);
+  }
+  return [...works.values()];
+}
+
+function assignMatches(work: IdentityWork, scans: readonly RegionScan[], deps: RevokeAccessDependencies) {
+  for (const region of scans) {
+    for (const endpoint of region.endpoints) {
+      const connections: TrackedConnection[] = [];
+      for (const match of endpoint.matches) {
+        const matchedOn = sameIdentity(match.username, work.identity)
+          ? 'username'
+          : sameIdentity(match.commonName, work.identity)
+            ? 'common-name'
+            : undefined;
+        if (!matchedOn) continue;
+        connections.push({
+          connectionId: match.connectionId,
+          username: match.username ?? '',
+          commonName: match.commonName ?? '',
+          establishedTime: match.establishedTime,
+          matchedOn,
+          terminatedBy: null,
+          attempts: 0,
+          status: match.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',
+          retryable: true,
+          messages: work.dryRun ? [`Dry run: would terminate (matched on ${matchedOn})`] : [],
+        });
+      }
+      work.endpoints.set(`${region.region}/${endpoint.endpointId}`, {
+        region: region.region,
+        api: deps.clientVpn(region.region),
+        endpointId: endpoint.endpointId,
+        connections,
+      });
+    }
+  }
+}
+
+function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
+  const regions: RegionReport[] = scans.map((scan) => ({
+    region: scan.region,
+    ...(scan.error && { error: scan.error }),
+    endpoints: scan.endpoints.map((endpoint) => ({
+      endpointId: endpoint.endpointId,
+      status: endpoint.status,
+      ...(endpoint.error && { error: endpoint.error }),
+      connections: (work.endpoints.get(`${scan.region}/${endpoint.endpointId}`)?.connections ?? []).map(
+        toConnectionReport,
+      ),
+    })),
+  }));
+  const connections = [...work.endpoints.values()].flatMap((endpoint) => endpoint.connections);
+  const endpoints = scans.flatMap((scan) => scan.endpoints);
+  const summary: RevocationSummary = {
+    endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
+    endpointsUnreachable:
+      endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
+      scans.filter((scan) => scan.error).length,
+    connectionsFound: connections.length,
+    connectionsTerminated: work.dryRun ? 0 : connections.filter(isGoingAway).length,
+    connectionsRemaining: work.dryRun
+      ? connections.length
+      : connections.filter((c) => !isGoingAway(c)).length,
+  };
+  const { status, message } = decideStatus(work.dryRun, summary);
+  return { status, ...(message && { message }), summary, regions };
+}
+
+const toConnectionReport = ({ retryable: _retryable, status, messages, ...rest }: TrackedConnection) => ({
+  ...rest,
+  finalStatus: status,
+  messages: [...messages],
+});
+
+function decideStatus(
+  dryRun: boolean,
+  summary: RevocationSummary,
+): { status: RevocationResult['status']; message?: string } {
+  const problems = [
+    summary.connectionsRemaining > 0 &&
+      !dryRun &&
+      `${summary.connectionsRemaining} connection(s) could not be ended`,
+    summary.endpointsUnreachable > 0 &&
+      `${summary.endpointsUnreachable} endpoint(s) or region(s) could not be read`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+  const message = problems.length > 0 ? problems.join('; ') : undefined;
+  if (dryRun) return { status: 'dry-run', message };
+  if (problems.length === 0) {
+    return { status: summary.connectionsFound === 0 ? 'nothing-to-revoke' : 'revoked' };
+  }
+  return { status: summary.connectionsTerminated > 0 ? 'partial' : 'failed', message };
+}

@@ -1,0 +1,449 @@
+import { describe, expect, it } from 'vitest';
+import type { RevocationRequest } from '../../lambda/core/request.ts';
+import type { EndpointSelection } from '../../lambda/revoker/config.ts';
+import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
+import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
+
+const EAST = 'us-east-1';
+const WEST = 'eu-west-1';
+const SAML = 'cvpn-endpoint-0aaa0000000000001';
+const CERT = 'cvpn-endpoint-0bbb0000000000002';
+const OTHER = 'cvpn-endpoint-0ccc0000000000003';
+
+const request = (identity: string, overrides: Partial<RevocationRequest> = {}): RevocationRequest => ({
+  requestId: `req-${identity}`,
+  trigger: { source: 'test', detailType: 'test', eventType: 'test', eventTime: '2026-11-22T10:00:00Z' },
+  identity,
+  reason: 'left the company',
+  dryRun: false,
+  ...overrides,
+});
+
+function setup(options: { selection?: EndpointSelection; regions?: string[]; budgetMs?: number } = {}) {
+  const fake = new FakeClientVpn().addEndpoint(EAST, SAML).addEndpoint(EAST, CERT).addEndpoint(WEST, OTHER);
+  const clock = fakeClock();
+  const revoke = revokeAccess(
+    { clientVpn: fake.forRegion, ...clock },
+    {
+      regions: options.regions ?? [EAST, WEST],
+      endpoints: options.selection ?? { kind: 'all' },
+      terminateRetryBudgetMs: options.budgetMs ?? 30_000,
+    },
+  );
+  const run = (...requests: RevocationRequest[]) => revoke(requests, { deadline: clock.now() + 120_000 });
+  return { fake, clock, run };
+}
+
+const terminates = (fake: FakeClientVpn) => fake.calls.filter((call) => call.action === 'terminate');
+
+describe('revokeAccess', () => {
+  it('reports nothing-to-revoke and makes no mutating call when the user has no connection', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(EAST, SAML, { username: 'someone.else@example.com' });
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('nothing-to-revoke');
+    expect(result?.summary).toMatchObject({ endpointsScanned: 3, connectionsFound: 0 });
+    expect(terminates(fake)).toHaveLength(0);
+  });
+
+  it('ends 1–5 connections of one username with a single Terminate by Username', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const ids = [1, 2, 3].map(() => fake.connect(EAST, SAML, { username: 'jane@example.com' }));
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(terminates(fake)).toEqual([
+      expect.objectContaining({ endpointId: SAML, target: { username: 'jane@example.com' } }),
+    ]);
+    expect(result?.status).toBe('revoked');
+    expect(result?.summary).toMatchObject({
+      connectionsFound: 3,
+      connectionsTerminated: 3,
+      connectionsRemaining: 0,
+    });
+    for (const id of ids) expect(fake.statusOf(id)).toBe('terminating');
+    const reports = result?.regions
+      .find((r) => r.region === EAST)
+      ?.endpoints.find((e) => e.endpointId === SAML);
+    expect(reports?.connections.map((c) => [c.terminatedBy, c.attempts, c.finalStatus])).toEqual([
+      ['username', 1, 'terminating'],
+      ['username', 1, 'terminating'],
+      ['username', 1, 'terminating'],
+    ]);
+  });
+
+  it('ends more than five connections one ConnectionId at a time', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const ids = Array.from({ length: 7 }, () => fake.connect(EAST, SAML, { username: 'jane@example.com' }));
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual(
+      ids.map((connectionId) => ({ connectionId })),
+    );
+    expect(result?.status).toBe('revoked');
+    expect(result?.summary.connectionsTerminated).toBe(7);
+  });
+
+  it('matches usernames case-insensitively and terminates each stored spelling exactly', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(EAST, SAML, { username: 'Jane.Doe@Example.com' });
+    fake.connect(EAST, SAML, { username: 'Jane.Doe@Example.com' });
+    fake.connect(EAST, SAML, { username: 'jane.doe@example.com' });
+
+    // Act
+    const [result] = await run(request('JANE.DOE@example.com'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([
+      { username: 'Jane.Doe@Example.com' },
+      { username: 'jane.doe@example.com' },
+    ]);
+    expect(result?.summary.connectionsTerminated).toBe(3);
+  });
+
+  it('matches the certificate CommonName of connections without a username and ends them by id', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const certificate = fake.connect(EAST, CERT, { username: '', commonName: 'jane.doe' });
+
+    // Act
+    const [result] = await run(request('Jane.Doe'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([{ connectionId: certificate }]);
+    const connection = result?.regions[0]?.endpoints.find((e) => e.endpointId === CERT)?.connections[0];
+    expect(connection).toMatchObject({
+      matchedOn: 'common-name',
+      terminatedBy: 'connection-id',
+      finalStatus: 'terminating',
+    });
+  });
+
+  it('never touches lookalike identities', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const target = fake.connect(EAST, SAML, { username: 'bob' });
+    const lookalikes = ['bobby', 'bob@example.com.evil', 'bob ', ' bob', 'bo', 'xbob'].map((username) =>
+      fake.connect(EAST, SAML, { username, commonName: username }),
+    );
+
+    // Act
+    const [result] = await run(request('bob'));
+
+    // Assess
+    expect(result?.summary.connectionsFound).toBe(1);
+    expect(fake.statusOf(target)).toBe('terminating');
+    for (const id of lookalikes) expect(fake.statusOf(id)).toBe('active');
+  });
+
+  it('follows NextToken through every page of a large endpoint', async () => {
+    // Prepare
+    const { fake, run } = setup({ regions: [EAST] });
+    for (let i = 0; i < 2_500; i++) fake.connect(EAST, SAML, { username: `user${i}@example.com` });
+    const last = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    const listings = fake.calls.filter(
+      (c) => c.action === 'describeConnections' && c.endpointId === SAML && !c.connectionIds,
+    );
+    expect(listings).toHaveLength(3);
+    expect(result?.status).toBe('revoked');
+    expect(fake.statusOf(last)).toBe('terminating');
+  });
+
+  it('retries transient failed-to-terminate by ConnectionId until EC2 accepts it', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const stubborn = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    fake.failTerminate(stubborn, 2);
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([
+      { username: 'jane@example.com' },
+      { connectionId: stubborn },
+      { connectionId: stubborn },
+    ]);
+    expect(result?.status).toBe('revoked');
+    const connection = result?.regions[0]?.endpoints[0]?.connections[0];
+    expect(connection).toMatchObject({
+      attempts: 3,
+      finalStatus: 'terminating',
+      terminatedBy: 'connection-id',
+    });
+    expect(connection?.messages).toContain('Terminate: injected');
+  });
+
+  it('gives up on permanent failed-to-terminate when the retry budget is spent and reports it', async () => {
+    // Prepare
+    const { fake, clock, run } = setup({ budgetMs: 10_000 });
+    const stuck = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    const fine = fake.connect(EAST, CERT, { commonName: 'jane@example.com' });
+    fake.failTerminate(stuck);
+    const started = clock.now();
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('partial');
+    expect(result?.message).toMatch(/1 connection\(s\) could not be ended/);
+    expect(fake.statusOf(fine)).toBe('terminating');
+    const connection = result?.regions[0]?.endpoints.find((e) => e.endpointId === SAML)?.connections[0];
+    expect(connection?.finalStatus).toBe('failed-to-terminate');
+    expect(connection?.attempts).toBeGreaterThan(2);
+    expect(clock.now() - started).toBeLessThanOrEqual(10_000);
+  });
+
+  it('reports failed when not a single connection could be ended', async () => {
+    // Prepare
+    const { fake, run } = setup({ budgetMs: 0 });
+    fake.failTerminate(fake.connect(EAST, SAML, { username: 'jane@example.com' }));
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('failed');
+    expect(result?.summary).toMatchObject({ connectionsFound: 1, connectionsRemaining: 1 });
+  });
+
+  it('finds a connection left failed-to-terminate by an earlier attempt and ends it by id', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const leftover = fake.connect(EAST, SAML, { username: 'jane@example.com' }, 'failed-to-terminate');
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([{ connectionId: leftover }]);
+    expect(result?.status).toBe('revoked');
+  });
+
+  it('reports an unreachable endpoint and still revokes on the others', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(WEST, OTHER, { username: 'jane@example.com' });
+    fake.failEndpoint(EAST, SAML, 'UnauthorizedOperation');
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('partial');
+    expect(result?.summary).toMatchObject({ endpointsUnreachable: 1, connectionsTerminated: 1 });
+    const east = result?.regions.find((r) => r.region === EAST);
+    expect(east?.endpoints.find((e) => e.endpointId === SAML)).toMatchObject({
+      status: 'unreachable',
+      error: { code: 'UnauthorizedOperation' },
+    });
+  });
+
+  it('reports a region whose endpoints cannot be listed and carries on elsewhere', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    fake.regionFailures.set(WEST, 'UnauthorizedOperation');
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('partial');
+    expect(result?.regions.find((r) => r.region === WEST)).toMatchObject({
+      error: { code: 'UnauthorizedOperation' },
+    });
+  });
+
+  it('treats a named endpoint that no longer exists as not-found, not as a failure', async () => {
+    // Prepare
+    const { fake, run } = setup({
+      regions: [EAST],
+      selection: {
+        kind: 'ids',
+        endpoints: [
+          { region: EAST, endpointId: SAML },
+          { region: EAST, endpointId: 'cvpn-endpoint-0ddd0000000000004' },
+        ],
+      },
+    });
+    fake.connect(EAST, SAML, { username: 'jane@example.com' });
+
+    // Act
+    const [result] = await run(request('jane@example.com'));
+
+    // Assess
+    expect(result?.status).toBe('revoked');
+    expect(result?.regions[0]?.endpoints.map((e) => [e.endpointId, e.status])).toEqual([
+      [SAML, 'scanned'],
+      ['cvpn-endpoint-0ddd0000000000004', 'not-found'],
+    ]);
+    expect(fake.count('describeEndpoints')).toBe(0);
+  });
+
+  it('selects endpoints by tag on the client side, skipping unavailable ones, across endpoint pages', async () => {
+    // Prepare
+    const fake = new FakeClientVpn()
+      .addEndpoint(EAST, SAML, { tags: { 'client-vpn-revoker': 'enabled' } })
+      .addEndpoint(EAST, CERT, { tags: { 'client-vpn-revoker': 'disabled' } })
+      .addEndpoint(EAST, OTHER, { tags: { 'client-vpn-revoker': 'enabled' }, status: 'pending-associate' })
+      .addEndpoint(EAST, 'cvpn-endpoint-0eee0000000000005', { tags: { 'client-vpn-revoker': 'enabled' } });
+    for (const endpoint of [SAML, CERT, OTHER, 'cvpn-endpoint-0eee0000000000005']) {
+      fake.connect(EAST, endpoint, { username: 'jane@example.com' });
+    }
+    const clock = fakeClock();
+    const revoke = revokeAccess(
+      { clientVpn: fake.forRegion, ...clock },
+      {
+        regions: [EAST],
+        endpoints: { kind: 'tag', key: 'client-vpn-revoker', value: 'enabled' },
+        terminateRetryBudgetMs: 1_000,
+      },
+    );
+
+    // Act
+    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+
+    // Assess
+    expect(fake.count('describeEndpoints')).toBe(2);
+    expect(result?.regions[0]?.endpoints.map((e) => e.endpointId)).toEqual([
+      SAML,
+      'cvpn-endpoint-0eee0000000000005',
+    ]);
+    expect(terminates(fake).map((call) => call.endpointId)).toEqual([
+      SAML,
+      'cvpn-endpoint-0eee0000000000005',
+    ]);
+  });
+
+  it('makes no mutating call in a dry run and lists what it would end', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(EAST, SAML, { username: 'jane@example.com' });
+
+    // Act
+    const [result] = await run(request('jane@example.com', { dryRun: true }));
+
+    // Assess
+    expect(terminates(fake)).toHaveLength(0);
+    expect(result?.status).toBe('dry-run');
+    expect(result?.summary).toMatchObject({
+      connectionsFound: 1,
+      connectionsTerminated: 0,
+      connectionsRemaining: 1,
+    });
+    expect(result?.regions[0]?.endpoints[0]?.connections[0]?.messages[0]).toMatch(/would terminate/);
+  });
+
+  it('falls back to ConnectionIds when more sessions appeared than Terminate by Username allows', async () => {
+    // Prepare
+    const { fake } = setup({ regions: [EAST] });
+    const listed = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    const api = fake.forRegion(EAST);
+    const original = api.describeConnections;
+    // Five more sessions open between the listing and the Terminate call.
+    let opened = false;
+    fake.forRegion = () => ({
+      ...api,
+      describeConnections: async (endpointId, options) => {
+        const page = await original(endpointId, options);
+        if (!opened && endpointId === SAML) {
+          opened = true;
+          for (let i = 0; i < 5; i++) fake.connect(EAST, SAML, { username: 'jane@example.com' });
+        }
+        return page;
+      },
+    });
+    const clock = fakeClock();
+    const revoke = revokeAccess(
+      { clientVpn: fake.forRegion, ...clock },
+      {
+        regions: [EAST],
+        endpoints: { kind: 'ids', endpoints: [{ region: EAST, endpointId: SAML }] },
+        terminateRetryBudgetMs: 1_000,
+      },
+    );
+
+    // Act
+    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([
+      { username: 'jane@example.com' },
+      { connectionId: listed },
+    ]);
+    expect(result?.status).toBe('revoked');
+    expect(result?.regions[0]?.endpoints[0]?.connections[0]?.messages[0]).toMatch(/5-connection limit/);
+  });
+
+  it('serves a whole batch with one listing per endpoint and ends each user only once', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    fake.connect(WEST, OTHER, { username: 'john@example.com' });
+
+    // Act
+    const results = await run(
+      request('jane@example.com'),
+      request('john@example.com'),
+      request('Jane@Example.com', { requestId: 'duplicate' }),
+    );
+
+    // Assess
+    const listings = fake.calls.filter((c) => c.action === 'describeConnections' && !c.connectionIds);
+    expect(listings).toHaveLength(3);
+    expect(terminates(fake)).toHaveLength(2);
+    expect(results.map((r) => [r.request.requestId, r.status])).toEqual([
+      ['req-jane@example.com', 'revoked'],
+      ['duplicate', 'revoked'],
+      ['req-john@example.com', 'revoked'],
+    ]);
+  });
+
+  it('counts an endpoint deleted between listing and Terminate as sessions ended', async () => {
+    // Prepare
+    const { fake } = setup({ regions: [EAST] });
+    fake.connect(EAST, SAML, { username: 'jane@example.com' });
+    const api = fake.forRegion(EAST);
+    fake.forRegion = () => ({
+      ...api,
+      terminate: async (endpointId, target) => {
+        fake.deleteEndpoint(EAST, endpointId);
+        return api.terminate(endpointId, target);
+      },
+    });
+    const clock = fakeClock();
+    const revoke = revokeAccess(
+      { clientVpn: fake.forRegion, ...clock },
+      { regions: [EAST], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 1_000 },
+    );
+
+    // Act
+    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+
+    // Assess
+    expect(result?.status).toBe('revoked');
+    expect(result?.regions[0]?.endpoints[0]?.connections[0]?.messages).toContain(
+      'The endpoint was deleted; its sessions ended with it',
+    );
+  });
+});
