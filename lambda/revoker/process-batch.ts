@@ -3,6 +3,7 @@ import { InvalidEventError } from '../core/errors.ts';
 import {
   OUTCOME_SCHEMA_VERSION,
   type OutcomeDetail,
+  outcomeDetailSchema,
   RETRYABLE_STATUSES,
   type RevocationStatus,
 } from '../core/outcome.ts';
@@ -120,7 +121,8 @@ async function revokeRequests(
 
 async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
   const toPublish = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
-  const published = await deps.publish(toPublish.map((item) => item.outcome));
+  // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out.
+  const published = await deps.publish(toPublish.map((item) => outcomeDetailSchema.parse(item.outcome)));
   toPublish.forEach((item, index) => {
     const result = published[index];
     const { outcome } = item;

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+
+export const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
+
+const oktaSample = JSON.parse(
+  readFileSync(new URL('../fixtures/okta-user-deactivate.json', import.meta.url), 'utf8'),
+) as Record<string, unknown> & { detail: Record<string, unknown> };
+
+/** The sample Okta deactivate event, re-targeted at `login` and given a fresh id. */
+export function oktaEvent(login: string, eventType = 'user.lifecycle.deactivate') {
+  const target = (oktaSample.detail.target as Record<string, unknown>[])[0];
+  return {
+    ...oktaSample,
+    id: randomUUID(),
+    source: OKTA_SOURCE,
+    detail: {
+      ...oktaSample.detail,
+      eventType,
+      uuid: randomUUID(),
+      target: [{ ...target, alternateId: login }],
+    },
+  };
+}
+
+export function runbookEvent(detail: Record<string, unknown>, source = 'client-vpn-revoker.runbook') {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': RUNBOOK_DETAIL_TYPE,
+    source,
+    account: '111122223333',
+    time: '2026-11-22T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}
+
+/** An SQS record as the event source mapping delivers an EventBridge event put on the queue. */
+export function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
+  return {
+    messageId: randomUUID(),
+    receiptHandle: 'handle',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1763805600000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1763805600000',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:revocation-requests',
+    awsRegion: 'us-east-1',
+  };
+}
+
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
+import { processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
+import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
+import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
+import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
+
+const REGION = 'us-east-1';
+const ENDPOINT = 'cvpn-endpoint-0aaa0000000000001';
+
+function setup(options: { failPublish?: (outcome: OutcomeDetail) => boolean; dryRun?: boolean } = {}) {
+  const fake = new FakeClientVpn().addEndpoint(REGION, ENDPOINT);
+  const clock = fakeClock();
+  const published: OutcomeDetail[] = [];
+  const logs: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+  const log = (level: string) => (message: string, extra: Record<string, unknown>) =>
+    logs.push({ level, message, extra });
+  const metrics: Record<string, number> = {};
+  const process = processRevocationBatch({
+    revoke: revokeAccess(
+      { clientVpn: fake.forRegion, ...clock },
+      { regions: [REGION], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 0 },
+    ),
+    publish: async (outcomes) =>
+      outcomes.map((outcome): PublishResult => {
+        if (options.failPublish?.(outcome)) return { published: false, error: 'InternalFailure: injected' };
+        published.push(outcome);
+        return { published: true };
+      }),
+    sources: {
+      okta: { eventSourceNames: [OKTA_SOURCE], eventTypes: ['user.lifecycle.deactivate'] },
+      runbook: { source: 'client-vpn-revoker.runbook' },
+    },
+    dryRun: options.dryRun ?? false,
+    maxReceiveCount: 3,
+    now: clock.now,
+    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    metrics: { addMetric: (name, _unit, value) => void (metrics[name] = (metrics[name] ?? 0) + value) },
+  });
+  const run = (...records: ReturnType<typeof sqsRecord>[]) =>
+    process(records, { deadline: clock.now() + 60_000 });
+  return { fake, published, logs, metrics, run };
+}
+
+describe('processRevocationBatch', () => {
+  it('revokes the user of an Okta deactivate event and publishes one valid outcome', async () => {
+    // Prepare
+    const { fake, published, metrics, run } = setup();
+    const connection = fake.connect(REGION, ENDPOINT, { username: 'Jane.Doe@example.com' });
+    const event = oktaEvent('jane.doe@example.com');
+
+    // Act
+    const response = await run(sqsRecord(event));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.statusOf(connection)).toBe('terminating');
+    expect(published).toHaveLength(1);
+    const outcome = outcomeDetailSchema.parse(published[0]);
+    expect(outcome).toMatchObject({
+      requestId: event.id,
+      status: 'revoked',
+      identity: 'jane.doe@example.com',
+      trigger: { source: OKTA_SOURCE, detailType: 'SystemLog', eventType: 'user.lifecycle.deactivate' },
+      delivery: { attempt: 1, willRetry: false },
+      summary: { connectionsFound: 1, connectionsTerminated: 1 },
+    });
+    expect(metrics).toMatchObject({ 'Outcome-revoked': 1, ConnectionsTerminated: 1 });
+  });
+
+  it('rejects a malformed event without retrying it and still processes the rest of the batch', async () => {
+    // Prepare
+    const { fake, published, logs, run } = setup();
+    const connection = fake.connect(REGION, ENDPOINT, { username: 'john@example.com' });
+    const broken = sqsRecord('{"not": "an event"');
+    const noUser = runbookEvent({ reason: 'incident 42' });
+
+    // Act
+    const response = await run(
+      broken,
+      sqsRecord(noUser),
+      sqsRecord(runbookEvent({ username: 'john@example.com', reason: 'IR-7' })),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.statusOf(connection)).toBe('terminating');
+    expect(published.map((o) => o.status)).toEqual(['rejected', 'rejected', 'revoked']);
+    expect(published[0]).toMatchObject({
+      requestId: broken.messageId,
+      identity: null,
+      delivery: { willRetry: false },
+    });
+    expect(published[0]?.message).toMatch(/^body: expected an EventBridge event as JSON/);
+    expect(published[1]).toMatchObject({
+      requestId: noUser.id,
+      trigger: { source: 'client-vpn-revoker.runbook' },
+    });
+    expect(published[1]?.message).toMatch(/^detail\.username: /);
+    expect(logs.filter((l) => l.message === 'Rejected event')).toHaveLength(2);
+  });
+
+  it('rejects an event from a source that is not enabled', async () => {
+    // Prepare
+    const { published, run } = setup();
+    const forged = { ...oktaEvent('jane@example.com'), source: 'aws.partner/okta.com/someone-else/stream' };
+
+    // Act
+    const response = await run(sqsRecord(forged));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(published[0]?.status).toBe('rejected');
+    expect(published[0]?.message).toMatch(
+      /no enabled identity source accepts source "aws.partner\/okta.com\/someone-else/,
+    );
+  });
+
+  it('hands an incomplete request back to the queue and says a retry follows', async () => {
+    // Prepare
+    const { fake, published, run } = setup();
+    fake.failTerminate(fake.connect(REGION, ENDPOINT, { username: 'jane@example.com' }));
+    const record = sqsRecord(oktaEvent('jane@example.com'), 2);
+
+    // Act
+    const response = await run(record);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(published[0]).toMatchObject({ status: 'failed', delivery: { attempt: 2, willRetry: true } });
+  });
+
+  it('publishes willRetry false on the last delivery before the dead-letter queue', async () => {
+    // Prepare
+    const { fake, published, run } = setup();
+    fake.failTerminate(fake.connect(REGION, ENDPOINT, { username: 'jane@example.com' }));
+    const record = sqsRecord(oktaEvent('jane@example.com'), 3);
+
+    // Act
+    const response = await run(record);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(published[0]).toMatchObject({ status: 'failed', delivery: { attempt: 3, willRetry: false } });
+  });
+
+  it('keeps a request for retry when its outcome cannot be published, even after a full revocation', async () => {
+    // Prepare
+    const { fake, logs, metrics, run } = setup({
+      failPublish: (outcome) => outcome.identity === 'jane@example.com',
+    });
+    fake.connect(REGION, ENDPOINT, { username: 'jane@example.com' });
+    fake.connect(REGION, ENDPOINT, { username: 'john@example.com' });
+    const jane = sqsRecord(oktaEvent('jane@example.com'));
+    const john = sqsRecord(oktaEvent('john@example.com'));
+
+    // Act
+    const response = await run(jane, john);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: jane.messageId }]);
+    expect(logs.find((l) => l.level === 'error')?.extra).toMatchObject({
+      error: 'InternalFailure: injected',
+    });
+    expect(metrics.OutcomePublishFailed).toBe(1);
+  });
+
+  it('turns every request into a dry run when the deployment is in dry-run mode', async () => {
+    // Prepare
+    const { fake, published, run } = setup({ dryRun: true });
+    const connection = fake.connect(REGION, ENDPOINT, { username: 'jane@example.com' });
+
+    // Act
+    await run(sqsRecord(oktaEvent('jane@example.com')));
+
+    // Assess
+    expect(fake.statusOf(connection)).toBe('active');
+    expect(published[0]).toMatchObject({ status: 'dry-run', dryRun: true, summary: { connectionsFound: 1 } });
+  });
+
+  it('honours a runbook request for a dry run', async () => {
+    // Prepare
+    const { fake, published, run } = setup();
+    fake.connect(REGION, ENDPOINT, { commonName: 'jane' });
+
+    // Act
+    await run(sqsRecord(runbookEvent({ username: 'jane', reason: 'rehearsal', dryRun: true })));
+
+    // Assess
+    expect(published[0]).toMatchObject({
+      status: 'dry-run',
+      reason: 'rehearsal',
+      summary: { connectionsFound: 1 },
+    });
+    expect(fake.count('terminate')).toBe(0);
+  });
+});
