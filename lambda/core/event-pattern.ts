@@ -26,7 +26,11 @@ export function matchesEventPattern(pattern: EventPattern, event: unknown): bool
       return (expected as readonly EventPattern[]).some((branch) => matchesEventPattern(branch, event));
     }
     const actual = event[field];
-    if (!Array.isArray(expected)) return matchesEventPattern(expected as EventPattern, actual);
+    if (!Array.isArray(expected)) {
+      // A nested pattern matches an array of objects when any element matches.
+      const nested = Array.isArray(actual) ? actual : [actual];
+      return nested.some((item) => matchesEventPattern(expected as EventPattern, item));
+    }
     // EventBridge matches an array-valued field when any of its elements matches.
     const candidates = Array.isArray(actual) ? actual : [actual];
     return (expected as readonly Matcher[]).some((matcher) =>

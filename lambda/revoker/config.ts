@@ -35,8 +35,8 @@ const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us
 
 /** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
 const endpointRefSchema = z.string().transform((ref, ctx) => {
-  const [region = '', endpointId = ''] = ref.split(':');
-  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId)) {
+  const [region = '', endpointId = '', ...rest] = ref.split(':');
+  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId) || rest.length > 0) {
     ctx.addIssue({ code: 'custom', message: `expected region:cvpn-endpoint-<hex>, got "${ref}"` });
     return z.NEVER;
   }
@@ -44,9 +44,15 @@ const endpointRefSchema = z.string().transform((ref, ctx) => {
 });
 
 /** `key=value` selects endpoints carrying that tag; `key` alone accepts any value. */
-const endpointTagSchema = z.string().transform((tag) => {
+const endpointTagSchema = z.string().transform((tag, ctx) => {
   const separator = tag.indexOf('=');
-  return separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
+  const parsed =
+    separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
+  if (parsed.key === '') {
+    ctx.addIssue({ code: 'custom', message: `expected key=value or key with a non-empty key, got "${tag}"` });
+    return z.NEVER;
+  }
+  return parsed;
 });
 
 const booleanSchema = z
@@ -64,13 +70,17 @@ const envSchema = z
     [ENV.outcomeEventBus]: z.string().min(1, 'expected an event bus name or ARN'),
     [ENV.outcomeSource]: z.string().min(1).default(DEFAULT_OUTCOME_SOURCE),
     [ENV.dryRun]: booleanSchema.default(false),
-    [ENV.terminateRetryBudgetMs]: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(600_000, 'expected at most 600000 (10 minutes)')
+    [ENV.terminateRetryBudgetMs]: z
+      .string()
+      .regex(/^\d+$/, 'expected a whole number of milliseconds')
+      .transform(Number)
+      .pipe(z.number().max(600_000, 'expected at most 600000 (10 minutes)'))
       .default(DEFAULT_TERMINATE_RETRY_BUDGET_MS),
-    [ENV.maxReceiveCount]: z.coerce.number().int().min(1).default(5),
+    [ENV.maxReceiveCount]: z
+      .string()
+      .regex(/^[1-9]\d*$/, 'expected a positive whole number')
+      .transform(Number)
+      .default(5),
     [ENV.oktaEventSources]: z
       .string()
       .optional()

@@ -27,7 +27,9 @@ beforeAll(async () => {
   vi.stubEnv('OUTCOME_EVENT_BUS', 'default');
   vi.stubEnv('OKTA_EVENT_SOURCES', OKTA_SOURCE);
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'ClientVpnRevoker');
-  vi.stubEnv('POWERTOOLS_DEV', 'false');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'client-vpn-revoker');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   vi.stubEnv('AWS_REGION', 'us-east-1');
   ({ handler } = await import('../../lambda/revoker/handler.ts'));
 });
@@ -93,12 +95,10 @@ describe('handler', () => {
   it('reports the record as a batch item failure when the outcome bus refuses the entry', async () => {
     // Prepare
     ec2.on(DescribeClientVpnConnectionsCommand).resolves({ Connections: [] });
-    eventBridge
-      .on(PutEventsCommand)
-      .resolves({
-        FailedEntryCount: 1,
-        Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
-      });
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+    });
     const record = sqsRecord(oktaEvent('nobody@example.com'));
 
     // Act

@@ -36,7 +36,11 @@ function setup(options: { failPublish?: (outcome: OutcomeDetail) => boolean; dry
     maxReceiveCount: 3,
     now: clock.now,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
-    metrics: { addMetric: (name, _unit, value) => void (metrics[name] = (metrics[name] ?? 0) + value) },
+    metrics: {
+      addMetric: (name, _unit, value) => {
+        metrics[name] = (metrics[name] ?? 0) + value;
+      },
+    },
   });
   const run = (...records: ReturnType<typeof sqsRecord>[]) =>
     process(records, { deadline: clock.now() + 60_000 });

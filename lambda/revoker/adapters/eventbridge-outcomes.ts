@@ -6,6 +6,8 @@ import {
 import { OUTCOME_DETAIL_TYPE, type OutcomeDetail } from '../../core/outcome.ts';
 
 const ENTRIES_PER_CALL = 10;
+/** PutEvents refuses a request whose entries add up to more than 256 KB. */
+const MAX_REQUEST_BYTES = 256 * 1024;
 /** EventBridge rejects entries over 256 KB; keep headroom for the envelope it adds. */
 const MAX_DETAIL_BYTES = 240 * 1024;
 
@@ -47,8 +49,7 @@ export function eventBridgeOutcomePublisher(
     for (let attempt = 1; attempt <= settings.attempts && pending.length > 0; attempt++) {
       if (attempt > 1) await settings.sleep(100 * 2 ** attempt);
       const failed: typeof pending = [];
-      for (let start = 0; start < pending.length; start += ENTRIES_PER_CALL) {
-        const chunk = pending.slice(start, start + ENTRIES_PER_CALL);
+      for (const chunk of chunkBySize(pending)) {
         try {
           const reply = await client.send(new PutEventsCommand({ Entries: chunk.map(({ entry }) => entry) }));
           chunk.forEach((item, position) => {
@@ -77,6 +78,31 @@ export function eventBridgeOutcomePublisher(
     }
     return results;
   };
+}
+
+/** EventBridge's size of an entry: Time counts 14 bytes, then Source, DetailType and Detail as UTF-8. */
+const entrySize = (entry: PutEventsRequestEntry) =>
+  14 +
+  Buffer.byteLength(entry.Source ?? '') +
+  Buffer.byteLength(entry.DetailType ?? '') +
+  Buffer.byteLength(entry.Detail ?? '');
+
+function chunkBySize<Item extends { entry: PutEventsRequestEntry }>(items: readonly Item[]): Item[][] {
+  const chunks: Item[][] = [];
+  let current: Item[] = [];
+  let size = 0;
+  for (const item of items) {
+    const itemSize = entrySize(item.entry);
+    if (current.length === ENTRIES_PER_CALL || (current.length > 0 && size + itemSize > MAX_REQUEST_BYTES)) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += itemSize;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 const toEntry = (outcome: OutcomeDetail, settings: OutcomePublisherSettings): PutEventsRequestEntry => ({

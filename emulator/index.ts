@@ -1,0 +1,28 @@
+/** Public entry point of the local AWS emulator (see README.md). */
+export { EC2_ACTIONS, TERMINATE_BY_USERNAME_LIMIT } from './ec2.ts';
+export type { PublishedEvent } from './eventbridge.ts';
+export type {
+  BucketSpec,
+  EventMatcher,
+  FailToTerminateOptions,
+  FaultControls,
+  RandomErrorCode,
+  RandomErrorOptions,
+  RemoveEndpointOptions,
+  RepeatTerminateMode,
+  UnauthorizedRule,
+} from './faults.ts';
+export { REAL_BUCKETS } from './faults.ts';
+export type { AuthType, ConnectionStatus, EndpointStatus, Seed } from './seed.ts';
+export { InvalidSeedError, parseSeed } from './seed.ts';
+export {
+  DEMO_ENDPOINTS,
+  DEMO_IDENTITY_STORE_ID,
+  DEMO_VICTIM,
+  DEMO_VICTIM_USER_ID,
+  demoSeed,
+} from './seeds/demo.ts';
+export type { CallCount, CallRecord, Emulator, EmulatorOptions, ServiceName } from './server.ts';
+export { startEmulator } from './server.ts';
+export type { ConnectionQuery, ConnectionView, EndpointView } from './state.ts';
+export { RETENTION_MS } from './state.ts';

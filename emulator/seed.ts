@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The seed format: the JSON a test, a benchmark or `cli.ts --seed file.json` loads into the emulator.
+ * Every optional field gets a deterministic default (see README.md). Unknown keys are rejected so that a typo
+ * in a seed file fails loudly instead of being ignored.
+ */
+
+export const ENDPOINT_STATUSES = [
+  'pending-associate',
+  'available',
+  'deleting',
+  'deleted',
+  'pending',
+] as const;
+export const CONNECTION_STATUSES = ['active', 'failed-to-terminate', 'terminating', 'terminated'] as const;
+export const AUTH_TYPES = ['certificate', 'saml', 'active-directory'] as const;
+
+const isoTime = z.iso.datetime({ offset: true, local: false });
+
+export const seedConnectionSchema = z.strictObject({
+  /** `cvpn-connection-` + 17 hex digits; generated deterministically when absent. */
+  id: z.string().min(1).optional(),
+  /** Default `''` (certificate authentication has no username). */
+  username: z.string().optional(),
+  /** Default `''`, or the username on Active Directory endpoints. */
+  commonName: z.string().optional(),
+  status: z.enum(CONNECTION_STATUSES).optional(),
+  /** ISO 8601; default: a deterministic time 10 minutes to 8 hours before the seed was loaded. */
+  establishedAt: isoTime.optional(),
+  /** ISO 8601, terminated rows only; default: a deterministic time 1 to 50 minutes before the seed was loaded. */
+  endedAt: isoTime.optional(),
+  /** Default: an address from the endpoint's client CIDR. */
+  clientIp: z.ipv4().optional(),
+  postureComplianceStatuses: z.array(z.string()).optional(),
+});
+
+export const seedEndpointSchema = z.strictObject({
+  id: z.string().min(1),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1'),
+  description: z.string().optional(),
+  status: z.enum(ENDPOINT_STATUSES).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  authType: z.enum(AUTH_TYPES).optional(),
+  transportProtocol: z.enum(['udp', 'tcp']).optional(),
+  vpnPort: z.union([z.literal(443), z.literal(1194)]).optional(),
+  sessionTimeoutHours: z.union([z.literal(8), z.literal(10), z.literal(12), z.literal(24)]).optional(),
+  disconnectOnSessionTimeout: z.boolean().optional(),
+  splitTunnel: z.boolean().optional(),
+  connections: z.array(seedConnectionSchema).optional(),
+});
+
+export const seedUserSchema = z.strictObject({
+  userId: z.string().min(1),
+  userName: z.string().min(1),
+  displayName: z.string().optional(),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  emails: z.array(z.string()).optional(),
+  status: z.enum(['ENABLED', 'DISABLED']).optional(),
+});
+
+export const seedSchema = z.strictObject({
+  endpoints: z.array(seedEndpointSchema).optional(),
+  identityStore: z
+    .strictObject({
+      identityStoreId: z.string().min(1),
+      users: z.array(seedUserSchema),
+    })
+    .optional(),
+});
+
+export type Seed = z.input<typeof seedSchema>;
+export type SeedEndpoint = z.output<typeof seedEndpointSchema>;
+export type SeedConnection = z.output<typeof seedConnectionSchema>;
+export type SeedUser = z.output<typeof seedUserSchema>;
+export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+export type AuthType = (typeof AUTH_TYPES)[number];
+
+export class InvalidSeedError extends Error {
+  override name = 'InvalidSeedError';
+}
+
+/** Validates a seed; throws InvalidSeedError listing every problem with its path. */
+export const parseSeed = (input: unknown): z.output<typeof seedSchema> => {
+  const result = seedSchema.safeParse(input);
+  if (!result.success) throw new InvalidSeedError(z.prettifyError(result.error), { cause: result.error });
+  return result.data;
+};

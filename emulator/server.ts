@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from './clock.ts';
+import { createEc2, QueryParams } from './ec2.ts';
+import { ec2ErrorResponse } from './ec2-xml.ts';
+import { createEventBridge, type PublishedEvent } from './eventbridge.ts';
+import { type FaultControls, Faults, type RepeatTerminateMode } from './faults.ts';
+import { createIdentityStore } from './identitystore.ts';
+import { jsonError, type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
+import type { Seed } from './seed.ts';
+import { type ConnectionQuery, type ConnectionView, type EndpointView, State } from './state.ts';
+
+/**
+ * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge and Identity Store (JSON 1.1,
+ * `X-Amz-Target`). The region of each call comes from the SigV4 credential scope; signatures are not checked.
+ */
+
+export interface EmulatorOptions {
+  /** Default 0: a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Loaded at start, and again by `reset()`. */
+  readonly seed?: Seed;
+  /** Emulated ms from `terminating` to `terminated`; default 50; 0 = at the next read. */
+  readonly terminateDelayMs?: number;
+  /** Emulated time runs this many times faster than the wall clock (bucket refill, terminate delay, retention). */
+  readonly timeScale?: number;
+  /** Seed of the PRNG behind `faults.randomErrors`; default 1. */
+  readonly randomSeed?: number;
+  /** Default 111122223333. */
+  readonly accountId?: string;
+  /** What a Terminate of an already terminated connection answers; default 'terminated'. */
+  readonly repeatTerminate?: RepeatTerminateMode;
+  /** Region for requests without a SigV4 Authorization header; default us-east-1. */
+  readonly defaultRegion?: string;
+  /** The call log keeps at most this many recent calls; default 100,000. */
+  readonly maxCallLog?: number;
+}
+
+export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'unknown';
+
+export interface CallRecord {
+  readonly seq: number;
+  /** ISO 8601, emulated clock. */
+  readonly time: string;
+  readonly service: ServiceName;
+  readonly action: string;
+  readonly region: string;
+  /** EC2: the form parameters; JSON services: the parsed body. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly requestId: string;
+}
+
+export interface CallCount {
+  readonly region: string;
+  readonly action: string;
+  readonly calls: number;
+  readonly errors: number;
+  /** Calls answered 503 RequestLimitExceeded (a subset of errors). */
+  readonly throttled: number;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE pointing at this emulator. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly faults: FaultControls;
+  stop(): Promise<void>;
+  /** Adds endpoints, connections and users (a known endpoint id gets more connections). */
+  seed(seed: Seed): void;
+  /** Back to the start state: the start seed, no faults, empty logs, clock at the wall clock. */
+  reset(): void;
+  /** Jumps emulated time forward. */
+  advanceTime(ms: number): void;
+  connections(query?: ConnectionQuery): ConnectionView[];
+  endpoints(): EndpointView[];
+  /** Keyed `<region>:<action>`, e.g. `us-east-1:TerminateClientVpnConnections`. */
+  callCounts(): Record<string, CallCount>;
+  calls(): CallRecord[];
+  publishedEvents(): PublishedEvent[];
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new ServiceError('RequestEntityTooLarge', 413, 'Request body too large.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** Parsed JSON 1.1 body; an empty body counts as `{}` like the real services. */
+const parseJsonBody = (body: string): Record<string, unknown> => {
+  if (body.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ServiceError(
+      'SerializationException',
+      400,
+      'Start of structure or map found where not expected.',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ServiceError('SerializationException', 400, 'Expected a JSON object.');
+  }
+  return value as Record<string, unknown>;
+};
+
+export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
+  const clock = new Clock(options.timeScale ?? 1);
+  const state = new State(clock, options.terminateDelayMs ?? 50);
+  const accountId = options.accountId ?? '111122223333';
+  const defaultRegion = options.defaultRegion ?? 'us-east-1';
+  const maxCallLog = options.maxCallLog ?? 100_000;
+  const faults = new Faults({
+    clock,
+    randomSeed: options.randomSeed ?? 1,
+    repeatTerminate: options.repeatTerminate ?? 'terminated',
+    removeEndpoint: (id) => state.removeEndpoint(id),
+  });
+  let events: PublishedEvent[] = [];
+  let callLog: CallRecord[] = [];
+  let counts = new Map<
+    string,
+    { region: string; action: string; calls: number; errors: number; throttled: number }
+  >();
+  let callSeq = 0;
+
+  const ec2 = createEc2({ state, faults, clock, accountId });
+  const eventBridge = createEventBridge({ faults, clock, record: (event) => events.push(event) });
+  const identityStore = createIdentityStore(state);
+
+  const loadInitialSeed = () => {
+    if (options.seed) state.load(options.seed);
+  };
+  loadInitialSeed();
+
+  const record = (call: Omit<CallRecord, 'seq' | 'time'>): void => {
+    callLog.push({ seq: ++callSeq, time: new Date(clock.now()).toISOString(), ...call });
+    if (callLog.length > 2 * maxCallLog) callLog = callLog.slice(-maxCallLog);
+    const key = `${call.region}:${call.action}`;
+    const count = counts.get(key) ?? {
+      region: call.region,
+      action: call.action,
+      calls: 0,
+      errors: 0,
+      throttled: 0,
+    };
+    count.calls++;
+    if (call.status >= 400) count.errors++;
+    if (call.errorCode === 'RequestLimitExceeded') count.throttled++;
+    counts.set(key, count);
+  };
+
+  const answer = async (
+    req: IncomingMessage,
+  ): Promise<{ response: WireResponse; call: Omit<CallRecord, 'seq' | 'time'> }> => {
+    const requestId = randomUUID();
+    const region = CREDENTIAL_SCOPE.exec(header(req, 'authorization') ?? '')?.[1] ?? defaultRegion;
+    const ctx: RequestContext = { region, requestId };
+    const target = header(req, 'x-amz-target');
+    const body = await readBody(req);
+
+    if (target !== undefined) {
+      const dot = target.indexOf('.');
+      const prefix = target.slice(0, dot);
+      const action = target.slice(dot + 1);
+      const service: ServiceName =
+        prefix === 'AWSEvents' ? 'events' : prefix === 'AWSIdentityStore' ? 'identitystore' : 'unknown';
+      let input: Record<string, unknown> = {};
+      let response: WireResponse;
+      try {
+        input = parseJsonBody(body);
+        await delay(faults.latencyFor(action));
+        if (service === 'events') response = eventBridge(action, input, ctx, Buffer.byteLength(body));
+        else if (service === 'identitystore') response = identityStore(action, input, ctx);
+        else throw new ServiceError('UnknownOperationException', 400, `Unknown operation ${target}`);
+      } catch (e) {
+        if (!(e instanceof ServiceError)) throw e;
+        response = jsonError(requestId, e, service === 'identitystore' ? 'Message' : 'message');
+      }
+      return {
+        response,
+        call: {
+          service,
+          action,
+          region,
+          params: input,
+          status: response.status,
+          requestId,
+          ...code(response),
+        },
+      };
+    }
+
+    const form = new URLSearchParams(body);
+    for (const [key, value] of new URL(req.url ?? '/', 'http://localhost').searchParams)
+      form.append(key, value);
+    const params = QueryParams.fromForm(form);
+    const action = params.string('Action');
+    await delay(faults.latencyFor(action ?? ''));
+    const response = ec2(action, params, ctx);
+    return {
+      response,
+      call: {
+        service: 'ec2',
+        action: action ?? '',
+        region,
+        params: params.toObject(),
+        status: response.status,
+        requestId,
+        ...code(response),
+      },
+    };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let response: WireResponse;
+    try {
+      const result = await answer(req);
+      record(result.call);
+      response = result.response;
+    } catch (e) {
+      const requestId = randomUUID();
+      const error =
+        e instanceof ServiceError
+          ? e
+          : new ServiceError('InternalError', 500, 'An internal error has occurred');
+      if (!(e instanceof ServiceError)) console.error('emulator: unexpected error', e);
+      response =
+        header(req, 'x-amz-target') === undefined
+          ? ec2ErrorResponse(requestId, error)
+          : jsonError(requestId, error);
+    }
+    res.writeHead(response.status, {
+      ...response.headers,
+      'content-length': Buffer.byteLength(response.body),
+    });
+    res.end(response.body);
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`, {
+          cause: e,
+        }),
+      ),
+    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    env: {
+      AWS_ENDPOINT_URL_EC2: url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+      AWS_ENDPOINT_URL_IDENTITYSTORE: url,
+    },
+    faults,
+    stop() {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+    seed: (seed) => state.load(seed),
+    reset() {
+      state.clear();
+      faults.clear();
+      clock.reset();
+      events = [];
+      callLog = [];
+      counts = new Map();
+      callSeq = 0;
+      loadInitialSeed();
+    },
+    advanceTime: (ms) => clock.advance(ms),
+    connections: (query) => state.connectionViews(query),
+    endpoints: () => state.endpointViews(),
+    callCounts: () => Object.fromEntries([...counts].map(([key, count]) => [key, { ...count }])),
+    calls: () => [...callLog],
+    publishedEvents: () => [...events],
+  };
+};
+
+const delay = async (ms: number): Promise<void> => {
+  if (ms > 0) await sleep(ms);
+};
+
+const code = (response: WireResponse): { errorCode?: string } =>
+  response.errorCode === undefined ? {} : { errorCode: response.errorCode };

@@ -1,0 +1,418 @@
+import type { Clock } from './clock.ts';
+import { fnv1a, hexId } from './random.ts';
+import {
+  type AuthType,
+  type ConnectionStatus,
+  type EndpointStatus,
+  InvalidSeedError,
+  parseSeed,
+  type Seed,
+  type SeedConnection,
+  type SeedEndpoint,
+  type SeedUser,
+} from './seed.ts';
+
+/** Terminated connections stay listed this long (emulated time), as the real API keeps them for 60 minutes. */
+export const RETENTION_MS = 60 * 60 * 1000;
+
+export interface Endpoint {
+  readonly seq: number;
+  readonly id: string;
+  readonly region: string;
+  description: string;
+  status: EndpointStatus;
+  tags: Record<string, string>;
+  authType: AuthType;
+  transportProtocol: 'udp' | 'tcp';
+  vpnPort: number;
+  sessionTimeoutHours: number;
+  disconnectOnSessionTimeout: boolean;
+  splitTunnel: boolean;
+  readonly createdAt: number;
+  /** Second octet of the endpoint's client CIDR `10.<n>.0.0/16`. */
+  readonly cidrOctet: number;
+  /** Connections in insertion (= listing) order; `seq` is strictly increasing. */
+  readonly connections: Connection[];
+  readonly byId: Map<string, Connection>;
+  readonly byUsername: Map<string, Connection[]>;
+  generatedIds: number;
+  assignedIps: number;
+}
+
+export interface Connection {
+  readonly seq: number;
+  readonly id: string;
+  readonly endpoint: Endpoint;
+  readonly username: string;
+  readonly commonName: string;
+  readonly clientIp: string;
+  status: ConnectionStatus;
+  statusMessage: string | undefined;
+  readonly establishedAt: number;
+  endedAt: number | undefined;
+  /** While `terminating`: when the connection becomes `terminated`. */
+  terminateAt: number | undefined;
+  readonly ingressBytes: number;
+  readonly egressBytes: number;
+  readonly ingressPackets: number;
+  readonly egressPackets: number;
+  readonly postureComplianceStatuses: readonly string[];
+}
+
+export interface IdentityStoreUser extends SeedUser {
+  readonly identityStoreId: string;
+}
+
+/** Selects connections for `Emulator.connections()`; every given field must match exactly. */
+export interface ConnectionQuery {
+  readonly connectionId?: string;
+  readonly endpointId?: string;
+  readonly region?: string;
+  readonly username?: string;
+  readonly commonName?: string;
+  readonly status?: ConnectionStatus;
+}
+
+/** A connection as `Emulator.connections()` reports it. Times are ISO 8601 (emulated clock). */
+export interface ConnectionView {
+  readonly connectionId: string;
+  readonly endpointId: string;
+  readonly region: string;
+  readonly username: string;
+  readonly commonName: string;
+  readonly clientIp: string;
+  readonly status: ConnectionStatus;
+  readonly statusMessage?: string;
+  readonly establishedAt: string;
+  readonly endedAt?: string;
+}
+
+export interface EndpointView {
+  readonly endpointId: string;
+  readonly region: string;
+  readonly description: string;
+  readonly status: EndpointStatus;
+  readonly authType: AuthType;
+  readonly transportProtocol: 'udp' | 'tcp';
+  readonly tags: Readonly<Record<string, string>>;
+  /** Connections Describe would list (active, terminating, and terminated within the retention window). */
+  readonly listedConnections: number;
+  readonly activeConnections: number;
+}
+
+/** Which connections of one endpoint a Describe page asks for (values OR-ed, the two filters AND-ed). */
+export interface ConnectionSelection {
+  readonly connectionIds?: readonly string[];
+  readonly usernames?: readonly string[];
+}
+
+const MINUTE = 60_000;
+
+const parseTime = (iso: string | undefined): number | undefined =>
+  iso === undefined ? undefined : Date.parse(iso);
+
+/**
+ * The emulator's data: endpoints, their connections, identity-store users. Status transitions are lazy: a
+ * `terminating` connection becomes `terminated` when it is next read after its deadline, and a terminated one
+ * disappears once the retention window has passed. Lookups by id and username are indexed; listing pages
+ * start by binary search on `seq`, so paging through N connections costs O(N) in total.
+ */
+export class State {
+  readonly #clock: Clock;
+  readonly #terminateDelayMs: number;
+  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #connectionIds = new Set<string>();
+  readonly #users = new Map<string, Map<string, IdentityStoreUser>>();
+  #seq = 0;
+
+  constructor(clock: Clock, terminateDelayMs: number) {
+    if (!(Number.isFinite(terminateDelayMs) && terminateDelayMs >= 0)) {
+      throw new RangeError(`terminateDelayMs must be a non-negative number, got ${terminateDelayMs}`);
+    }
+    this.#clock = clock;
+    this.#terminateDelayMs = terminateDelayMs;
+  }
+
+  /** Adds a seed: new endpoints, more connections for known ones (same region), identity-store users. */
+  load(input: Seed): void {
+    const seed = parseSeed(input);
+    const now = this.#clock.now();
+    for (const endpointSeed of seed.endpoints ?? []) {
+      const endpoint = this.#upsertEndpoint(endpointSeed, now);
+      endpointSeed.connections?.forEach((connectionSeed, index) => {
+        this.#addConnection(endpoint, connectionSeed, now, `endpoints[${endpoint.id}].connections[${index}]`);
+      });
+    }
+    if (seed.identityStore) {
+      const { identityStoreId, users } = seed.identityStore;
+      const store = this.#users.get(identityStoreId) ?? new Map<string, IdentityStoreUser>();
+      this.#users.set(identityStoreId, store);
+      for (const user of users) store.set(user.userId, { ...user, identityStoreId });
+    }
+  }
+
+  clear(): void {
+    this.#endpoints.clear();
+    this.#connectionIds.clear();
+    this.#users.clear();
+    this.#seq = 0;
+  }
+
+  /** The endpoint if it exists in `region` and is not deleted. */
+  findEndpoint(region: string, endpointId: string): Endpoint | undefined {
+    const endpoint = this.#endpoints.get(endpointId);
+    return endpoint && endpoint.region === region && endpoint.status !== 'deleted' ? endpoint : undefined;
+  }
+
+  /** Endpoints of a region that Describe lists, in stable order. */
+  listEndpoints(region: string): Endpoint[] {
+    return [...this.#endpoints.values()].filter((e) => e.region === region && e.status !== 'deleted');
+  }
+
+  removeEndpoint(endpointId: string): boolean {
+    const endpoint = this.#endpoints.get(endpointId);
+    if (!endpoint) return false;
+    for (const connection of endpoint.connections) this.#connectionIds.delete(connection.id);
+    return this.#endpoints.delete(endpointId);
+  }
+
+  /** Brings a connection's status up to date; false when it has expired (no longer exists). */
+  refresh(connection: Connection): boolean {
+    const now = this.#clock.now();
+    if (connection.status === 'terminating' && connection.terminateAt !== undefined) {
+      if (now >= connection.terminateAt) {
+        connection.status = 'terminated';
+        connection.endedAt = connection.terminateAt;
+        connection.terminateAt = undefined;
+      }
+    }
+    return !(connection.status === 'terminated' && now >= (connection.endedAt ?? now) + RETENTION_MS);
+  }
+
+  /** A live connection of the endpoint by id. */
+  connection(endpoint: Endpoint, connectionId: string): Connection | undefined {
+    const connection = endpoint.byId.get(connectionId);
+    return connection && this.refresh(connection) ? connection : undefined;
+  }
+
+  /** The user's `active` connections on the endpoint (exact, case-sensitive username). */
+  activeConnections(endpoint: Endpoint, username: string): Connection[] {
+    return (endpoint.byUsername.get(username) ?? []).filter((c) => this.refresh(c) && c.status === 'active');
+  }
+
+  /** Up to `limit` listed connections after `afterSeq`, and whether more exist. */
+  page(
+    endpoint: Endpoint,
+    selection: ConnectionSelection,
+    afterSeq: number,
+    limit: number,
+  ): { items: Connection[]; hasMore: boolean } {
+    const { connectionIds, usernames } = selection;
+    let candidates: readonly Connection[];
+    let start = 0;
+    if (connectionIds) {
+      candidates = uniqueBySeq(connectionIds.map((id) => endpoint.byId.get(id)));
+    } else if (usernames) {
+      candidates = uniqueBySeq(usernames.flatMap((name) => endpoint.byUsername.get(name) ?? []));
+    } else {
+      candidates = endpoint.connections;
+      start = firstAfter(candidates, afterSeq);
+    }
+    const wantedUsers = connectionIds && usernames ? new Set(usernames) : undefined;
+    const items: Connection[] = [];
+    for (let i = start; i < candidates.length; i++) {
+      const connection = candidates[i] as Connection;
+      if (connection.seq <= afterSeq || !this.refresh(connection)) continue;
+      if (wantedUsers && !wantedUsers.has(connection.username)) continue;
+      items.push(connection);
+      if (items.length > limit) break;
+    }
+    const hasMore = items.length > limit;
+    if (hasMore) items.pop();
+    return { items, hasMore };
+  }
+
+  /** active → terminating; the connection becomes `terminated` after the configured (emulated) delay. */
+  beginTermination(connection: Connection): void {
+    connection.status = 'terminating';
+    connection.statusMessage = undefined;
+    connection.terminateAt = this.#clock.now() + this.#terminateDelayMs;
+  }
+
+  user(identityStoreId: string, userId: string): IdentityStoreUser | undefined {
+    return this.#users.get(identityStoreId)?.get(userId);
+  }
+
+  hasIdentityStore(identityStoreId: string): boolean {
+    return this.#users.has(identityStoreId);
+  }
+
+  connectionViews(query: ConnectionQuery = {}): ConnectionView[] {
+    const views: ConnectionView[] = [];
+    for (const endpoint of this.#endpoints.values()) {
+      if (query.endpointId !== undefined && endpoint.id !== query.endpointId) continue;
+      if (query.region !== undefined && endpoint.region !== query.region) continue;
+      const pool =
+        query.connectionId !== undefined
+          ? [endpoint.byId.get(query.connectionId)].filter((c) => c !== undefined)
+          : query.username !== undefined
+            ? (endpoint.byUsername.get(query.username) ?? [])
+            : endpoint.connections;
+      for (const c of pool) {
+        if (!this.refresh(c)) continue;
+        if (query.username !== undefined && c.username !== query.username) continue;
+        if (query.commonName !== undefined && c.commonName !== query.commonName) continue;
+        if (query.status !== undefined && c.status !== query.status) continue;
+        views.push(toConnectionView(c));
+      }
+    }
+    return views;
+  }
+
+  endpointViews(): EndpointView[] {
+    return [...this.#endpoints.values()].map((e) => {
+      let listed = 0;
+      let active = 0;
+      for (const c of e.connections) {
+        if (!this.refresh(c)) continue;
+        listed++;
+        if (c.status === 'active') active++;
+      }
+      return {
+        endpointId: e.id,
+        region: e.region,
+        description: e.description,
+        status: e.status,
+        authType: e.authType,
+        transportProtocol: e.transportProtocol,
+        tags: { ...e.tags },
+        listedConnections: listed,
+        activeConnections: active,
+      };
+    });
+  }
+
+  #upsertEndpoint(seed: SeedEndpoint, now: number): Endpoint {
+    const existing = this.#endpoints.get(seed.id);
+    if (existing) {
+      if (existing.region !== seed.region) {
+        throw new InvalidSeedError(
+          `endpoint ${seed.id} already exists in ${existing.region}; it cannot be seeded again in ${seed.region}`,
+        );
+      }
+      if (seed.description !== undefined) existing.description = seed.description;
+      if (seed.status !== undefined) existing.status = seed.status;
+      if (seed.tags !== undefined) existing.tags = { ...seed.tags };
+      if (seed.authType !== undefined) existing.authType = seed.authType;
+      if (seed.transportProtocol !== undefined) existing.transportProtocol = seed.transportProtocol;
+      if (seed.vpnPort !== undefined) existing.vpnPort = seed.vpnPort;
+      if (seed.sessionTimeoutHours !== undefined) existing.sessionTimeoutHours = seed.sessionTimeoutHours;
+      if (seed.disconnectOnSessionTimeout !== undefined) {
+        existing.disconnectOnSessionTimeout = seed.disconnectOnSessionTimeout;
+      }
+      if (seed.splitTunnel !== undefined) existing.splitTunnel = seed.splitTunnel;
+      return existing;
+    }
+    const endpoint: Endpoint = {
+      seq: ++this.#seq,
+      id: seed.id,
+      region: seed.region,
+      description: seed.description ?? `Client VPN endpoint ${seed.id}`,
+      status: seed.status ?? 'available',
+      tags: { ...seed.tags },
+      authType: seed.authType ?? 'certificate',
+      transportProtocol: seed.transportProtocol ?? 'udp',
+      vpnPort: seed.vpnPort ?? 443,
+      sessionTimeoutHours: seed.sessionTimeoutHours ?? 24,
+      disconnectOnSessionTimeout: seed.disconnectOnSessionTimeout ?? true,
+      splitTunnel: seed.splitTunnel ?? false,
+      createdAt: now - (30 + (fnv1a(seed.id) % 300)) * 24 * 60 * MINUTE - (fnv1a(seed.id, 1) % 86_400) * 1000,
+      cidrOctet: 64 + (fnv1a(seed.id, 2) % 128),
+      connections: [],
+      byId: new Map(),
+      byUsername: new Map(),
+      generatedIds: 0,
+      assignedIps: 0,
+    };
+    this.#endpoints.set(endpoint.id, endpoint);
+    return endpoint;
+  }
+
+  #addConnection(endpoint: Endpoint, seed: SeedConnection, now: number, path: string): void {
+    const id = seed.id ?? this.#generateConnectionId(endpoint);
+    if (this.#connectionIds.has(id)) throw new InvalidSeedError(`${path}: duplicate connection id ${id}`);
+    const status = seed.status ?? 'active';
+    if (seed.endedAt !== undefined && status !== 'terminated') {
+      throw new InvalidSeedError(`${path}: endedAt is only allowed on terminated connections`);
+    }
+    const h = fnv1a(id);
+    const endedAt =
+      status === 'terminated'
+        ? (parseTime(seed.endedAt) ?? now - (1 + (h % 50)) * MINUTE - (h % 60) * 1000)
+        : undefined;
+    const establishedAt =
+      parseTime(seed.establishedAt) ??
+      (endedAt ?? now) - (10 + (fnv1a(id, 3) % 470)) * MINUTE - (fnv1a(id, 4) % 60) * 1000;
+    const username = seed.username ?? '';
+    const ipIndex = endpoint.assignedIps++ + 2;
+    const connection: Connection = {
+      seq: ++this.#seq,
+      id,
+      endpoint,
+      username,
+      commonName: seed.commonName ?? (endpoint.authType === 'active-directory' ? username : ''),
+      clientIp: seed.clientIp ?? `10.${endpoint.cidrOctet}.${(ipIndex >> 8) & 255}.${ipIndex & 255}`,
+      status,
+      statusMessage: undefined,
+      establishedAt,
+      endedAt,
+      terminateAt: status === 'terminating' ? now + this.#terminateDelayMs : undefined,
+      ingressBytes: 4_096 + (fnv1a(id, 5) % 80_000_000),
+      egressBytes: 2_048 + (fnv1a(id, 6) % 20_000_000),
+      ingressPackets: 40 + (fnv1a(id, 7) % 90_000),
+      egressPackets: 30 + (fnv1a(id, 8) % 60_000),
+      postureComplianceStatuses: seed.postureComplianceStatuses ?? [],
+    };
+    this.#connectionIds.add(id);
+    endpoint.connections.push(connection);
+    endpoint.byId.set(id, connection);
+    const sameUser = endpoint.byUsername.get(username);
+    if (sameUser) sameUser.push(connection);
+    else endpoint.byUsername.set(username, [connection]);
+  }
+
+  #generateConnectionId(endpoint: Endpoint): string {
+    for (;;) {
+      const id = `cvpn-connection-0${hexId(`${endpoint.id}/${endpoint.generatedIds++}`, 16)}`;
+      if (!this.#connectionIds.has(id)) return id;
+    }
+  }
+}
+
+const uniqueBySeq = (connections: readonly (Connection | undefined)[]): Connection[] =>
+  [...new Set(connections.filter((c) => c !== undefined))].sort((a, b) => a.seq - b.seq);
+
+/** Index of the first connection whose seq is greater than `afterSeq` (connections are sorted by seq). */
+const firstAfter = (connections: readonly Connection[], afterSeq: number): number => {
+  let low = 0;
+  let high = connections.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((connections[mid] as Connection).seq <= afterSeq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+};
+
+const toConnectionView = (c: Connection): ConnectionView => ({
+  connectionId: c.id,
+  endpointId: c.endpoint.id,
+  region: c.endpoint.region,
+  username: c.username,
+  commonName: c.commonName,
+  clientIp: c.clientIp,
+  status: c.status,
+  ...(c.statusMessage === undefined ? {} : { statusMessage: c.statusMessage }),
+  establishedAt: new Date(c.establishedAt).toISOString(),
+  ...(c.endedAt === undefined ? {} : { endedAt: new Date(c.endedAt).toISOString() }),
+});

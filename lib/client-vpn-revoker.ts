@@ -1,0 +1,697 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
+import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
+import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/revoker/config.ts';
+import { OKTA_LOST_ACCESS_EVENT_TYPES, type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
+import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
+
+/** One Client VPN endpoint the revoker may act on. */
+export interface ClientVpnEndpointReference {
+  /**
+   * Region of the endpoint (endpoint ids are only unique within a region).
+   * @default - the stack's region
+   */
+  readonly region?: string;
+  /** The endpoint id, `cvpn-endpoint-<hex>`. */
+  readonly endpointId: string;
+}
+
+/** Selects the endpoints carrying a tag, in every configured region. */
+export interface ClientVpnEndpointTag {
+  /** Tag key. */
+  readonly key: string;
+  /**
+   * Tag value the endpoint must carry.
+   * @default - any value: the key must merely be present
+   */
+  readonly value?: string;
+}
+
+/** Okta System Log events arriving through an Okta EventBridge log stream (a partner event source). */
+export interface OktaSourceProps {
+  /**
+   * Partner event source names, `aws.partner/okta.com/<org>/<name>`. The partner event bus has the same
+   * name; one rule is created on each, matching that exact source.
+   */
+  readonly eventSourceNames: string[];
+  /**
+   * Okta event types after which a user loses VPN access.
+   * @default - every type in OKTA_LOST_ACCESS_EVENT_TYPES (deactivate and suspend)
+   */
+  readonly eventTypes?: OktaLostAccessEventType[];
+}
+
+/** The incident-response path: an operator or SOAR tool puts a "Client VPN Revocation Requested" event. */
+export interface RunbookSourceProps {
+  /**
+   * Whether to create the runbook rule.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The `source` the request is put with; only this one is accepted.
+   * @default 'client-vpn-revoker.runbook' (DEFAULT_RUNBOOK_SOURCE)
+   */
+  readonly source?: string;
+  /**
+   * Bus the requests are put on.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+}
+
+export interface ClientVpnRevokerProps {
+  /**
+   * Regions whose Client VPN endpoints are in scope.
+   * @default - the regions of `endpoints` when given, otherwise the stack's region
+   */
+  readonly regions?: string[];
+  /**
+   * Act only on these endpoints (IAM is scoped to exactly their ARNs). Mutually exclusive with `endpointTag`.
+   * @default - every endpoint in `regions`, or those selected by `endpointTag`
+   */
+  readonly endpoints?: ClientVpnEndpointReference[];
+  /**
+   * Act only on endpoints carrying this tag (IAM is conditioned on the tag). Mutually exclusive with `endpoints`.
+   * @default - every endpoint in `regions`, or exactly `endpoints`
+   */
+  readonly endpointTag?: ClientVpnEndpointTag;
+  /**
+   * Okta as identity source.
+   * @default - no Okta rule
+   */
+  readonly okta?: OktaSourceProps;
+  /**
+   * The runbook (manual revocation request) source.
+   * @default - enabled, source 'client-vpn-revoker.runbook', on the default event bus
+   */
+  readonly runbook?: RunbookSourceProps;
+  /**
+   * Bus the outcome event ("Client VPN Revocation Outcome") is published to.
+   * @default - the account's default event bus in the stack's region
+   */
+  readonly outcomeEventBus?: events.IEventBus;
+  /**
+   * `source` of the outcome event; the function may publish with this source only.
+   * @default 'client-vpn-revoker' (DEFAULT_OUTCOME_SOURCE)
+   */
+  readonly outcomeSource?: string;
+  /**
+   * Find and report the connections, but do not terminate them.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * Most concurrent function invocations the SQS event source starts (ScalingConfig.MaximumConcurrency,
+   * 2–1000); caps the pressure on the per-account EC2 API token buckets.
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Most messages (revocation requests) per invocation, 1–10000; above 10 needs `maxBatchingWindow`.
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long the event source gathers messages before invoking, 0–300 s, so a burst of offboardings is
+   * handled together (one listing per endpoint).
+   * @default Duration.seconds(5)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Receives of a message before it moves to the dead-letter queue, 1–1000.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Function timeout, 30 s–15 min; the queue's visibility timeout is six times this.
+   * @default Duration.minutes(2)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Time the function keeps retrying connections stuck in `failed-to-terminate` before it gives the
+   * message back to the queue; at most half of `timeout`.
+   * @default Duration.seconds(30)
+   */
+  readonly terminateRetryBudget?: Duration;
+  /**
+   * Retention of the function's log group. One year keeps the evidence of every revocation for a yearly
+   * access review or audit while still expiring the usernames the logs hold.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Function memory in MB, 128–10240.
+   * @default 512
+   */
+  readonly memorySize?: number;
+}
+
+/** Thrown when ClientVpnRevoker props are invalid; the message names the prop and what was expected. */
+export class ClientVpnRevokerPropsError extends Error {
+  override readonly name = 'ClientVpnRevokerPropsError';
+  constructor(prop: string, message: string) {
+    super(`ClientVpnRevoker: ${prop}: ${message}`);
+  }
+}
+
+/** An AWS region name such as `us-east-1` (the same rule the function applies to its environment). */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** A Client VPN endpoint id, `cvpn-endpoint-<hex>`. */
+export const ENDPOINT_ID_PATTERN = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
+/** An Okta partner event source name, `aws.partner/okta.com/<org>/<name>`. */
+export const OKTA_EVENT_SOURCE_PATTERN = /^aws\.partner\/okta\.com(\/[.\-_A-Za-z0-9]+){2,}$/;
+const LOG_RETENTION_VALUES = new Set<number>(
+  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
+
+const known = (value: string) => !Token.isUnresolved(value);
+const show = (value: unknown) => JSON.stringify(value);
+
+/** Lambda and EventBridge speak the same pattern language; CDK wants camel-cased top-level keys. */
+const CDK_PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
+  version: 'version',
+  id: 'id',
+  'detail-type': 'detailType',
+  source: 'source',
+  account: 'account',
+  time: 'time',
+  region: 'region',
+  resources: 'resources',
+  detail: 'detail',
+};
+
+function toCdkEventPattern(pattern: SourceEventPattern): events.EventPattern {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pattern)) {
+    const cdkKey = CDK_PATTERN_KEYS[key];
+    if (!cdkKey) throw new Error(`event pattern key "${key}" has no CDK EventPattern equivalent`);
+    result[cdkKey] = structuredClone(value);
+  }
+  return result as events.EventPattern;
+}
+
+/** The string cdk-nag reports for a policy resource (its flattenCfnReference), to acknowledge exactly it. */
+function nagResource(scope: Construct, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record['Fn::Join'])) {
+        const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+        return items.map(flatten).join(delimiter);
+      }
+      if ('Ref' in record) return `<${flatten(record.Ref)}>`;
+      if (Array.isArray(record['Fn::GetAtt'])) {
+        const [resource, attribute] = record['Fn::GetAtt'] as [unknown, unknown];
+        return `<${flatten(resource)}.${flatten(attribute)}>`;
+      }
+    }
+    return JSON.stringify(node);
+  };
+  return flatten(Stack.of(scope).resolve(value));
+}
+
+interface EndpointSelection {
+  readonly endpoints?: readonly { region: string; endpointId: string }[];
+  readonly tag?: ClientVpnEndpointTag;
+}
+
+/**
+ * Terminates every AWS Client VPN connection of a user the moment the identity provider disables them:
+ * EventBridge rules (Okta partner bus, runbook) → encrypted SQS queue with DLQ → Lambda (partial batch
+ * responses) → outcome event on EventBridge. IAM is scoped to the selected endpoints.
+ *
+ * @example new ClientVpnRevoker(this, 'Revoker');
+ */
+export class ClientVpnRevoker extends Construct {
+  /** The revoker function. */
+  public readonly function: NodejsFunction;
+  /** Buffer between the rules and the function; absorbs bursts and retries failed requests. */
+  public readonly queue: sqs.Queue;
+  /** Requests that failed `maxReceiveCount` times, and events EventBridge could not deliver to `queue`. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** One rule per Okta event source, then the runbook rule (if enabled). */
+  public readonly rules: events.Rule[];
+  /** The function's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The function's execution role. */
+  public readonly role: iam.Role;
+  /** Regions in scope, as configured on the function. */
+  public readonly regions: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ClientVpnRevokerProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    const timeout = props.timeout ?? Duration.minutes(2);
+    const terminateRetryBudget = props.terminateRetryBudget ?? Duration.seconds(30);
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(5);
+    const maxConcurrency = props.maxConcurrency ?? 2;
+    const batchSize = props.batchSize ?? 10;
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const memorySize = props.memorySize ?? 512;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const outcomeSource = props.outcomeSource ?? DEFAULT_OUTCOME_SOURCE;
+    const runbookEnabled = props.runbook?.enabled ?? true;
+    const runbookSource = props.runbook?.source ?? DEFAULT_RUNBOOK_SOURCE;
+
+    validateNumbers({ maxConcurrency, batchSize, maxReceiveCount, memorySize, logRetention });
+    validateDurations({ timeout, terminateRetryBudget, maxBatchingWindow, batchSize });
+    validateSource('outcomeSource', outcomeSource);
+    if (runbookEnabled) validateSource('runbook.source', runbookSource);
+    if (props.runbook && !runbookEnabled && (props.runbook.source || props.runbook.eventBus)) {
+      throw new ClientVpnRevokerPropsError('runbook', 'source/eventBus given but enabled is false');
+    }
+    const oktaSources = validateOkta(props.okta);
+    const selection = validateEndpoints(props, stack.region);
+    this.regions = validateRegions(props.regions, selection, stack.region);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+
+    this.rules = [];
+    const target = new targets.SqsQueue(this.queue, {
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    });
+    oktaSources?.names.forEach((eventSourceName, index) => {
+      const suffix = index === 0 ? '' : String(index + 1);
+      const rule = new events.Rule(this, `OktaRule${suffix}`, {
+        description: `Okta: revoke Client VPN access on ${oktaSources.eventTypes.join(', ')}`,
+        // The partner event bus is named after its event source.
+        eventBus: events.EventBus.fromEventBusName(this, `OktaEventBus${suffix}`, eventSourceName),
+        eventPattern: toCdkEventPattern(
+          okta.eventPattern({ eventSourceNames: [eventSourceName], eventTypes: oktaSources.eventTypes }),
+        ),
+        targets: [target],
+      });
+      this.rules.push(rule);
+    });
+    if (runbookEnabled) {
+      this.rules.push(
+        new events.Rule(this, 'RunbookRule', {
+          description: 'Runbook: revoke Client VPN access on request',
+          ...(props.runbook?.eventBus && { eventBus: props.runbook.eventBus }),
+          eventPattern: toCdkEventPattern(runbook.eventPattern({ source: runbookSource })),
+          targets: [target],
+        }),
+      );
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Client VPN Revoker: terminate Client VPN connections, publish outcomes',
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const outcomeEventBus =
+      props.outcomeEventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishOutcome',
+        actions: ['events:PutEvents'],
+        resources: [outcomeEventBus.eventBusArn],
+        conditions: {
+          StringEquals: { 'events:source': outcomeSource, 'events:detail-type': OUTCOME_DETAIL_TYPE },
+        },
+      }),
+    );
+    this.grantClientVpn(selection);
+
+    const environment: Record<string, string> = {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
+      POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      [ENV.regions]: this.regions.join(','),
+      [ENV.outcomeEventBus]: outcomeEventBus.eventBusArn,
+      [ENV.outcomeSource]: outcomeSource,
+      [ENV.dryRun]: String(props.dryRun ?? false),
+      [ENV.terminateRetryBudgetMs]: String(terminateRetryBudget.toMilliseconds()),
+      [ENV.maxReceiveCount]: String(maxReceiveCount),
+      [ENV.runbookSource]: runbookSource,
+    };
+    if (selection.endpoints) {
+      environment[ENV.endpointIds] = selection.endpoints.map((e) => `${e.region}:${e.endpointId}`).join(',');
+    }
+    if (selection.tag) {
+      const { key, value } = selection.tag;
+      environment[ENV.endpointTag] = value === undefined ? key : `${key}=${value}`;
+    }
+    if (oktaSources) {
+      environment[ENV.oktaEventSources] = oktaSources.names.join(',');
+      environment[ENV.oktaEventTypes] = oktaSources.eventTypes.join(',');
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'Terminates the Client VPN connections of users the identity provider disabled',
+      entry: fileURLToPath(new URL('../lambda/revoker/handler.ts', import.meta.url)),
+      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize,
+      timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        bundleAwsSDK: true,
+        externalModules: [],
+        // An ESM bundle of the AWS SDK dies on its first dynamic require without this.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    // Make sure the role can write logs before the function can be invoked.
+    this.function.node.addDependency(this.role);
+
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize,
+        maxBatchingWindow,
+        maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.acknowledgeUnavoidableFindings(selection);
+  }
+
+  private grantClientVpn(selection: EndpointSelection): void {
+    const stack = Stack.of(this);
+    const endpointArn = (region: string, endpointId: string) =>
+      stack.formatArn({
+        service: 'ec2',
+        region,
+        resource: 'client-vpn-endpoint',
+        resourceName: endpointId,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    const connectionActions = ['ec2:DescribeClientVpnConnections', 'ec2:TerminateClientVpnConnections'];
+
+    if (selection.endpoints) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TerminateOnSelectedEndpoints',
+          actions: connectionActions,
+          resources: selection.endpoints.map((e) => endpointArn(e.region, e.endpointId)),
+        }),
+      );
+      return;
+    }
+
+    const tag = selection.tag;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: tag ? 'TerminateOnTaggedEndpoints' : 'TerminateOnAllEndpoints',
+        actions: connectionActions,
+        resources: this.regions.map((region) => endpointArn(region, '*')),
+        ...(tag && {
+          conditions:
+            tag.value === undefined
+              ? { Null: { [`aws:ResourceTag/${tag.key}`]: 'false' } }
+              : { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
+        }),
+      }),
+    );
+    // DescribeClientVpnEndpoints has no resource type: it can only be scoped by region.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListEndpoints',
+        actions: ['ec2:DescribeClientVpnEndpoints'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'ec2:Region': [...this.regions] } },
+      }),
+    );
+  }
+
+  /** cdk-nag findings that cannot be fixed, acknowledged one by one with the reason. */
+  private acknowledgeUnavoidableFindings(selection: EndpointSelection): void {
+    // On the CloudFormation resources themselves, so nothing else created beside them is covered.
+    const cfn = (construct: Construct) => construct.node.defaultChild ?? construct;
+    const policy = cfn(this.role.node.findChild('DefaultPolicy'));
+    if (!selection.endpoints) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ec2:DescribeClientVpnEndpoints has no resource type (Service Authorization Reference); ' +
+          'it is conditioned on ec2:Region to the configured regions',
+      });
+      for (const region of this.regions) {
+        const arn = Stack.of(this).formatArn({
+          service: 'ec2',
+          region,
+          resource: 'client-vpn-endpoint',
+          resourceName: '*',
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        });
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, arn)}]`,
+          reason: selection.tag
+            ? 'Endpoints are selected by tag: the grant is conditioned on aws:ResourceTag, so the ARN ' +
+              'must cover every endpoint in the region'
+            : 'No endpoint selection configured: the revoker acts on every Client VPN endpoint in the ' +
+              'region by design; pass endpoints or endpointTag to narrow it',
+        });
+      }
+    }
+    const mapping = this.function.node.children.find((child) => child instanceof lambda.EventSourceMapping);
+    Validations.of(cfn(mapping ?? this.function)).acknowledge({
+      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings do not support OnFailure destinations; failed messages move to the ' +
+        'dead-letter queue through the source queue redrive policy (maxReceiveCount)',
+    });
+    Validations.of(cfn(this.deadLetterQueue)).acknowledge({
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
+      reason:
+        'This queue is the dead-letter queue; a dead-letter queue of its own would only move the problem',
+    });
+    Validations.of(cfn(this.function)).acknowledge({
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason:
+        'The function is only invoked synchronously by the SQS event source mapping; a function DLQ ' +
+        'applies to asynchronous invocations only. Failures are dead-lettered by the source queue',
+    });
+    Validations.of(cfn(this.function)).acknowledge({
+      id: 'Serverless::Serverless-LambdaTracing',
+      reason:
+        'The handler does not instrument with X-Ray; correlation is by EventBridge event id in ' +
+        'Powertools logs. Active tracing would add a wildcard xray:PutTraceSegments grant for no spans',
+    });
+  }
+}
+
+function validateInteger(prop: string, value: number, min: number, max: number): void {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
+    throw new ClientVpnRevokerPropsError(prop, `expected an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+function validateNumbers(values: {
+  maxConcurrency: number;
+  batchSize: number;
+  maxReceiveCount: number;
+  memorySize: number;
+  logRetention: number;
+}): void {
+  validateInteger('maxConcurrency', values.maxConcurrency, 2, 1000);
+  validateInteger('batchSize', values.batchSize, 1, 10_000);
+  validateInteger('maxReceiveCount', values.maxReceiveCount, 1, 1000);
+  validateInteger('memorySize', values.memorySize, 128, 10_240);
+  if (!LOG_RETENTION_VALUES.has(values.logRetention)) {
+    throw new ClientVpnRevokerPropsError(
+      'logRetention',
+      `expected a RetentionDays value, got ${values.logRetention}`,
+    );
+  }
+}
+
+function validateDurations(values: {
+  timeout: Duration;
+  terminateRetryBudget: Duration;
+  maxBatchingWindow: Duration;
+  batchSize: number;
+}): void {
+  const { timeout, terminateRetryBudget, maxBatchingWindow, batchSize } = values;
+  const timeoutSeconds = timeout.toSeconds();
+  if (timeoutSeconds < 30 || timeoutSeconds > 900) {
+    throw new ClientVpnRevokerPropsError('timeout', `expected 30 seconds to 15 minutes, got ${timeout}`);
+  }
+  const budgetMs = terminateRetryBudget.toMilliseconds();
+  // At most 450 s (half of 15 min), so always within the function's own 600 s limit.
+  const ceilingMs = timeout.toMilliseconds() / 2;
+  if (budgetMs > ceilingMs) {
+    throw new ClientVpnRevokerPropsError(
+      'terminateRetryBudget',
+      `expected at most half of timeout (${ceilingMs} ms) so listing, verifying and publishing still fit, ` +
+        `got ${budgetMs} ms`,
+    );
+  }
+  const windowSeconds = maxBatchingWindow.toSeconds();
+  if (windowSeconds > 300) {
+    throw new ClientVpnRevokerPropsError(
+      'maxBatchingWindow',
+      `expected 0 to 300 seconds, got ${windowSeconds}`,
+    );
+  }
+  if (batchSize > 10 && windowSeconds === 0) {
+    throw new ClientVpnRevokerPropsError(
+      'batchSize',
+      'a batchSize above 10 needs a maxBatchingWindow above 0',
+    );
+  }
+}
+
+function validateSource(prop: string, source: string): void {
+  if (!known(source)) return;
+  if (source.length < 1 || source.length > 256) {
+    throw new ClientVpnRevokerPropsError(prop, `expected 1 to 256 characters, got ${show(source)}`);
+  }
+  if (source.startsWith('aws.')) {
+    throw new ClientVpnRevokerPropsError(
+      prop,
+      `expected a source not starting with "aws." (reserved), got ${show(source)}`,
+    );
+  }
+}
+
+function validateOkta(
+  props: OktaSourceProps | undefined,
+): { names: readonly string[]; eventTypes: readonly OktaLostAccessEventType[] } | undefined {
+  if (!props) return undefined;
+  const names = [...new Set(props.eventSourceNames)];
+  if (names.length === 0) {
+    throw new ClientVpnRevokerPropsError(
+      'okta.eventSourceNames',
+      'expected at least one partner event source name',
+    );
+  }
+  for (const name of names) {
+    if (known(name) && !OKTA_EVENT_SOURCE_PATTERN.test(name)) {
+      throw new ClientVpnRevokerPropsError(
+        'okta.eventSourceNames',
+        `expected aws.partner/okta.com/<org>/<name>, got ${show(name)}`,
+      );
+    }
+  }
+  const eventTypes = [...new Set(props.eventTypes ?? OKTA_LOST_ACCESS_EVENT_TYPES)];
+  if (eventTypes.length === 0) {
+    throw new ClientVpnRevokerPropsError('okta.eventTypes', 'expected at least one event type (or omit it)');
+  }
+  for (const type of eventTypes) {
+    if (!(OKTA_LOST_ACCESS_EVENT_TYPES as readonly string[]).includes(type)) {
+      throw new ClientVpnRevokerPropsError(
+        'okta.eventTypes',
+        `expected one of ${OKTA_LOST_ACCESS_EVENT_TYPES.join(', ')}, got ${show(type)}`,
+      );
+    }
+  }
+  return { names, eventTypes };
+}
+
+function validateRegion(prop: string, region: string): void {
+  if (known(region) && !REGION_PATTERN.test(region)) {
+    throw new ClientVpnRevokerPropsError(
+      prop,
+      `expected an AWS region such as us-east-1, got ${show(region)}`,
+    );
+  }
+}
+
+function validateEndpoints(props: ClientVpnRevokerProps, stackRegion: string): EndpointSelection {
+  if (props.endpoints && props.endpointTag) {
+    throw new ClientVpnRevokerPropsError(
+      'endpoints',
+      'expected either endpoints or endpointTag, not both (neither = every endpoint in the regions)',
+    );
+  }
+  if (props.endpoints) {
+    if (props.endpoints.length === 0) {
+      throw new ClientVpnRevokerPropsError('endpoints', 'expected at least one endpoint (or omit it)');
+    }
+    const seen = new Set<string>();
+    const endpoints: { region: string; endpointId: string }[] = [];
+    for (const { region = stackRegion, endpointId } of props.endpoints) {
+      validateRegion('endpoints[].region', region);
+      if (known(endpointId) && !ENDPOINT_ID_PATTERN.test(endpointId)) {
+        throw new ClientVpnRevokerPropsError(
+          'endpoints[].endpointId',
+          `expected cvpn-endpoint-<8 to 17 hex digits>, got ${show(endpointId)}`,
+        );
+      }
+      const key = `${region}:${endpointId}`;
+      if (!seen.has(key)) endpoints.push({ region, endpointId });
+      seen.add(key);
+    }
+    return { endpoints };
+  }
+  if (props.endpointTag) {
+    const { key, value } = props.endpointTag;
+    if (known(key) && (key.length < 1 || key.length > 128 || key.includes('=') || key.startsWith('aws:'))) {
+      throw new ClientVpnRevokerPropsError(
+        'endpointTag.key',
+        `expected 1 to 128 characters without "=" and not starting with "aws:", got ${show(key)}`,
+      );
+    }
+    if (value !== undefined && known(value) && value.length > 256) {
+      throw new ClientVpnRevokerPropsError(
+        'endpointTag.value',
+        `expected at most 256 characters, got ${value.length}`,
+      );
+    }
+    return { tag: props.endpointTag };
+  }
+  return {};
+}
+
+function validateRegions(
+  regions: string[] | undefined,
+  selection: EndpointSelection,
+  stackRegion: string,
+): readonly string[] {
+  if (regions === undefined) {
+    return selection.endpoints ? [...new Set(selection.endpoints.map((e) => e.region))] : [stackRegion];
+  }
+  const unique = [...new Set(regions)];
+  if (unique.length === 0) {
+    throw new ClientVpnRevokerPropsError('regions', 'expected at least one region (or omit it)');
+  }
+  for (const region of unique) validateRegion('regions', region);
+  for (const { region, endpointId } of selection.endpoints ?? []) {
+    if (known(region) && !unique.includes(region)) {
+      throw new ClientVpnRevokerPropsError(
+        'endpoints[].region',
+        `endpoint ${endpointId} is in ${region}, which is not one of regions (${unique.join(', ')})`,
+      );
+    }
+  }
+  return unique;
+}

@@ -1,0 +1,175 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { z } from 'zod';
+import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/okta.ts';
+import { ENDPOINT_ID_PATTERN, OKTA_EVENT_SOURCE_PATTERN, REGION_PATTERN } from './client-vpn-revoker.ts';
+
+/** Thrown for invalid cdk.json / `-c` context; the message names every bad key and what was expected. */
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+// `-c key=value` always yields strings, cdk.json yields JSON: accept both. A string that looks like JSON
+// (`[…]`, `{…}`) is parsed as JSON, any other string as a comma-separated list.
+const fromString =
+  (parse: (value: string) => unknown) =>
+  (value: unknown): unknown =>
+    typeof value === 'string' ? parse(value.trim()) : value;
+
+const parseJson = (value: string, otherwise: (value: string) => unknown): unknown => {
+  if (!/^[[{]/.test(value)) return otherwise(value);
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const list = <T extends z.ZodType>(item: T, what: string) =>
+  z.preprocess(
+    fromString((value) => parseJson(value, splitList)),
+    z
+      .array(item, { error: 'expected a list (JSON array or comma-separated string)' })
+      .min(1, `expected at least one ${what}`),
+  );
+
+const boolean = z.preprocess(
+  fromString((value) => (value === 'true' ? true : value === 'false' ? false : value)),
+  z.boolean({ error: 'expected true or false' }),
+);
+
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    fromString((value) => (/^-?\d+$/.test(value) ? Number(value) : value)),
+    z
+      .number({ error: 'expected an integer' })
+      .int('expected an integer')
+      .min(min, `expected at least ${min}`)
+      .max(max, `expected at most ${max}`),
+  );
+
+const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (days): days is number => typeof days === 'number',
+);
+
+const text = z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty string');
+
+const region = z
+  .string({ error: 'expected a region string' })
+  .regex(REGION_PATTERN, 'expected an AWS region such as us-east-1');
+
+const endpointId = z
+  .string({ error: 'expected an endpoint id string' })
+  .regex(ENDPOINT_ID_PATTERN, 'expected cvpn-endpoint-<8 to 17 hex digits>');
+
+/** `region:cvpn-endpoint-…`, a bare `cvpn-endpoint-…` (the stack's region) or `{ region?, endpointId }`. */
+const endpoint = z.preprocess(
+  fromString((ref) => {
+    const separator = ref.indexOf(':');
+    return separator < 0
+      ? { endpointId: ref }
+      : { region: ref.slice(0, separator), endpointId: ref.slice(separator + 1) };
+  }),
+  z.strictObject(
+    { region: region.optional(), endpointId },
+    { error: 'expected region:cvpn-endpoint-<hex>, cvpn-endpoint-<hex> or { "region", "endpointId" }' },
+  ),
+);
+
+/** `key=value`, `key` (any value) or `{ key, value? }`. */
+const endpointTag = z.preprocess(
+  fromString((value) =>
+    parseJson(value, (tag) => {
+      const separator = tag.indexOf('=');
+      return separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
+    }),
+  ),
+  z.strictObject(
+    {
+      key: text.refine((key) => !key.includes('='), 'expected a tag key without "="'),
+      value: z.string({ error: 'expected a string' }).optional(),
+    },
+    { error: 'expected key=value, key or { "key", "value" }' },
+  ),
+);
+
+const eventSource = text.refine(
+  (source) => !source.startsWith('aws.'),
+  'expected a source not starting with "aws."',
+);
+
+/** Every context key the app reads, in cdk.json or as `-c key=value`. */
+export const contextSchema = z
+  .strictObject({
+    regions: list(region, 'region').optional(),
+    endpoints: list(endpoint, 'endpoint').optional(),
+    endpointTag: endpointTag.optional(),
+    oktaEventSources: list(
+      z.string().regex(OKTA_EVENT_SOURCE_PATTERN, 'expected aws.partner/okta.com/<org>/<name>'),
+      'event source',
+    ).optional(),
+    oktaEventTypes: list(
+      z.enum(OKTA_LOST_ACCESS_EVENT_TYPES, {
+        error: `expected one of ${OKTA_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
+      }),
+      'event type',
+    ).optional(),
+    runbookEnabled: boolean.optional(),
+    runbookSource: eventSource.optional(),
+    runbookEventBusName: text.optional(),
+    outcomeEventBusName: text.optional(),
+    outcomeSource: eventSource.optional(),
+    dryRun: boolean.optional(),
+    maxConcurrency: integer(2, 1000).optional(),
+    batchSize: integer(1, 10_000).optional(),
+    maxBatchingWindowSeconds: integer(0, 300).optional(),
+    maxReceiveCount: integer(1, 1000).optional(),
+    timeoutSeconds: integer(30, 900).optional(),
+    terminateRetryBudgetSeconds: integer(0, 600).optional(),
+    logRetentionDays: integer(1, 3653)
+      .refine((days) => LOG_RETENTION_DAYS.includes(days), {
+        message: `expected one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention days)`,
+      })
+      .optional(),
+    memorySize: integer(128, 10_240).optional(),
+  })
+  .refine((context) => !(context.endpoints && context.endpointTag), {
+    message: 'expected either endpoints or endpointTag, not both',
+    path: ['endpointTag'],
+  })
+  .refine((context) => !(context.oktaEventTypes && !context.oktaEventSources), {
+    message: 'oktaEventTypes needs oktaEventSources',
+    path: ['oktaEventTypes'],
+  });
+
+export type RevokerContext = z.output<typeof contextSchema>;
+
+export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof RevokerContext)[];
+
+/** Validates raw context values (only the keys of `contextSchema`; undefined = not set). */
+export function parseContext(raw: Record<string, unknown>): RevokerContext {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
+  const result = contextSchema.safeParse(defined);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const [key, ...rest] = issue.path.map(String);
+      const where = rest.length > 0 ? ` (at ${rest.join('.')})` : '';
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+      return key ? `context key ${key}${where}: ${message}` : `context: ${message}`;
+    });
+    throw new ContextError(`Invalid context — ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Reads every context key the app knows from the construct tree (cdk.json, `-c`, `App({ context })`). */
+export function readContext(scope: Construct): RevokerContext {
+  return parseContext(Object.fromEntries(CONTEXT_KEYS.map((key) => [key, scope.node.tryGetContext(key)])));
+}

@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../../emulator/server.ts';
+
+/**
+ * Fidelity check with the real AWS CLI v2 (botocore parses the XML differently from SDK v3).
+ * Needs /usr/bin/aws v2; the test fails (it does not skip) when it is missing.
+ */
+
+const AWS = '/usr/bin/aws';
+const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
+const run = promisify(execFile);
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('AWS CLI v2 against the emulator', () => {
+  let emu: Emulator;
+
+  const aws = async (...args: string[]): Promise<CliResult> => {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR0000TEST',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_MAX_ATTEMPTS: '1',
+    };
+    const common = ['--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'];
+    try {
+      const { stdout, stderr } = await run(AWS, [...common, ...args], { env, timeout: 15_000 });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const error = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+    }
+  };
+
+  /** Runs a command that must succeed and parses its JSON output. */
+  const awsJson = async <T>(...args: string[]): Promise<T> => {
+    const result = await aws(...args);
+    if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(AWS)) {
+      throw new Error(
+        `AWS CLI v2 not found at ${AWS}: install it (https://aws.amazon.com/cli/) to run this test`,
+      );
+    }
+    const { stdout } = await run(AWS, ['--version']);
+    if (!stdout.startsWith('aws-cli/2.')) throw new Error(`${AWS} is not AWS CLI v2: ${stdout.trim()}`);
+    emu = await startEmulator({
+      seed: {
+        endpoints: [
+          {
+            id: ENDPOINT,
+            region: 'us-east-1',
+            authType: 'saml',
+            tags: { 'client-vpn-revoker': 'enabled' },
+            connections: [
+              { id: 'cvpn-connection-0aaaaaaaaaaaaaaa1', username: 'jane.doe@example.com' },
+              { id: 'cvpn-connection-0aaaaaaaaaaaaaaa2', username: 'Jane.Doe@example.com' },
+              { id: 'cvpn-connection-0aaaaaaaaaaaaaaa3', username: 'jane.doe@example.com' },
+              ...Array.from({ length: 20 }, (_, i) => ({ username: `user-${i}@example.com` })),
+            ],
+          },
+          {
+            id: 'cvpn-endpoint-cert',
+            region: 'us-east-1',
+            authType: 'certificate',
+            connections: [{ id: 'cvpn-connection-0bbbbbbbbbbbbbbb1', commonName: 'jane.doe@example.com' }],
+          },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('describe-client-vpn-endpoints', async () => {
+    // Act
+    const result = await awsJson<{
+      ClientVpnEndpoints: { ClientVpnEndpointId: string; Status: { Code: string }; Tags: unknown[] }[];
+    }>('ec2', 'describe-client-vpn-endpoints');
+
+    // Assess
+    expect(result.ClientVpnEndpoints.map((e) => [e.ClientVpnEndpointId, e.Status.Code])).toEqual([
+      [ENDPOINT, 'available'],
+      ['cvpn-endpoint-cert', 'available'],
+    ]);
+    expect(result.ClientVpnEndpoints[0]?.Tags).toEqual([{ Key: 'client-vpn-revoker', Value: 'enabled' }]);
+  });
+
+  it('describe-client-vpn-connections with a username filter, and following NextToken', async () => {
+    // Act
+    const filtered = await awsJson<{
+      Connections: { ConnectionId: string; Username: string; CommonName: string }[];
+    }>(
+      'ec2',
+      'describe-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      ENDPOINT,
+      '--filters',
+      'Name=username,Values=jane.doe@example.com',
+    );
+    const paged = await awsJson<{ Connections: { ConnectionId: string; Status: { Code: string } }[] }>(
+      'ec2',
+      'describe-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      ENDPOINT,
+      '--page-size',
+      '5',
+      '--max-items',
+      '100',
+    );
+
+    // Assess
+    expect(filtered.Connections.map((c) => [c.ConnectionId, c.Username, c.CommonName])).toEqual([
+      ['cvpn-connection-0aaaaaaaaaaaaaaa1', 'jane.doe@example.com', ''],
+      ['cvpn-connection-0aaaaaaaaaaaaaaa3', 'jane.doe@example.com', ''],
+    ]);
+    expect(paged.Connections).toHaveLength(23);
+    expect(new Set(paged.Connections.map((c) => c.ConnectionId)).size).toBe(23);
+    expect(paged.Connections.every((c) => c.Status.Code === 'active')).toBe(true);
+    const pages = emu.calls().filter((c) => c.params.MaxResults === '5');
+    expect(pages).toHaveLength(5);
+  });
+
+  it('terminate-client-vpn-connections by --connection-id and by --username', async () => {
+    // Act
+    const byId = await awsJson<{
+      ClientVpnEndpointId: string;
+      ConnectionStatuses: {
+        ConnectionId: string;
+        PreviousStatus: { Code: string };
+        CurrentStatus: { Code: string };
+      }[];
+    }>(
+      'ec2',
+      'terminate-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      'cvpn-endpoint-cert',
+      '--connection-id',
+      'cvpn-connection-0bbbbbbbbbbbbbbb1',
+    );
+    const byUser = await awsJson<{ Username: string; ConnectionStatuses: { ConnectionId: string }[] }>(
+      'ec2',
+      'terminate-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      ENDPOINT,
+      '--username',
+      'jane.doe@example.com',
+    );
+
+    // Assess
+    expect(byId).toEqual({
+      ClientVpnEndpointId: 'cvpn-endpoint-cert',
+      ConnectionStatuses: [
+        {
+          ConnectionId: 'cvpn-connection-0bbbbbbbbbbbbbbb1',
+          PreviousStatus: { Code: 'active' },
+          CurrentStatus: { Code: 'terminating' },
+        },
+      ],
+    });
+    expect(byUser.Username).toBe('jane.doe@example.com');
+    expect(byUser.ConnectionStatuses.map((s) => s.ConnectionId)).toEqual([
+      'cvpn-connection-0aaaaaaaaaaaaaaa1',
+      'cvpn-connection-0aaaaaaaaaaaaaaa3',
+    ]);
+    expect(emu.connections({ username: 'Jane.Doe@example.com' })[0]?.status).toBe('active');
+  });
+
+  it('reports an unknown endpoint as InvalidClientVpnEndpointId.NotFound', async () => {
+    // Act
+    const result = await aws(
+      'ec2',
+      'describe-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      'cvpn-endpoint-0nope',
+    );
+
+    // Assess
+    expect([254, 255]).toContain(result.code);
+    expect(result.stderr).toContain('InvalidClientVpnEndpointId.NotFound');
+    expect(result.stderr).toContain("The Client VPN endpoint ID 'cvpn-endpoint-0nope' does not exist");
+  });
+});

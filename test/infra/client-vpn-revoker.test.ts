@@ -1,0 +1,302 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { ENV, loadConfig } from '../../lambda/revoker/config.ts';
+import { OKTA_LOST_ACCESS_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
+import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../../lambda/sources/runbook.ts';
+import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
+import { ACCOUNT, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';
+
+const OKTA_SOURCES = ['aws.partner/okta.com/acme/revoker', 'aws.partner/okta.com/acme-preview/revoker'];
+
+describe('ClientVpnRevoker rules', () => {
+  it('creates one rule per Okta source on its partner bus, with the pattern okta.eventPattern() returns', () => {
+    // Prepare
+    const eventTypes = ['user.lifecycle.suspend' as const];
+
+    // Act
+    const { template, revoker } = synthRevoker({ okta: { eventSourceNames: OKTA_SOURCES, eventTypes } });
+
+    // Assess
+    for (const eventSourceName of OKTA_SOURCES) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: eventSourceName,
+        EventPattern: Match.exact(okta.eventPattern({ eventSourceNames: [eventSourceName], eventTypes })),
+      });
+    }
+    expect(revoker.rules).toHaveLength(3);
+  });
+
+  it('defaults the Okta event types to every lost-access type', () => {
+    // Act
+    const { template } = synthRevoker({ okta: { eventSourceNames: [OKTA_SOURCES[0] as string] } });
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.exact(
+        okta.eventPattern({
+          eventSourceNames: [OKTA_SOURCES[0] as string],
+          eventTypes: OKTA_LOST_ACCESS_EVENT_TYPES,
+        }),
+      ),
+    });
+  });
+
+  it('creates only the runbook rule by default, on the default bus, with runbook.eventPattern()', () => {
+    // Act
+    const { template, revoker } = synthRevoker();
+
+    // Assess
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(revoker.rules).toHaveLength(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: Match.exact(runbook.eventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
+    });
+  });
+
+  it('puts the runbook rule on the given bus with the given source, or leaves it out when disabled', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'Test');
+    const eventBus = EventBus.fromEventBusName(stack, 'Ops', 'security-ops');
+
+    // Act
+    new ClientVpnRevoker(stack, 'Custom', { runbook: { source: 'soar.playbooks', eventBus } });
+    const disabled = synthRevoker({
+      runbook: { enabled: false },
+      okta: { eventSourceNames: [OKTA_SOURCES[0] as string] },
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'security-ops',
+      EventPattern: Match.exact(runbook.eventPattern({ source: 'soar.playbooks' })),
+    });
+    disabled.template.resourceCountIs('AWS::Events::Rule', 1);
+    disabled.template.hasResourceProperties('AWS::Events::Rule', { EventBusName: OKTA_SOURCES[0] });
+  });
+
+  it('targets the queue from every rule, with the dead-letter queue and a retry policy', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker({ okta: { eventSourceNames: OKTA_SOURCES } });
+
+    // Assess
+    const queueArn = `<${logicalId(stack, revoker.queue)}.Arn>`;
+    const dlqArn = `<${logicalId(stack, revoker.deadLetterQueue)}.Arn>`;
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(3);
+    for (const rule of rules) {
+      expect(flatten(rule.Properties.Targets)).toEqual([
+        {
+          Id: 'Target0',
+          Arn: queueArn,
+          DeadLetterConfig: { Arn: dlqArn },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+        },
+      ]);
+    }
+  });
+});
+
+describe('ClientVpnRevoker queues', () => {
+  it('encrypts both queues, denies non-TLS access, redrives to the DLQ and sets visibility to 6 × timeout', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker({ timeout: Duration.minutes(5), maxReceiveCount: 3 });
+
+    // Assess
+    const queueId = logicalId(stack, revoker.queue);
+    const dlqId = logicalId(stack, revoker.deadLetterQueue);
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(flatten(queues[queueId]?.Properties)).toEqual({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 1800,
+      RedrivePolicy: { deadLetterTargetArn: `<${dlqId}.Arn>`, maxReceiveCount: 3 },
+    });
+    expect(queues[dlqId]?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    for (const id of [queueId, dlqId]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sqs:*',
+              Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ]),
+        },
+      });
+    }
+  });
+
+  it('lets only the rules send to the queues', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker();
+
+    // Assess
+    const ruleId = logicalId(stack, revoker.rules[0] as ClientVpnRevoker['rules'][number]);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const allows = policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Effect: string }[]).filter(
+        (s) => s.Effect === 'Allow',
+      ),
+    );
+    expect(allows).toHaveLength(2);
+    for (const statement of allows) {
+      expect(statement).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      });
+    }
+  });
+});
+
+describe('ClientVpnRevoker function', () => {
+  it('consumes the queue with partial batch responses, capped concurrency and a batching window', () => {
+    // Act
+    const defaults = synthRevoker();
+    const custom = synthRevoker({
+      maxConcurrency: 7,
+      batchSize: 50,
+      maxBatchingWindow: Duration.seconds(20),
+    });
+
+    // Assess
+    expect(onlyResource(defaults.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
+      EventSourceArn: `<${logicalId(defaults.stack, defaults.revoker.queue)}.Arn>`,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+    expect(onlyResource(custom.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
+      ScalingConfig: { MaximumConcurrency: 7 },
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 20,
+    });
+  });
+
+  it('runs nodejs24.x on arm64 with its own log group and the defaults', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker();
+
+    // Assess
+    expect(onlyResource(template, 'AWS::Lambda::Function')).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 120,
+      LoggingConfig: { LogGroup: `<${logicalId(stack, revoker.logGroup)}>` },
+    });
+    expect(onlyResource(template, 'AWS::Logs::LogGroup')).toEqual({ RetentionInDays: 365 });
+  });
+
+  it('applies memory, timeout and log retention props', () => {
+    // Act
+    const { template } = synthRevoker({
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      terminateRetryBudget: Duration.minutes(4),
+      logRetention: RetentionDays.THREE_MONTHS,
+    });
+
+    // Assess
+    expect(onlyResource(template, 'AWS::Lambda::Function')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
+    expect(onlyResource(template, 'AWS::Logs::LogGroup')).toEqual({ RetentionInDays: 90 });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 3600 });
+  });
+
+  it('sets every environment variable the handler reads, for explicit endpoints and Okta', () => {
+    // Act
+    const { template } = synthRevoker({
+      regions: ['eu-west-1', 'us-east-1'],
+      endpoints: [
+        { endpointId: 'cvpn-endpoint-0123456789abcdef0' },
+        { region: 'us-east-1', endpointId: 'cvpn-endpoint-0fedcba9876543210' },
+      ],
+      okta: { eventSourceNames: OKTA_SOURCES, eventTypes: ['user.lifecycle.deactivate'] },
+      runbook: { source: 'soar.playbooks' },
+      outcomeSource: 'acme.vpn-revoker',
+      dryRun: true,
+      maxReceiveCount: 4,
+      terminateRetryBudget: Duration.seconds(45),
+    });
+
+    // Assess
+    const { Environment } = onlyResource(template, 'AWS::Lambda::Function') as {
+      Environment: { Variables: Record<string, string> };
+    };
+    expect(Environment.Variables).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
+      POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      [ENV.regions]: 'eu-west-1,us-east-1',
+      [ENV.endpointIds]:
+        'eu-west-1:cvpn-endpoint-0123456789abcdef0,us-east-1:cvpn-endpoint-0fedcba9876543210',
+      [ENV.outcomeEventBus]: `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`,
+      [ENV.outcomeSource]: 'acme.vpn-revoker',
+      [ENV.dryRun]: 'true',
+      [ENV.terminateRetryBudgetMs]: '45000',
+      [ENV.maxReceiveCount]: '4',
+      [ENV.oktaEventSources]: OKTA_SOURCES.join(','),
+      [ENV.oktaEventTypes]: 'user.lifecycle.deactivate',
+      [ENV.runbookSource]: 'soar.playbooks',
+    });
+    // The handler accepts exactly this environment.
+    expect(loadConfig(Environment.Variables)).toMatchObject({
+      regions: ['eu-west-1', 'us-east-1'],
+      endpoints: { kind: 'ids' },
+      dryRun: true,
+      maxReceiveCount: 4,
+      sources: { okta: { eventSourceNames: OKTA_SOURCES }, runbook: { source: 'soar.playbooks' } },
+    });
+  });
+
+  it('passes the endpoint tag as key=value, or key alone', () => {
+    // Act
+    const withValue = synthRevoker({ endpointTag: { key: 'team', value: 'secops' } });
+    const keyOnly = synthRevoker({ endpointTag: { key: 'revoker-managed' } });
+
+    // Assess
+    const variables = (template: typeof withValue.template) =>
+      (
+        onlyResource(template, 'AWS::Lambda::Function') as {
+          Environment: { Variables: Record<string, string> };
+        }
+      ).Environment.Variables;
+    expect(variables(withValue.template)).toMatchObject({ [ENV.endpointTag]: 'team=secops' });
+    expect(variables(withValue.template)).not.toHaveProperty(ENV.endpointIds);
+    expect(variables(keyOnly.template)).toMatchObject({ [ENV.endpointTag]: 'revoker-managed' });
+    expect(loadConfig(variables(withValue.template)).endpoints).toEqual({
+      kind: 'tag',
+      key: 'team',
+      value: 'secops',
+    });
+  });
+
+  it('defaults the regions to those of the endpoints, else to the stack region', () => {
+    // Act
+    const fromEndpoints = synthRevoker({
+      endpoints: [
+        { region: 'us-west-2', endpointId: 'cvpn-endpoint-0123456789abcdef0' },
+        { region: 'ap-southeast-2', endpointId: 'cvpn-endpoint-0123456789abcdef1' },
+      ],
+    });
+    const agnostic = synthRevoker({}, {});
+
+    // Assess
+    expect(fromEndpoints.revoker.regions).toEqual(['us-west-2', 'ap-southeast-2']);
+    expect(flatten(agnostic.stack.resolve(agnostic.revoker.regions))).toEqual(['<AWS::Region>']);
+  });
+});

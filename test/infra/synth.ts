@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Stack, type StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
+
+/** The feature flags of cdk.json (not its example app settings), so tests synthesize what `cdk synth` does. */
+export const cdkJsonContext: Record<string, unknown> = Object.fromEntries(
+  Object.entries(
+    JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+      string,
+      unknown
+    >,
+  ).filter(([key]) => key.startsWith('@aws-cdk')),
+);
+
+export const ACCOUNT = '111122223333';
+
+/** A fresh app with bundling skipped: tests never run esbuild. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJsonContext, ...context, 'aws:cdk:bundling-stacks': [] } });
+}
+
+export function synthRevoker(
+  props?: ClientVpnRevokerProps,
+  env: StackProps['env'] = { account: ACCOUNT, region: 'eu-west-1' },
+) {
+  const stack = new Stack(testApp(), 'Test', { env });
+  const revoker = new ClientVpnRevoker(stack, 'Revoker', props);
+  return { stack, revoker, template: Template.fromStack(stack) };
+}
+
+/** Resolved CloudFormation (Ref, Fn::GetAtt, Fn::Join) flattened to `<…>` strings, as cdk-nag does. */
+export function flatten(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(flatten);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if ('Ref' in record) return `<${String(record.Ref)}>`;
+    if (Array.isArray(record['Fn::GetAtt'])) return `<${(record['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (Array.isArray(record['Fn::Join'])) {
+      const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+      return items.map(flatten).join(delimiter);
+    }
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, flatten(item)]));
+  }
+  return value;
+}
+
+/** The single resource of a type, properties flattened. */
+export function onlyResource(template: Template, type: string): Record<string, unknown> {
+  const resources = Object.values(template.findResources(type));
+  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
+  return flatten(resources[0]?.Properties) as Record<string, unknown>;
+}
+
+export interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Statements of the function role's policy, flattened. */
+export function roleStatements(template: Template): Statement[] {
+  const policy = onlyResource(template, 'AWS::IAM::Policy') as { PolicyDocument: { Statement: Statement[] } };
+  return policy.PolicyDocument.Statement;
+}
+
+export const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+/** Logical id of an L2 construct's CloudFormation resource. */
+export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}

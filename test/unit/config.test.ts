@@ -1,0 +1,355 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
+import {
+  DEFAULT_OUTCOME_SOURCE,
+  DEFAULT_TERMINATE_RETRY_BUDGET_MS,
+  loadConfig,
+} from '../../lambda/revoker/config.ts';
+import { DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
+
+const ENDPOINT = 'cvpn-endpoint-0123456789abcdef0';
+const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
+const MINIMAL = { CLIENT_VPN_REGIONS: 'us-east-1', OUTCOME_EVENT_BUS: 'revocation-outcomes' };
+
+/** Loads the config expecting a ConfigurationError; returns it for assertions. */
+function configurationError(env: NodeJS.ProcessEnv): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults to a minimal environment', () => {
+    // Prepare
+    const env = { ...MINIMAL };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config).toEqual({
+      regions: ['us-east-1'],
+      endpoints: { kind: 'all' },
+      outcomeEventBus: 'revocation-outcomes',
+      outcomeSource: DEFAULT_OUTCOME_SOURCE,
+      dryRun: false,
+      terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
+      maxReceiveCount: 5,
+      sources: { runbook: { source: DEFAULT_RUNBOOK_SOURCE } },
+    });
+    expect(config.outcomeSource).toBe('client-vpn-revoker');
+    expect(config.terminateRetryBudgetMs).toBe(30_000);
+    expect(config.sources.okta).toBeUndefined();
+  });
+
+  it('reads every variable when set', () => {
+    // Prepare
+    const env = {
+      CLIENT_VPN_REGIONS: ' us-east-1 , eu-west-1 ',
+      CLIENT_VPN_ENDPOINT_IDS: `us-east-1:${ENDPOINT},eu-west-1:cvpn-endpoint-0aaa0000`,
+      OUTCOME_EVENT_BUS: 'arn:aws:events:us-east-1:111122223333:event-bus/outcomes',
+      OUTCOME_EVENT_SOURCE: 'acme.vpn',
+      DRY_RUN: 'true',
+      TERMINATE_RETRY_BUDGET_MS: '600000',
+      MAX_RECEIVE_COUNT: '3',
+      OKTA_EVENT_SOURCES: `${OKTA_SOURCE},aws.partner/okta.com/example-org/second`,
+      OKTA_EVENT_TYPES: 'user.lifecycle.suspend',
+      RUNBOOK_EVENT_SOURCE: 'soar.acme',
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config).toEqual({
+      regions: ['us-east-1', 'eu-west-1'],
+      endpoints: {
+        kind: 'ids',
+        endpoints: [
+          { region: 'us-east-1', endpointId: ENDPOINT },
+          { region: 'eu-west-1', endpointId: 'cvpn-endpoint-0aaa0000' },
+        ],
+      },
+      outcomeEventBus: 'arn:aws:events:us-east-1:111122223333:event-bus/outcomes',
+      outcomeSource: 'acme.vpn',
+      dryRun: true,
+      terminateRetryBudgetMs: 600_000,
+      maxReceiveCount: 3,
+      sources: {
+        okta: {
+          eventSourceNames: [OKTA_SOURCE, 'aws.partner/okta.com/example-org/second'],
+          eventTypes: ['user.lifecycle.suspend'],
+        },
+        runbook: { source: 'soar.acme' },
+      },
+    });
+  });
+
+  it('selects endpoints by id', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: `us-east-1:${ENDPOINT}` };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.endpoints).toEqual({
+      kind: 'ids',
+      endpoints: [{ region: 'us-east-1', endpointId: ENDPOINT }],
+    });
+  });
+
+  it('treats an empty endpoint id list as all endpoints', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: '' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.endpoints).toEqual({ kind: 'all' });
+  });
+
+  it('selects endpoints by tag key and value', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_TAG: 'revoker=enabled' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.endpoints).toEqual({ kind: 'tag', key: 'revoker', value: 'enabled' });
+  });
+
+  it('selects endpoints by tag key alone', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_TAG: 'revoker' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.endpoints).toEqual({ kind: 'tag', key: 'revoker' });
+  });
+
+  it('splits the tag at the first = only', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_TAG: 'team=vpn=prod' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.endpoints).toEqual({ kind: 'tag', key: 'team', value: 'vpn=prod' });
+  });
+
+  it('enables Okta with both lost-access event types by default', () => {
+    // Prepare
+    const env = { ...MINIMAL, OKTA_EVENT_SOURCES: OKTA_SOURCE };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.sources.okta).toEqual({
+      eventSourceNames: [OKTA_SOURCE],
+      eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+    });
+  });
+
+  it('reads DRY_RUN=false', () => {
+    // Prepare
+    const env = { ...MINIMAL, DRY_RUN: 'false' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.dryRun).toBe(false);
+  });
+
+  it('rejects both endpoint ids and a tag, naming CLIENT_VPN_ENDPOINT_TAG', () => {
+    // Prepare
+    const env = {
+      ...MINIMAL,
+      CLIENT_VPN_ENDPOINT_IDS: `us-east-1:${ENDPOINT}`,
+      CLIENT_VPN_ENDPOINT_TAG: 'revoker=enabled',
+    };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain(
+      'CLIENT_VPN_ENDPOINT_TAG: set CLIENT_VPN_ENDPOINT_IDS or CLIENT_VPN_ENDPOINT_TAG',
+    );
+  });
+
+  it('rejects an endpoint in a region that is not listed', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: `eu-west-1:${ENDPOINT}` };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toBe(
+      `CLIENT_VPN_ENDPOINT_IDS: ${ENDPOINT} is in eu-west-1, not one of CLIENT_VPN_REGIONS`,
+    );
+  });
+
+  it.each([
+    ['CLIENT_VPN_REGIONS missing', { OUTCOME_EVENT_BUS: 'bus' }, 'CLIENT_VPN_REGIONS'],
+    ['CLIENT_VPN_REGIONS empty', { ...MINIMAL, CLIENT_VPN_REGIONS: ' , ' }, 'CLIENT_VPN_REGIONS'],
+    ['a region in capitals', { ...MINIMAL, CLIENT_VPN_REGIONS: 'US-EAST-1' }, 'CLIENT_VPN_REGIONS.0'],
+    [
+      'a region without number',
+      { ...MINIMAL, CLIENT_VPN_REGIONS: 'us-east-1,eu-west' },
+      'CLIENT_VPN_REGIONS.1',
+    ],
+    ['an availability zone', { ...MINIMAL, CLIENT_VPN_REGIONS: 'us-east-1a' }, 'CLIENT_VPN_REGIONS.0'],
+    [
+      'an endpoint id without region',
+      { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: ENDPOINT },
+      'CLIENT_VPN_ENDPOINT_IDS.0',
+    ],
+    [
+      'an endpoint id that is not hex',
+      { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: 'us-east-1:cvpn-endpoint-XYZ0000000' },
+      'CLIENT_VPN_ENDPOINT_IDS.0',
+    ],
+    [
+      'an endpoint id too short',
+      { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: 'us-east-1:cvpn-endpoint-0123' },
+      'CLIENT_VPN_ENDPOINT_IDS.0',
+    ],
+    [
+      'a VPC id as endpoint',
+      { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: 'us-east-1:vpc-0123456789abcdef0' },
+      'CLIENT_VPN_ENDPOINT_IDS.0',
+    ],
+    [
+      'an endpoint ref with a bad region',
+      { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: `useast1:${ENDPOINT}` },
+      'CLIENT_VPN_ENDPOINT_IDS.0',
+    ],
+    ['an empty tag', { ...MINIMAL, CLIENT_VPN_ENDPOINT_TAG: '' }, 'CLIENT_VPN_ENDPOINT_TAG'],
+    ['DRY_RUN=yes', { ...MINIMAL, DRY_RUN: 'yes' }, 'DRY_RUN'],
+    ['DRY_RUN=TRUE', { ...MINIMAL, DRY_RUN: 'TRUE' }, 'DRY_RUN'],
+    ['DRY_RUN=1', { ...MINIMAL, DRY_RUN: '1' }, 'DRY_RUN'],
+    [
+      'a non-numeric budget',
+      { ...MINIMAL, TERMINATE_RETRY_BUDGET_MS: 'thirty seconds' },
+      'TERMINATE_RETRY_BUDGET_MS',
+    ],
+    ['a fractional budget', { ...MINIMAL, TERMINATE_RETRY_BUDGET_MS: '1.5' }, 'TERMINATE_RETRY_BUDGET_MS'],
+    ['a negative budget', { ...MINIMAL, TERMINATE_RETRY_BUDGET_MS: '-1' }, 'TERMINATE_RETRY_BUDGET_MS'],
+    [
+      'a budget over 600000',
+      { ...MINIMAL, TERMINATE_RETRY_BUDGET_MS: '600001' },
+      'TERMINATE_RETRY_BUDGET_MS',
+    ],
+    ['MAX_RECEIVE_COUNT=0', { ...MINIMAL, MAX_RECEIVE_COUNT: '0' }, 'MAX_RECEIVE_COUNT'],
+    ['OUTCOME_EVENT_BUS missing', { CLIENT_VPN_REGIONS: 'us-east-1' }, 'OUTCOME_EVENT_BUS'],
+    ['OUTCOME_EVENT_BUS empty', { ...MINIMAL, OUTCOME_EVENT_BUS: '' }, 'OUTCOME_EVENT_BUS'],
+    ['OUTCOME_EVENT_SOURCE empty', { ...MINIMAL, OUTCOME_EVENT_SOURCE: '' }, 'OUTCOME_EVENT_SOURCE'],
+    [
+      'an Okta source that is not a partner source',
+      { ...MINIMAL, OKTA_EVENT_SOURCES: 'okta.com/example-org/vpn' },
+      'OKTA_EVENT_SOURCES.0',
+    ],
+    [
+      'an Okta source of another partner',
+      { ...MINIMAL, OKTA_EVENT_SOURCES: `${OKTA_SOURCE},aws.partner/auth0.com/tenant/auth0.logs` },
+      'OKTA_EVENT_SOURCES.1',
+    ],
+    [
+      'an unknown Okta event type',
+      { ...MINIMAL, OKTA_EVENT_SOURCES: OKTA_SOURCE, OKTA_EVENT_TYPES: 'user.lifecycle.activate' },
+      'OKTA_EVENT_TYPES.0',
+    ],
+    [
+      'a misspelt Okta event type',
+      {
+        ...MINIMAL,
+        OKTA_EVENT_SOURCES: OKTA_SOURCE,
+        OKTA_EVENT_TYPES: 'user.lifecycle.deactivate,user.lifecycle.suspended',
+      },
+      'OKTA_EVENT_TYPES.1',
+    ],
+    ['OKTA_EVENT_TYPES of only commas', { ...MINIMAL, OKTA_EVENT_TYPES: ',' }, 'OKTA_EVENT_TYPES'],
+    ['RUNBOOK_EVENT_SOURCE empty', { ...MINIMAL, RUNBOOK_EVENT_SOURCE: '' }, 'RUNBOOK_EVENT_SOURCE'],
+  ])('rejects %s, naming the variable', (_, env, variable) => {
+    // Prepare — env above
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.name).toBe('ConfigurationError');
+    expect(error.message).toMatch(/^Invalid configuration — /);
+    expect(error.message).toContain(`${variable}: `);
+  });
+
+  it('names every bad variable in one error', () => {
+    // Prepare
+    const env = { CLIENT_VPN_REGIONS: 'mars-1', DRY_RUN: 'yes', TERMINATE_RETRY_BUDGET_MS: 'x' };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain('CLIENT_VPN_REGIONS.0: expected an AWS region such as us-east-1');
+    expect(error.message).toContain('OUTCOME_EVENT_BUS: ');
+    expect(error.message).toContain('DRY_RUN: expected "true" or "false"');
+    expect(error.message).toContain('TERMINATE_RETRY_BUDGET_MS: ');
+  });
+
+  it('explains the expected endpoint format', () => {
+    // Prepare
+    const env = { ...MINIMAL, CLIENT_VPN_ENDPOINT_IDS: ENDPOINT };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain(
+      `CLIENT_VPN_ENDPOINT_IDS.0: expected region:cvpn-endpoint-<hex>, got "${ENDPOINT}"`,
+    );
+  });
+
+  it('explains the budget limit', () => {
+    // Prepare
+    const env = { ...MINIMAL, TERMINATE_RETRY_BUDGET_MS: '900000' };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain('TERMINATE_RETRY_BUDGET_MS: expected at most 600000 (10 minutes)');
+  });
+});
+
+describe('loadConfig rejects values that look almost right', () => {
+  it.each([
+    ['an empty retry budget', { TERMINATE_RETRY_BUDGET_MS: '' }, 'TERMINATE_RETRY_BUDGET_MS'],
+    ['a hexadecimal retry budget', { TERMINATE_RETRY_BUDGET_MS: '0x10' }, 'TERMINATE_RETRY_BUDGET_MS'],
+    [
+      'an endpoint ref with a trailing segment',
+      { CLIENT_VPN_ENDPOINT_IDS: `us-east-1:${ENDPOINT}:junk` },
+      'CLIENT_VPN_ENDPOINT_IDS',
+    ],
+    ['a tag with an empty key', { CLIENT_VPN_ENDPOINT_TAG: '=prod' }, 'CLIENT_VPN_ENDPOINT_TAG'],
+    ['a zero receive count', { MAX_RECEIVE_COUNT: '0' }, 'MAX_RECEIVE_COUNT'],
+  ])('%s', (_case, env, variable) => {
+    // Act
+    const error = configurationError({ ...MINIMAL, ...env });
+
+    // Assess
+    expect(error.message).toContain(variable);
+  });
+});

@@ -1,0 +1,688 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../lambda/core/errors.ts';
+import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
+import { type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
+import { OKTA_DETAIL_TYPE, type OktaOptions, okta } from '../../lambda/sources/okta.ts';
+import {
+  DEFAULT_RUNBOOK_SOURCE,
+  RUNBOOK_DETAIL_TYPE,
+  type RunbookOptions,
+  runbook,
+} from '../../lambda/sources/runbook.ts';
+
+type Json = Record<string, unknown>;
+type Event = Json & { detail: Json };
+
+const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
+const OKTA_SAMPLE = JSON.parse(
+  readFileSync(new URL('../fixtures/okta-user-deactivate.json', import.meta.url), 'utf8'),
+) as Event;
+
+const oktaOptions: OktaOptions = {
+  eventSourceNames: [OKTA_SOURCE],
+  eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+};
+const runbookOptions: RunbookOptions = { source: DEFAULT_RUNBOOK_SOURCE };
+const CONFIG: SourcesConfig = { okta: oktaOptions, runbook: runbookOptions };
+
+/** The sample Okta deactivate event with changes applied to a deep copy of its `detail`. */
+function oktaEvent(changeDetail: (detail: Json) => void = () => {}, envelope: Json = {}): Event {
+  const event = { ...structuredClone(OKTA_SAMPLE), ...envelope };
+  changeDetail(event.detail);
+  return event;
+}
+
+const withAlternateId = (alternateId: unknown) =>
+  oktaEvent((detail) => {
+    detail.target = [{ id: '00u3m90rxKjGQ0G6L1d6', type: 'User', alternateId, displayName: 'Jane Doe' }];
+  });
+
+function runbookEvent(detail: Json, envelope: Json = {}): Event {
+  return {
+    version: '0',
+    id: '6a7e8f9a-0b1c-4d2e-8f30-415263748596',
+    'detail-type': RUNBOOK_DETAIL_TYPE,
+    source: DEFAULT_RUNBOOK_SOURCE,
+    account: '111122223333',
+    time: '2026-11-22T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+    ...envelope,
+  };
+}
+
+const parse = (event: unknown, config: SourcesConfig = CONFIG) =>
+  toRevocationRequest(typeof event === 'string' ? event : JSON.stringify(event), config);
+
+/** Runs the parser expecting it to reject the event; returns the error for assertions. */
+function rejection(event: unknown, config: SourcesConfig = CONFIG): InvalidEventError {
+  try {
+    parse(event, config);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be rejected');
+}
+
+describe('toRevocationRequest — Okta', () => {
+  it('turns the sample deactivate event into a request for the target user', () => {
+    // Prepare
+    const event = oktaEvent();
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request).toEqual({
+      requestId: '0f4a6b8e-2c1d-4f7e-9a3b-5d6c7e8f9a01',
+      trigger: {
+        source: OKTA_SOURCE,
+        detailType: 'SystemLog',
+        eventType: 'user.lifecycle.deactivate',
+        eventTime: '2025-03-04T15:22:09.512Z',
+      },
+      identity: 'jane.doe@example.com',
+      reason: 'Okta user.lifecycle.deactivate: Deactivate Okta User',
+      dryRun: false,
+    });
+  });
+
+  it('accepts a suspend event', () => {
+    // Prepare
+    const event = oktaEvent((detail) => {
+      detail.eventType = 'user.lifecycle.suspend';
+      detail.displayMessage = 'Suspend Okta user';
+    });
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request.identity).toBe('jane.doe@example.com');
+    expect(request.trigger.eventType).toBe('user.lifecycle.suspend');
+    expect(request.reason).toBe('Okta user.lifecycle.suspend: Suspend Okta user');
+  });
+
+  it('keeps the reason short when Okta sends no displayMessage', () => {
+    // Prepare
+    const event = oktaEvent((detail) => {
+      detail.displayMessage = null;
+    });
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request.reason).toBe('Okta user.lifecycle.deactivate');
+  });
+
+  it('takes the User entry of target even when it is not the first', () => {
+    // Prepare
+    const event = oktaEvent((detail) => {
+      detail.target = [
+        { id: '0oa1', type: 'AppInstance', alternateId: 'AWS Client VPN' },
+        { id: '00u3', type: 'User', alternateId: 'john.roe@example.com' },
+      ];
+    });
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request.identity).toBe('john.roe@example.com');
+  });
+
+  it('never takes the admin (actor) as the identity', () => {
+    // Prepare
+    const event = oktaEvent((detail) => {
+      detail.target = [{ id: '0oa1', type: 'AppInstance', alternateId: 'AWS Client VPN' }];
+    });
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.target');
+    expect(error.message).toBe('detail.target: expected an entry with type "User"');
+    expect(error.message).not.toContain('it.admin@example.com');
+  });
+
+  describe('events no enabled source accepts', () => {
+    it.each([
+      [
+        'an eventType that is not configured',
+        oktaEvent((detail) => {
+          detail.eventType = 'user.lifecycle.delete.initiated';
+        }),
+      ],
+      [
+        'a re-enable eventType',
+        oktaEvent((detail) => {
+          detail.eventType = 'user.lifecycle.activate';
+        }),
+      ],
+      [
+        'outcome FAILURE',
+        oktaEvent((detail) => {
+          detail.outcome = { result: 'FAILURE', reason: 'INSUFFICIENT_PERMISSIONS' };
+        }),
+      ],
+      [
+        'no outcome',
+        oktaEvent((detail) => {
+          delete detail.outcome;
+        }),
+      ],
+      ['detail-type "Okta Log Event"', oktaEvent(undefined, { 'detail-type': 'Okta Log Event' })],
+      ['a source outside the configured list', oktaEvent(undefined, { source: 'aws.partner/okta.com/x/y' })],
+      ['a custom (non-partner) source', oktaEvent(undefined, { source: 'okta.com' })],
+    ])('rejects %s', (_, event) => {
+      // Prepare — event above
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe('event');
+      expect(error.message).toMatch(/no enabled identity source accepts/);
+    });
+
+    it('names the source and detail-type it refused', () => {
+      // Prepare
+      const event = oktaEvent(undefined, { 'detail-type': 'Okta Log Event' });
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.message).toBe(
+        `event: no enabled identity source accepts source "${OKTA_SOURCE}" with detail-type "Okta Log Event"`,
+      );
+    });
+
+    it('rejects suspend when only deactivate is configured', () => {
+      // Prepare
+      const config: SourcesConfig = {
+        okta: { eventSourceNames: [OKTA_SOURCE], eventTypes: ['user.lifecycle.deactivate'] },
+        runbook: runbookOptions,
+      };
+      const event = oktaEvent((detail) => {
+        detail.eventType = 'user.lifecycle.suspend';
+      });
+
+      // Act
+      const error = rejection(event, config);
+
+      // Assess
+      expect(error.message).toMatch(/no enabled identity source accepts/);
+    });
+
+    it('rejects every Okta event when Okta is disabled', () => {
+      // Prepare
+      const config: SourcesConfig = { runbook: runbookOptions };
+
+      // Act
+      const error = rejection(oktaEvent(), config);
+
+      // Assess
+      expect(error.message).toMatch(/no enabled identity source accepts/);
+    });
+
+    it('rejects every event when no source is enabled', () => {
+      // Prepare
+      const config: SourcesConfig = {};
+
+      // Act
+      const error = rejection(oktaEvent(), config);
+
+      // Assess
+      expect(error.message).toMatch(/no enabled identity source accepts/);
+    });
+  });
+
+  describe('events that match the rule but name no usable user', () => {
+    it.each([
+      [
+        'target missing',
+        (detail: Json) => {
+          delete detail.target;
+        },
+      ],
+      [
+        'target null',
+        (detail: Json) => {
+          detail.target = null;
+        },
+      ],
+      [
+        'target empty',
+        (detail: Json) => {
+          detail.target = [];
+        },
+      ],
+      [
+        'target not an array',
+        (detail: Json) => {
+          detail.target = { type: 'User', alternateId: 'jane.doe@example.com' };
+        },
+      ],
+      [
+        'no User entry in target',
+        (detail: Json) => {
+          detail.target = [{ type: 'AppUser', alternateId: 'jane.doe@example.com' }];
+        },
+      ],
+    ])('rejects %s, naming detail.target', (_, change) => {
+      // Prepare
+      const event = oktaEvent(change);
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe('detail.target');
+      expect(error.message).toMatch(/^detail\.target: /);
+    });
+
+    it.each([
+      ['missing', undefined, 'expected nonoptional'],
+      ['null', null, 'expected a string'],
+      ['empty', '', 'expected a non-empty identity'],
+      ['a number', 42, 'expected a string'],
+      ['an object', { login: 'jane.doe@example.com' }, 'expected a string'],
+      ['whitespace-padded', ' jane.doe@example.com ', 'expected no leading or trailing whitespace'],
+      ['with a trailing newline', 'jane.doe@example.com\n', 'expected no leading or trailing whitespace'],
+      ['with a control character', 'jane\u0000doe@example.com', 'expected no control characters'],
+      ['with an escape character', 'jane\u001b[31mdoe@example.com', 'expected no control characters'],
+      ['with DEL', 'jane.doe@example.com\u007f', 'expected no control characters'],
+      ['longer than 256 characters', `${'a'.repeat(245)}@example.com`, 'expected at most 256 characters'],
+    ])('rejects an alternateId that is %s, naming the field', (_, alternateId, message) => {
+      // Prepare
+      const event = withAlternateId(alternateId);
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe('detail.target.0.alternateId');
+      expect(error.message).toMatch(/^detail\.target\.0\.alternateId: /);
+      expect(error.message).toContain(message);
+    });
+
+    it('names the index of the User entry in the field', () => {
+      // Prepare
+      const event = oktaEvent((detail) => {
+        detail.target = [
+          { type: 'AppInstance', alternateId: 'AWS Client VPN' },
+          { type: 'User', alternateId: '' },
+        ];
+      });
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe('detail.target.1.alternateId');
+    });
+
+    it('accepts an alternateId of exactly 256 characters', () => {
+      // Prepare
+      const alternateId = `${'a'.repeat(244)}@example.com`;
+      const event = withAlternateId(alternateId);
+
+      // Act
+      const request = parse(event);
+
+      // Assess
+      expect(alternateId).toHaveLength(256);
+      expect(request.identity).toBe(alternateId);
+    });
+
+    it('keeps the identity as Okta sent it (case is compared later)', () => {
+      // Prepare
+      const event = withAlternateId('Jane.Doe@Example.com');
+
+      // Act
+      const request = parse(event);
+
+      // Assess
+      expect(request.identity).toBe('Jane.Doe@Example.com');
+    });
+
+    it.each([
+      ['uuid', 'detail.uuid'],
+      ['published', 'detail.published'],
+    ])('rejects an event without detail.%s', (key, field) => {
+      // Prepare
+      const event = oktaEvent((detail) => {
+        delete detail[key];
+      });
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe(field);
+    });
+
+    it('rejects a published time that is not ISO 8601', () => {
+      // Prepare
+      const event = oktaEvent((detail) => {
+        detail.published = 'Tue, 04 Mar 2025 15:22:09 GMT';
+      });
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe('detail.published');
+    });
+  });
+});
+
+describe('toRevocationRequest — runbook', () => {
+  it('turns a valid request into a revocation request carrying dryRun', () => {
+    // Prepare
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'Laptop stolen', dryRun: true });
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request).toEqual({
+      requestId: '6a7e8f9a-0b1c-4d2e-8f30-415263748596',
+      trigger: {
+        source: DEFAULT_RUNBOOK_SOURCE,
+        detailType: RUNBOOK_DETAIL_TYPE,
+        eventType: RUNBOOK_DETAIL_TYPE,
+        eventTime: '2026-11-22T10:00:00Z',
+      },
+      identity: 'jane.doe@example.com',
+      reason: 'Laptop stolen',
+      dryRun: true,
+    });
+  });
+
+  it('defaults dryRun to false and trims the reason', () => {
+    // Prepare
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: '  Laptop stolen  ' });
+
+    // Act
+    const request = parse(event);
+
+    // Assess
+    expect(request.dryRun).toBe(false);
+    expect(request.reason).toBe('Laptop stolen');
+  });
+
+  it('accepts the source the deployer configured', () => {
+    // Prepare
+    const config: SourcesConfig = { runbook: { source: 'soar.acme' } };
+    const event = runbookEvent(
+      { username: 'jane.doe@example.com', reason: 'IR-42' },
+      { source: 'soar.acme' },
+    );
+
+    // Act
+    const request = parse(event, config);
+
+    // Assess
+    expect(request.trigger.source).toBe('soar.acme');
+  });
+
+  it.each([
+    ['username missing', { reason: 'IR-42' }, 'detail.username', 'expected a string'],
+    ['reason missing', { username: 'jane.doe@example.com' }, 'detail.reason', 'expected a string'],
+    ['username a number', { username: 7, reason: 'IR-42' }, 'detail.username', 'expected a string'],
+    ['username empty', { username: '', reason: 'IR-42' }, 'detail.username', 'expected a non-empty identity'],
+    [
+      'username padded',
+      { username: 'jane.doe@example.com ', reason: 'IR-42' },
+      'detail.username',
+      'expected no leading or trailing whitespace',
+    ],
+    [
+      'reason blank',
+      { username: 'jane.doe@example.com', reason: '   ' },
+      'detail.reason',
+      'expected a non-empty reason',
+    ],
+    [
+      'reason a number',
+      { username: 'jane.doe@example.com', reason: 42 },
+      'detail.reason',
+      'expected a string',
+    ],
+    [
+      'dryRun a string',
+      { username: 'jane.doe@example.com', reason: 'IR-42', dryRun: 'true' },
+      'detail.dryRun',
+      'expected true or false',
+    ],
+  ])('rejects %s, naming the field', (_, detail, field, message) => {
+    // Prepare
+    const event = runbookEvent(detail);
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe(field);
+    expect(error.message).toBe(`${field}: ${message}`);
+  });
+
+  it('rejects a reason longer than 1024 characters', () => {
+    // Prepare
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'x'.repeat(1025) });
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.reason');
+  });
+
+  it('rejects a misspelt key instead of ignoring it (dryrun must not become a real revocation)', () => {
+    // Prepare
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'IR-42', dryrun: true });
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail');
+    expect(error.message).toMatch(/^detail: /);
+    expect(error.message).toContain('dryrun');
+  });
+
+  it.each([
+    ['an unconfigured source', { source: 'attacker.app' }],
+    ['the default source when another is configured', {}],
+    ['the right source with another detail-type', { 'detail-type': 'Client VPN Revocation' }],
+  ])('rejects a request from %s', (_, envelope) => {
+    // Prepare
+    const config: SourcesConfig = { runbook: { source: 'soar.acme' } };
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'IR-42' }, envelope);
+
+    // Act
+    const error = rejection(event, config);
+
+    // Assess
+    expect(error.message).toMatch(/no enabled identity source accepts/);
+  });
+
+  it('rejects a runbook request when the runbook source is disabled', () => {
+    // Prepare
+    const config: SourcesConfig = { okta: oktaOptions };
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'IR-42' });
+
+    // Act
+    const error = rejection(event, config);
+
+    // Assess
+    expect(error.message).toMatch(/no enabled identity source accepts/);
+  });
+});
+
+describe('toRevocationRequest — envelope', () => {
+  it('rejects a body that is not JSON, naming body', () => {
+    // Prepare
+    const body = '{"source": "aws.partner/okta.com/';
+
+    // Act
+    const error = rejection(body);
+
+    // Assess
+    expect(error.field).toBe('body');
+    expect(error.message).toMatch(/^body: /);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it.each(['id', 'detail', 'source', 'detail-type', 'time'])(
+    'rejects an event without %s, naming event.<field>',
+    (key) => {
+      // Prepare
+      const event: Json = oktaEvent();
+      delete event[key];
+
+      // Act
+      const error = rejection(event);
+
+      // Assess
+      expect(error.field).toBe(`event.${key}`);
+      expect(error.message).toMatch(new RegExp(`^event\\.${key}: `));
+    },
+  );
+
+  it.each([
+    ['id empty', { id: '' }, 'event.id'],
+    ['detail null', { detail: null }, 'event.detail'],
+    ['detail a string', { detail: 'user.lifecycle.deactivate' }, 'event.detail'],
+    ['detail an array', { detail: [] }, 'event.detail'],
+  ])('rejects an event with %s', (_, envelope, field) => {
+    // Prepare
+    const event = oktaEvent(undefined, envelope);
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe(field);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['a string', '"event"'],
+  ])('rejects a body that is JSON %s, naming event', (_, body) => {
+    // Prepare — body above
+
+    // Act
+    const error = rejection(body);
+
+    // Assess
+    expect(error.field).toBe('event');
+  });
+});
+
+describe('event patterns agree with the normalisers', () => {
+  const oktaPattern = okta.eventPattern(oktaOptions);
+  const runbookPattern = runbook.eventPattern(runbookOptions);
+
+  it('the Okta pattern is what the rule needs', () => {
+    // Prepare — pattern above
+
+    // Act
+    const pattern = oktaPattern;
+
+    // Assess
+    expect(pattern).toEqual({
+      source: [OKTA_SOURCE],
+      'detail-type': [OKTA_DETAIL_TYPE],
+      detail: {
+        eventType: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+        outcome: { result: ['SUCCESS'] },
+      },
+    });
+  });
+
+  it.each([
+    ['deactivate', oktaEvent()],
+    [
+      'suspend',
+      oktaEvent((detail) => {
+        detail.eventType = 'user.lifecycle.suspend';
+      }),
+    ],
+  ])('the Okta pattern matches a valid %s event, which the normaliser accepts', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = matchesEventPattern(oktaPattern, event);
+    const request = parse(event);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request.identity).toBe('jane.doe@example.com');
+  });
+
+  it.each([
+    [
+      'an unconfigured eventType',
+      oktaEvent((detail) => {
+        detail.eventType = 'user.session.clear';
+      }),
+    ],
+    [
+      'outcome FAILURE',
+      oktaEvent((detail) => {
+        detail.outcome = { result: 'FAILURE', reason: null };
+      }),
+    ],
+    ['detail-type "Okta Log Event"', oktaEvent(undefined, { 'detail-type': 'Okta Log Event' })],
+    ['another source', oktaEvent(undefined, { source: 'aws.partner/okta.com/other-org/stream' })],
+    ['a runbook request', runbookEvent({ username: 'jane.doe@example.com', reason: 'IR-42' })],
+  ])('the Okta pattern does not match %s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = matchesEventPattern(oktaPattern, event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+
+  it('the runbook pattern matches a valid request, which the normaliser accepts', () => {
+    // Prepare
+    const event = runbookEvent({ username: 'jane.doe@example.com', reason: 'IR-42', dryRun: false });
+
+    // Act
+    const matched = matchesEventPattern(runbookPattern, event);
+    const request = parse(event);
+
+    // Assess
+    expect(runbookPattern).toEqual({
+      source: [DEFAULT_RUNBOOK_SOURCE],
+      'detail-type': [RUNBOOK_DETAIL_TYPE],
+    });
+    expect(matched).toBe(true);
+    expect(request.identity).toBe('jane.doe@example.com');
+  });
+
+  it.each([
+    ['another source', runbookEvent({ username: 'u', reason: 'r' }, { source: 'attacker.app' })],
+    ['another detail-type', runbookEvent({ username: 'u', reason: 'r' }, { 'detail-type': 'SystemLog' })],
+    ['an Okta event', oktaEvent()],
+  ])('the runbook pattern does not match %s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = matchesEventPattern(runbookPattern, event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+});
