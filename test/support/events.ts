@@ -6,7 +6,7 @@ import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 export const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
 
 const oktaSample = JSON.parse(
-  readFileSync(new URL('../fixtures/okta-user-deactivate.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../examples/events/okta-user-deactivate.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown> & { detail: Record<string, unknown> };
 
 /** The sample Okta deactivate event, re-targeted at `login` and given a fresh id. */

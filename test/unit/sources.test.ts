@@ -16,7 +16,7 @@ type Event = Json & { detail: Json };
 
 const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
 const OKTA_SAMPLE = JSON.parse(
-  readFileSync(new URL('../fixtures/okta-user-deactivate.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../examples/events/okta-user-deactivate.json', import.meta.url), 'utf8'),
 ) as Event;
 
 const oktaOptions: OktaOptions = {
@@ -684,5 +684,35 @@ describe('event patterns agree with the normalisers', () => {
 
     // Assess
     expect(matched).toBe(false);
+  });
+});
+
+describe('examples/events/runbook-request.json', () => {
+  it('is a PutEvents entry list whose detail the runbook source accepts', () => {
+    // Prepare
+    const entries = JSON.parse(
+      readFileSync(new URL('../../examples/events/runbook-request.json', import.meta.url), 'utf8'),
+    ) as { Source: string; DetailType: string; Detail: string }[];
+    const [entry] = entries;
+
+    // Act
+    const request = toRevocationRequest(
+      JSON.stringify({
+        version: '0',
+        id: 'example',
+        'detail-type': entry?.DetailType,
+        source: entry?.Source,
+        account: '111122223333',
+        time: '2026-11-22T10:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: JSON.parse(entry?.Detail ?? '{}'),
+      }),
+      { runbook: { source: DEFAULT_RUNBOOK_SOURCE } },
+    );
+
+    // Assess
+    expect(entries).toHaveLength(1);
+    expect(request).toMatchObject({ identity: 'jane.doe@example.com', dryRun: false });
   });
 });
