@@ -351,8 +351,8 @@ export class ClientVpnRevoker extends Construct {
       [ENV.dryRun]: String(props.dryRun ?? false),
       [ENV.terminateRetryBudgetMs]: String(terminateRetryBudget.toMilliseconds()),
       [ENV.maxReceiveCount]: String(maxReceiveCount),
-      [ENV.runbookSource]: runbookSource,
     };
+    if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
     if (selection.endpoints) {
       environment[ENV.endpointIds] = selection.endpoints.map((e) => `${e.region}:${e.endpointId}`).join(',');
     }

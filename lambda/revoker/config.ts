@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.ts';
 import type { SourcesConfig } from '../sources/index.ts';
 import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE } from '../sources/runbook.ts';
 
 /** Names of the environment variables the construct sets; the single source of truth for both sides. */
 export const ENV = {
@@ -93,7 +92,8 @@ const envSchema = z
       .optional()
       .transform((value) => (value ? list(value) : [...OKTA_LOST_ACCESS_EVENT_TYPES]))
       .pipe(z.array(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES)).min(1)),
-    [ENV.runbookSource]: z.string().min(1).default(DEFAULT_RUNBOOK_SOURCE),
+    // Unset disables the runbook path: the handler then rejects runbook requests even if one reaches the queue.
+    [ENV.runbookSource]: z.string().min(1).optional(),
   })
   .refine((env) => !(env[ENV.endpointIds].length > 0 && env[ENV.endpointTag]), {
     message: `set ${ENV.endpointIds} or ${ENV.endpointTag}, not both`,
@@ -135,6 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
     }
   }
   const oktaSources = env[ENV.oktaEventSources];
+  const runbookSource = env[ENV.runbookSource];
   return {
     regions,
     endpoints:
@@ -152,7 +153,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
       ...(oktaSources.length > 0 && {
         okta: { eventSourceNames: oktaSources, eventTypes: env[ENV.oktaEventTypes] },
       }),
-      runbook: { source: env[ENV.runbookSource] },
+      ...(runbookSource && { runbook: { source: runbookSource } }),
     },
   };
 }

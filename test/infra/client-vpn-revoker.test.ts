@@ -78,6 +78,9 @@ describe('ClientVpnRevoker rules', () => {
     });
     disabled.template.resourceCountIs('AWS::Events::Rule', 1);
     disabled.template.hasResourceProperties('AWS::Events::Rule', { EventBusName: OKTA_SOURCES[0] });
+    // The function is told too, so it rejects runbook requests that reach the queue by other means.
+    const [fn] = Object.values(disabled.template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('RUNBOOK_EVENT_SOURCE');
   });
 
   it('targets the queue from every rule, with the dead-letter queue and a retry policy', () => {

@@ -5,7 +5,6 @@ import {
   DEFAULT_TERMINATE_RETRY_BUDGET_MS,
   loadConfig,
 } from '../../lambda/revoker/config.ts';
-import { DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0123456789abcdef0';
 const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
@@ -39,7 +38,7 @@ describe('loadConfig', () => {
       dryRun: false,
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       maxReceiveCount: 5,
-      sources: { runbook: { source: DEFAULT_RUNBOOK_SOURCE } },
+      sources: {},
     });
     expect(config.outcomeSource).toBe('client-vpn-revoker');
     expect(config.terminateRetryBudgetMs).toBe(30_000);
