@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.ts';
+import { identityMappingSchema } from '../core/identity-mapping.ts';
 import type { SourcesConfig } from '../sources/index.ts';
 import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
 
@@ -16,6 +17,9 @@ export const ENV = {
   oktaEventSources: 'OKTA_EVENT_SOURCES',
   oktaEventTypes: 'OKTA_EVENT_TYPES',
   runbookSource: 'RUNBOOK_EVENT_SOURCE',
+  identityStoreRegion: 'IDENTITY_STORE_REGION',
+  oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
+  runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
 } as const;
 
 export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
@@ -53,6 +57,24 @@ const endpointTagSchema = z.string().transform((tag, ctx) => {
   }
   return parsed;
 });
+
+/** JSON `{ "field"?, "lowercase"?, "template"? }`: see lambda/core/identity-mapping.ts. */
+const identityMappingEnvSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected JSON such as {"template":"{local}","lowercase":true}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(identityMappingSchema.optional());
 
 const booleanSchema = z
   .enum(['true', 'false'], { error: 'expected "true" or "false"' })
@@ -94,6 +116,11 @@ const envSchema = z
       .pipe(z.array(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES)).min(1)),
     // Unset disables the runbook path: the handler then rejects runbook requests even if one reaches the queue.
     [ENV.runbookSource]: z.string().min(1).optional(),
+    [ENV.oktaIdentityMapping]: identityMappingEnvSchema,
+    [ENV.runbookIdentityMapping]: identityMappingEnvSchema,
+    // IAM Identity Center lives in one home region, not necessarily the function's.
+    [ENV.identityStoreRegion]: regionSchema.optional(),
+    AWS_REGION: regionSchema.optional(),
   })
   .refine((env) => !(env[ENV.endpointIds].length > 0 && env[ENV.endpointTag]), {
     message: `set ${ENV.endpointIds} or ${ENV.endpointTag}, not both`,
@@ -114,6 +141,8 @@ export interface RevokerConfig {
   readonly terminateRetryBudgetMs: number;
   readonly maxReceiveCount: number;
   readonly sources: SourcesConfig;
+  /** Region of the Identity Store that id-only events are looked up in. */
+  readonly identityStoreRegion: string;
 }
 
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
@@ -149,11 +178,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
     dryRun: env[ENV.dryRun],
     terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
     maxReceiveCount: env[ENV.maxReceiveCount],
+    identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? regions[0] ?? 'us-east-1',
     sources: {
       ...(oktaSources.length > 0 && {
-        okta: { eventSourceNames: oktaSources, eventTypes: env[ENV.oktaEventTypes] },
+        okta: {
+          eventSourceNames: oktaSources,
+          eventTypes: env[ENV.oktaEventTypes],
+          ...withMapping(env[ENV.oktaIdentityMapping]),
+        },
       }),
-      ...(runbookSource && { runbook: { source: runbookSource } }),
+      ...(runbookSource && {
+        runbook: { source: runbookSource, ...withMapping(env[ENV.runbookIdentityMapping]) },
+      }),
     },
   };
 }
+
+const withMapping = (mapping: z.infer<typeof identityMappingSchema> | undefined) =>
+  mapping ? { identityMapping: mapping } : {};

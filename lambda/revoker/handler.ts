@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
 import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
+import { identityStoreUserNames } from './adapters/identity-store.ts';
 import { loadConfig } from './config.ts';
 import { processRevocationBatch } from './process-batch.ts';
 import { revokeAccess } from './revoke-access.ts';
@@ -34,6 +35,7 @@ const processBatch = processRevocationBatch({
     attempts: 3,
     sleep,
   }),
+  lookUpUserName: identityStoreUserNames(config.identityStoreRegion),
   sources: config.sources,
   dryRun: config.dryRun,
   maxReceiveCount: config.maxReceiveCount,

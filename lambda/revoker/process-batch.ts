@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { InvalidEventError } from '../core/errors.ts';
+import { mapIdentity } from '../core/identity-mapping.ts';
 import {
   OUTCOME_SCHEMA_VERSION,
   type OutcomeDetail,
@@ -8,7 +9,8 @@ import {
   type RevocationStatus,
 } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
-import { type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
+import type { IdentityReference } from '../sources/identity-source.ts';
+import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
 import type { PublishOutcomes } from './adapters/eventbridge-outcomes.ts';
 import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
 
@@ -22,8 +24,12 @@ export interface BatchMetrics {
   addMetric(name: string, unit: 'Count', value: number): void;
 }
 
+/** The user name behind an id-only event; `undefined` when the user no longer exists. */
+export type LookUpUserName = (reference: IdentityReference) => Promise<string | undefined>;
+
 export interface ProcessBatchDependencies {
   readonly revoke: RevokeAccess;
+  readonly lookUpUserName: LookUpUserName;
   readonly publish: PublishOutcomes;
   readonly sources: SourcesConfig;
   /** Forces every request to be a dry run (safe rollout). */
@@ -61,16 +67,30 @@ export const processRevocationBatch =
       retry: false,
     }));
     const requests = new Map<Item, RevocationRequest>();
-    for (const item of items) {
-      try {
-        const request = toRevocationRequest(item.record.body, deps.sources);
-        requests.set(item, { ...request, dryRun: request.dryRun || deps.dryRun });
-      } catch (error) {
-        if (!(error instanceof InvalidEventError)) throw error;
-        deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
-        item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
-      }
-    }
+    await Promise.all(
+      items.map(async (item) => {
+        let parsed: ParsedRequest | undefined;
+        try {
+          parsed = toRevocationRequest(item.record.body, deps.sources);
+          const identity = await resolveIdentity(deps, parsed);
+          requests.set(item, { ...parsed, identity, dryRun: parsed.dryRun || deps.dryRun });
+        } catch (error) {
+          if (error instanceof InvalidEventError) {
+            deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
+            item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
+          } else if (parsed) {
+            // The look-up failed (throttling, permissions): the request stays on the queue for another try.
+            const message = `User look-up failed: ${error instanceof Error ? error.message : String(error)}`;
+            deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
+            const request = { ...parsed, identity: describeReference(parsed.identity) };
+            item.outcome = failedOutcome(item, request, message, startedAt, deps.now(), deps.maxReceiveCount);
+            item.retry = true;
+          } else {
+            throw error;
+          }
+        }
+      }),
+    );
 
     await revokeRequests(deps, requests, options.deadline);
     await publishOutcomes(deps, items);
@@ -81,6 +101,27 @@ export const processRevocationBatch =
         .map((item) => ({ itemIdentifier: item.record.messageId })),
     };
   };
+
+/** The name to revoke: as the event gave it, or looked up and then mapped like any other name. */
+async function resolveIdentity(deps: ProcessBatchDependencies, parsed: ParsedRequest): Promise<string> {
+  if (typeof parsed.identity === 'string') return parsed.identity;
+  const name = await deps.lookUpUserName(parsed.identity);
+  if (name === undefined) {
+    throw new InvalidEventError(
+      `${describeReference(parsed.identity)} no longer exists, so its user name cannot be determined; ` +
+        'revoke the user by name with a runbook request',
+      'identity',
+    );
+  }
+  return mapIdentity(name, 'identityMapping' in parsed ? parsed.identityMapping : undefined);
+}
+
+const describeReference = (identity: string | IdentityReference) => {
+  if (typeof identity === 'string') return identity;
+  return identity.kind === 'identity-store-user'
+    ? `Identity Store user ${identity.userId} (identity store ${identity.identityStoreId})`
+    : `Cognito user with sub ${identity.sub} (user pool ${identity.userPoolId})`;
+};
 
 async function revokeRequests(
   deps: ProcessBatchDependencies,

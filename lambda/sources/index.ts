@@ -1,8 +1,8 @@
 import { eventBridgeEnvelopeSchema } from '../core/envelope.ts';
 import { InvalidEventError } from '../core/errors.ts';
 import { matchesEventPattern } from '../core/event-pattern.ts';
-import type { RevocationRequest } from '../core/request.ts';
-import type { IdentitySource } from './identity-source.ts';
+import { type IdentityMapping, mapIdentity } from '../core/identity-mapping.ts';
+import type { IdentityReference, IdentitySource, SourceOptions, SourceRequest } from './identity-source.ts';
 import { type OktaOptions, okta } from './okta.ts';
 import { parseDetail } from './parse-detail.ts';
 import { type RunbookOptions, runbook } from './runbook.ts';
@@ -15,8 +15,16 @@ export interface SourcesConfig {
 
 interface EnabledSource {
   readonly source: IdentitySource<never>;
-  readonly options: unknown;
+  readonly options: SourceOptions;
 }
+
+/**
+ * A request as far as the event alone can tell: a mapped name, or a reference whose name is looked up
+ * (then mapped with `identityMapping`) before the revocation runs.
+ */
+export type ParsedRequest =
+  | (SourceRequest & { readonly identity: string })
+  | (SourceRequest & { readonly identity: IdentityReference; readonly identityMapping?: IdentityMapping });
 
 export function enabledSources(config: SourcesConfig): EnabledSource[] {
   const enabled: EnabledSource[] = [];
@@ -30,7 +38,7 @@ export function enabledSources(config: SourcesConfig): EnabledSource[] {
  * rule pattern are accepted, so a message put on the queue by other means cannot widen the trust
  * boundary the rules draw.
  */
-export function toRevocationRequest(body: string, config: SourcesConfig): RevocationRequest {
+export function toRevocationRequest(body: string, config: SourcesConfig): ParsedRequest {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -39,8 +47,13 @@ export function toRevocationRequest(body: string, config: SourcesConfig): Revoca
   }
   const event = parseDetail(eventBridgeEnvelopeSchema, parsed, 'event');
   for (const { source, options } of enabledSources(config)) {
-    const typed = source as IdentitySource<unknown>;
-    if (matchesEventPattern(typed.eventPattern(options), event)) return typed.toRequest(event, options);
+    const typed = source as IdentitySource<SourceOptions>;
+    if (!matchesEventPattern(typed.eventPattern(options), event)) continue;
+    const request = typed.toRequest(event, options);
+    const { identity } = request;
+    return typeof identity === 'string'
+      ? { ...request, identity: mapIdentity(identity, options.identityMapping) }
+      : { ...request, identity, identityMapping: options.identityMapping };
   }
   throw new InvalidEventError(
     `no enabled identity source accepts source "${event.source}" with detail-type "${event['detail-type']}"`,

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource } from './identity-source.ts';
+import type { IdentitySource, SourceOptions } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /** Okta System Log event types after which a user must lose VPN access. */
 export const OKTA_LOST_ACCESS_EVENT_TYPES = ['user.lifecycle.deactivate', 'user.lifecycle.suspend'] as const;
 export type OktaLostAccessEventType = (typeof OKTA_LOST_ACCESS_EVENT_TYPES)[number];
 
-export interface OktaOptions {
+export interface OktaOptions extends SourceOptions {
   /** Partner event source names, `aws.partner/okta.com/<org>/<name>` (also the partner bus names). */
   readonly eventSourceNames: readonly string[];
   readonly eventTypes: readonly OktaLostAccessEventType[];

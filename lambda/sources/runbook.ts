@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource } from './identity-source.ts';
+import type { IdentitySource, SourceOptions } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 export const RUNBOOK_DETAIL_TYPE = 'Client VPN Revocation Requested';
 export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
 
-export interface RunbookOptions {
+export interface RunbookOptions extends SourceOptions {
   /** The `source` an operator or SOAR tool puts the request with; only this one is trusted. */
   readonly source: string;
 }

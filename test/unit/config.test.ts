@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       maxReceiveCount: 5,
       sources: {},
+      identityStoreRegion: 'us-east-1',
     });
     expect(config.outcomeSource).toBe('client-vpn-revoker');
     expect(config.terminateRetryBudgetMs).toBe(30_000);
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
       OKTA_EVENT_SOURCES: `${OKTA_SOURCE},aws.partner/okta.com/example-org/second`,
       OKTA_EVENT_TYPES: 'user.lifecycle.suspend',
       RUNBOOK_EVENT_SOURCE: 'soar.acme',
+      IDENTITY_STORE_REGION: 'eu-central-1',
     };
 
     // Act
@@ -85,6 +87,7 @@ describe('loadConfig', () => {
         },
         runbook: { source: 'soar.acme' },
       },
+      identityStoreRegion: 'eu-central-1',
     });
   });
 
@@ -350,5 +353,42 @@ describe('loadConfig rejects values that look almost right', () => {
 
     // Assess
     expect(error.message).toContain(variable);
+  });
+});
+
+describe('loadConfig identity mappings', () => {
+  it('reads a source identity mapping from JSON', () => {
+    // Prepare
+    const env = {
+      ...MINIMAL,
+      OKTA_EVENT_SOURCES: OKTA_SOURCE,
+      OKTA_IDENTITY_MAPPING: '{"template":"{local}","lowercase":true}',
+      RUNBOOK_EVENT_SOURCE: 'soar.acme',
+      RUNBOOK_IDENTITY_MAPPING: '{"lowercase":true}',
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.sources.okta?.identityMapping).toEqual({ template: '{local}', lowercase: true });
+    expect(config.sources.runbook?.identityMapping).toEqual({ lowercase: true });
+  });
+
+  it.each([
+    ['not JSON', '{template: {local}}', /expected JSON/],
+    ['an unknown placeholder', '{"template":"{user}"}', /placeholders/],
+    ['an unknown key', '{"lowerCase":true}', /OKTA_IDENTITY_MAPPING/],
+  ])('names the variable for %s', (_case, value, message) => {
+    // Act
+    const error = configurationError({
+      ...MINIMAL,
+      OKTA_EVENT_SOURCES: OKTA_SOURCE,
+      OKTA_IDENTITY_MAPPING: value,
+    });
+
+    // Assess
+    expect(error.message).toContain('OKTA_IDENTITY_MAPPING');
+    expect(error.message).toMatch(message);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
 import { processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
@@ -9,7 +10,13 @@ import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 const REGION = 'us-east-1';
 const ENDPOINT = 'cvpn-endpoint-0aaa0000000000001';
 
-function setup(options: { failPublish?: (outcome: OutcomeDetail) => boolean; dryRun?: boolean } = {}) {
+interface SetupOptions {
+  failPublish?: (outcome: OutcomeDetail) => boolean;
+  dryRun?: boolean;
+  oktaMapping?: IdentityMapping;
+}
+
+function setup(options: SetupOptions = {}) {
   const fake = new FakeClientVpn().addEndpoint(REGION, ENDPOINT);
   const clock = fakeClock();
   const published: OutcomeDetail[] = [];
@@ -22,6 +29,7 @@ function setup(options: { failPublish?: (outcome: OutcomeDetail) => boolean; dry
       { clientVpn: fake.forRegion, ...clock },
       { regions: [REGION], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 0 },
     ),
+    lookUpUserName: async () => undefined,
     publish: async (outcomes) =>
       outcomes.map((outcome): PublishResult => {
         if (options.failPublish?.(outcome)) return { published: false, error: 'InternalFailure: injected' };
@@ -29,7 +37,11 @@ function setup(options: { failPublish?: (outcome: OutcomeDetail) => boolean; dry
         return { published: true };
       }),
     sources: {
-      okta: { eventSourceNames: [OKTA_SOURCE], eventTypes: ['user.lifecycle.deactivate'] },
+      okta: {
+        eventSourceNames: [OKTA_SOURCE],
+        eventTypes: ['user.lifecycle.deactivate'],
+        ...(options.oktaMapping && { identityMapping: options.oktaMapping }),
+      },
       runbook: { source: 'client-vpn-revoker.runbook' },
     },
     dryRun: options.dryRun ?? false,
@@ -198,5 +210,33 @@ describe('processRevocationBatch', () => {
       summary: { connectionsFound: 1 },
     });
     expect(fake.count('terminate')).toBe(0);
+  });
+
+  it('maps the IdP login to the name the user connects with before looking for sessions', async () => {
+    // Prepare: Active Directory endpoints know Jane as jane.doe, Okta as Jane.Doe@example.com
+    const { fake, published, run } = setup({ oktaMapping: { template: '{local}', lowercase: true } });
+    const adSession = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
+    const emailSession = fake.connect(REGION, ENDPOINT, { username: 'jane.doe@example.com' });
+
+    // Act
+    await run(sqsRecord(oktaEvent('Jane.Doe@example.com')));
+
+    // Assess
+    expect(fake.statusOf(adSession)).toBe('terminating');
+    expect(fake.statusOf(emailSession)).toBe('active');
+    expect(published[0]).toMatchObject({ status: 'revoked', identity: 'jane.doe' });
+  });
+
+  it('rejects an event whose login cannot be mapped, naming why', async () => {
+    // Prepare
+    const { published, run } = setup({ oktaMapping: { template: '{local}' } });
+
+    // Act
+    const response = await run(sqsRecord(oktaEvent('jdoe')));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(published[0]).toMatchObject({ status: 'rejected' });
+    expect(published[0]?.message).toMatch(/"jdoe" has no @domain/);
   });
 });
