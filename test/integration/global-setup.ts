@@ -1,7 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { synthesize } from '../../local/synth.ts';
-import { TEST_CDK_OUT } from '../support/cloud-assembly.ts';
 
-/** One `cdk synth` per test run: integration tests load the bundle and environment it produces. */
-export default function setup() {
-  synthesize(TEST_CDK_OUT);
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The `cdk synth` output of this test run. */
+    cdkOut: string;
+  }
+}
+
+/**
+ * One `cdk synth` per test run, into a directory of its own so it never races a developer's `cdk synth`,
+ * the demo or another test run: integration tests load the bundle and environment it produces.
+ */
+export default function setup(project: TestProject) {
+  const cdkOut = mkdtempSync(join(tmpdir(), 'client-vpn-revoker-cdk-out-'));
+  synthesize(cdkOut);
+  project.provide('cdkOut', cdkOut);
+  return () => rmSync(cdkOut, { recursive: true, force: true });
 }

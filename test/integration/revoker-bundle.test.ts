@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
-import { TEST_CDK_OUT } from '../support/cloud-assembly.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
 
 // The bundled function from cdk.out (synthesized by the global setup with cdk.json's context: regions
@@ -36,7 +35,7 @@ async function start(seed: Seed, environment?: Record<string, string>) {
   revoker = await RevokerOnEmulator.start({
     seed,
     environment,
-    cdkOut: TEST_CDK_OUT,
+    cdkOut: inject('cdkOut'),
     emulator: { terminateDelayMs: 20 },
   });
   return revoker;
