@@ -60,8 +60,26 @@ export const seedUserSchema = z.strictObject({
   status: z.enum(['ENABLED', 'DISABLED']).optional(),
 });
 
+export const seedCognitoUserSchema = z.strictObject({
+  username: z.string().min(1),
+  /** The immutable user id (a UUID), what ListUsers filters `sub = "…"` find. */
+  sub: z.string().min(1),
+  email: z.string().optional(),
+  /** Default true. */
+  enabled: z.boolean().optional(),
+});
+
+export const seedCognitoUserPoolSchema = z.strictObject({
+  /** `<region>_<id>`; the pool answers only in that region. */
+  userPoolId: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/, 'expected a user pool id such as us-east-1_ExAmPlE12'),
+  users: z.array(seedCognitoUserSchema),
+});
+
 export const seedSchema = z.strictObject({
   endpoints: z.array(seedEndpointSchema).optional(),
+  cognitoUserPools: z.array(seedCognitoUserPoolSchema).optional(),
   identityStore: z
     .strictObject({
       identityStoreId: z.string().min(1),
@@ -74,6 +92,7 @@ export type Seed = z.input<typeof seedSchema>;
 export type SeedEndpoint = z.output<typeof seedEndpointSchema>;
 export type SeedConnection = z.output<typeof seedConnectionSchema>;
 export type SeedUser = z.output<typeof seedUserSchema>;
+export type SeedCognitoUser = z.output<typeof seedCognitoUserSchema>;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 export type AuthType = (typeof AUTH_TYPES)[number];

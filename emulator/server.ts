@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from './clock.ts';
+import { COGNITO_TARGET_PREFIX, createCognito } from './cognito.ts';
 import { createEc2, QueryParams } from './ec2.ts';
 import { ec2ErrorResponse } from './ec2-xml.ts';
 import { createEventBridge, type PublishedEvent } from './eventbridge.ts';
@@ -13,8 +14,8 @@ import type { Seed } from './seed.ts';
 import { type ConnectionQuery, type ConnectionView, type EndpointView, State } from './state.ts';
 
 /**
- * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge and Identity Store (JSON 1.1,
- * `X-Amz-Target`). The region of each call comes from the SigV4 credential scope; signatures are not checked.
+ * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge, Identity Store and Cognito user
+ * pools (JSON 1.1, `X-Amz-Target`). The region of each call comes from the SigV4 credential scope; signatures are not checked.
  */
 
 export interface EmulatorOptions {
@@ -40,7 +41,7 @@ export interface EmulatorOptions {
   readonly maxCallLog?: number;
 }
 
-export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'unknown';
+export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'cognito-idp' | 'unknown';
 
 export interface CallRecord {
   readonly seq: number;
@@ -69,7 +70,7 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  /** AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE pointing at this emulator. */
+  /** AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE / _COGNITO_IDENTITY_PROVIDER pointing at this emulator. */
   readonly env: Readonly<Record<string, string>>;
   readonly faults: FaultControls;
   stop(): Promise<void>;
@@ -86,6 +87,13 @@ export interface Emulator {
   calls(): CallRecord[];
   publishedEvents(): PublishedEvent[];
 }
+
+/** `X-Amz-Target` prefix → JSON 1.1 service. */
+const JSON_SERVICES: Readonly<Record<string, ServiceName>> = {
+  AWSEvents: 'events',
+  AWSIdentityStore: 'identitystore',
+  [COGNITO_TARGET_PREFIX]: 'cognito-idp',
+};
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
@@ -149,6 +157,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const ec2 = createEc2({ state, faults, clock, accountId });
   const eventBridge = createEventBridge({ faults, clock, record: (event) => events.push(event) });
   const identityStore = createIdentityStore(state);
+  const cognito = createCognito(state);
 
   const loadInitialSeed = () => {
     if (options.seed) state.load(options.seed);
@@ -185,8 +194,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       const dot = target.indexOf('.');
       const prefix = target.slice(0, dot);
       const action = target.slice(dot + 1);
-      const service: ServiceName =
-        prefix === 'AWSEvents' ? 'events' : prefix === 'AWSIdentityStore' ? 'identitystore' : 'unknown';
+      const service = JSON_SERVICES[prefix] ?? 'unknown';
       let input: Record<string, unknown> = {};
       let response: WireResponse;
       try {
@@ -194,6 +202,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         await delay(faults.latencyFor(action));
         if (service === 'events') response = eventBridge(action, input, ctx, Buffer.byteLength(body));
         else if (service === 'identitystore') response = identityStore(action, input, ctx);
+        else if (service === 'cognito-idp') response = cognito(action, input, ctx);
         else throw new ServiceError('UnknownOperationException', 400, `Unknown operation ${target}`);
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
@@ -281,6 +290,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       AWS_ENDPOINT_URL_EC2: url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: url,
       AWS_ENDPOINT_URL_IDENTITYSTORE: url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url,
     },
     faults,
     stop() {

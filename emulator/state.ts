@@ -7,6 +7,7 @@ import {
   InvalidSeedError,
   parseSeed,
   type Seed,
+  type SeedCognitoUser,
   type SeedConnection,
   type SeedEndpoint,
   type SeedUser,
@@ -61,6 +62,12 @@ export interface Connection {
 
 export interface IdentityStoreUser extends SeedUser {
   readonly identityStoreId: string;
+}
+
+export interface CognitoUser extends SeedCognitoUser {
+  readonly userPoolId: string;
+  /** Epoch ms (emulated clock) when the seed was loaded. */
+  readonly createdAt: number;
 }
 
 /** Selects connections for `Emulator.connections()`; every given field must match exactly. */
@@ -123,6 +130,8 @@ export class State {
   readonly #endpoints = new Map<string, Endpoint>();
   readonly #connectionIds = new Set<string>();
   readonly #users = new Map<string, Map<string, IdentityStoreUser>>();
+  /** Cognito user pools by id, their users by username (seed order). */
+  readonly #userPools = new Map<string, Map<string, CognitoUser>>();
   #seq = 0;
 
   constructor(clock: Clock, terminateDelayMs: number) {
@@ -149,12 +158,18 @@ export class State {
       this.#users.set(identityStoreId, store);
       for (const user of users) store.set(user.userId, { ...user, identityStoreId });
     }
+    for (const { userPoolId, users } of seed.cognitoUserPools ?? []) {
+      const pool = this.#userPools.get(userPoolId) ?? new Map<string, CognitoUser>();
+      this.#userPools.set(userPoolId, pool);
+      for (const user of users) pool.set(user.username, { ...user, userPoolId, createdAt: now });
+    }
   }
 
   clear(): void {
     this.#endpoints.clear();
     this.#connectionIds.clear();
     this.#users.clear();
+    this.#userPools.clear();
     this.#seq = 0;
   }
 
@@ -241,6 +256,12 @@ export class State {
 
   user(identityStoreId: string, userId: string): IdentityStoreUser | undefined {
     return this.#users.get(identityStoreId)?.get(userId);
+  }
+
+  /** The pool's users in seed order; `undefined` for an unknown pool. */
+  cognitoUsers(userPoolId: string): readonly CognitoUser[] | undefined {
+    const pool = this.#userPools.get(userPoolId);
+    return pool && [...pool.values()];
   }
 
   hasIdentityStore(identityStoreId: string): boolean {

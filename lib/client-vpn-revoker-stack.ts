@@ -30,10 +30,25 @@ export class ClientVpnRevokerStack extends Stack {
       okta: config.oktaEventSources && {
         eventSourceNames: config.oktaEventSources,
         eventTypes: config.oktaEventTypes,
+        identityMapping: config.oktaIdentityMapping,
+      },
+      identityCenter: config.identityCenterEnabled
+        ? {
+            eventTypes: config.identityCenterEventTypes,
+            identityStoreIds: config.identityCenterStoreIds,
+            identityStoreRegion: config.identityStoreRegion,
+            identityMapping: config.identityCenterIdentityMapping,
+          }
+        : undefined,
+      cognito: config.cognitoUserPoolIds && {
+        userPoolIds: config.cognitoUserPoolIds,
+        eventTypes: config.cognitoEventTypes,
+        identityMapping: config.cognitoIdentityMapping,
       },
       runbook: {
         enabled: config.runbookEnabled,
         source: config.runbookSource,
+        identityMapping: config.runbookIdentityMapping,
         eventBus: config.runbookEventBusName
           ? this.importBus('RunbookEventBus', config.runbookEventBusName)
           : undefined,

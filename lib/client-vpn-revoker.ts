@@ -10,10 +10,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
+import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
 import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
 import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/revoker/config.ts';
-import { OKTA_LOST_ACCESS_EVENT_TYPES, type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
+import {
+  OKTA_DEFAULT_EVENT_TYPES,
+  OKTA_LOST_ACCESS_EVENT_TYPES,
+  type OktaLostAccessEventType,
+  okta,
+} from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
+import {
+  addCloudTrailSources,
+  type CognitoSourceProps,
+  type IdentityCenterSourceProps,
+  mappingEnvironment,
+} from './identity-sources.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
 export interface ClientVpnEndpointReference {
@@ -46,9 +58,14 @@ export interface OktaSourceProps {
   readonly eventSourceNames: string[];
   /**
    * Okta event types after which a user loses VPN access.
-   * @default - every type in OKTA_LOST_ACCESS_EVENT_TYPES (deactivate and suspend)
+   * @default - OKTA_DEFAULT_EVENT_TYPES: deactivate, suspend, delete.initiated, session.clear (lock is opt-in)
    */
   readonly eventTypes?: OktaLostAccessEventType[];
+  /**
+   * From the Okta login (or, with `field`, another identity field) to the name Client VPN sees.
+   * @default - the login as is
+   */
+  readonly identityMapping?: IdentityMapping;
 }
 
 /** The incident-response path: an operator or SOAR tool puts a "Client VPN Revocation Requested" event. */
@@ -68,6 +85,11 @@ export interface RunbookSourceProps {
    * @default - the account's default event bus
    */
   readonly eventBus?: events.IEventBus;
+  /**
+   * From the requested username to the name Client VPN sees.
+   * @default - the username as is
+   */
+  readonly identityMapping?: IdentityMapping;
 }
 
 export interface ClientVpnRevokerProps {
@@ -96,6 +118,16 @@ export interface ClientVpnRevokerProps {
    * @default - enabled, source 'client-vpn-revoker.runbook', on the default event bus
    */
   readonly runbook?: RunbookSourceProps;
+  /**
+   * IAM Identity Center (console, Identity Store API and SCIM disables and deletes, via CloudTrail).
+   * @default - no Identity Center rule
+   */
+  readonly identityCenter?: IdentityCenterSourceProps;
+  /**
+   * Amazon Cognito user pools (AdminDisableUser, AdminDeleteUser, AdminUserGlobalSignOut, via CloudTrail).
+   * @default - no Cognito rule
+   */
+  readonly cognito?: CognitoSourceProps;
   /**
    * Bus the outcome event ("Client VPN Revocation Outcome") is published to.
    * @default - the account's default event bus in the stack's region
@@ -191,7 +223,7 @@ const CDK_PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
   detail: 'detail',
 };
 
-function toCdkEventPattern(pattern: SourceEventPattern): events.EventPattern {
+export function toCdkEventPattern(pattern: SourceEventPattern): events.EventPattern {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pattern)) {
     const cdkKey = CDK_PATTERN_KEYS[key];
@@ -364,6 +396,31 @@ export class ClientVpnRevoker extends Construct {
       environment[ENV.oktaEventSources] = oktaSources.names.join(',');
       environment[ENV.oktaEventTypes] = oktaSources.eventTypes.join(',');
     }
+    const propsError = (prop: string, message: string) => new ClientVpnRevokerPropsError(prop, message);
+    Object.assign(
+      environment,
+      mappingEnvironment(
+        ENV.oktaIdentityMapping,
+        props.okta?.identityMapping,
+        'okta.identityMapping',
+        propsError,
+      ),
+      runbookEnabled
+        ? mappingEnvironment(
+            ENV.runbookIdentityMapping,
+            props.runbook?.identityMapping,
+            'runbook.identityMapping',
+            propsError,
+          )
+        : {},
+    );
+    const cloudTrailSources = addCloudTrailSources(
+      this,
+      { identityCenter: props.identityCenter, cognito: props.cognito },
+      { target, role: this.role, toCdkEventPattern, error: propsError },
+    );
+    this.rules.push(...cloudTrailSources.rules);
+    Object.assign(environment, cloudTrailSources.environment);
 
     this.function = new NodejsFunction(this, 'Function', {
       description: 'Terminates the Client VPN connections of users the identity provider disabled',
@@ -602,7 +659,7 @@ function validateOkta(
       );
     }
   }
-  const eventTypes = [...new Set(props.eventTypes ?? OKTA_LOST_ACCESS_EVENT_TYPES)];
+  const eventTypes = [...new Set(props.eventTypes ?? OKTA_DEFAULT_EVENT_TYPES)];
   if (eventTypes.length === 0) {
     throw new ClientVpnRevokerPropsError('okta.eventTypes', 'expected at least one event type (or omit it)');
   }

@@ -1,6 +1,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
+import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/cognito.ts';
+import {
+  IDENTITY_CENTER_EVENT_TYPES,
+  type IdentityCenterEventType,
+} from '../lambda/sources/identity-center.ts';
 import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/okta.ts';
 import { ENDPOINT_ID_PATTERN, OKTA_EVENT_SOURCE_PATTERN, REGION_PATTERN } from './client-vpn-revoker.ts';
 
@@ -104,6 +110,12 @@ const eventSource = text.refine(
   'expected a source not starting with "aws."',
 );
 
+/** `{ "field"?, "lowercase"?, "template"? }` as JSON (cdk.json object or a `-c` JSON string). */
+const identityMapping = z.preprocess(
+  fromString((value) => parseJson(value, (text) => text)),
+  identityMappingSchema,
+);
+
 /** Every context key the app reads, in cdk.json or as `-c key=value`. */
 export const contextSchema = z
   .strictObject({
@@ -120,7 +132,27 @@ export const contextSchema = z
       }),
       'event type',
     ).optional(),
+    oktaIdentityMapping: identityMapping.optional(),
+    identityCenterEnabled: boolean.optional(),
+    identityCenterEventTypes: list(
+      z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]], {
+        error: `expected one of ${IDENTITY_CENTER_EVENT_TYPES.join(', ')}`,
+      }),
+      'event type',
+    ).optional(),
+    identityCenterStoreIds: list(text, 'identity store id').optional(),
+    identityStoreRegion: region.optional(),
+    identityCenterIdentityMapping: identityMapping.optional(),
+    cognitoUserPoolIds: list(text, 'user pool id').optional(),
+    cognitoEventTypes: list(
+      z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES, {
+        error: `expected one of ${COGNITO_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
+      }),
+      'event type',
+    ).optional(),
+    cognitoIdentityMapping: identityMapping.optional(),
     runbookEnabled: boolean.optional(),
+    runbookIdentityMapping: identityMapping.optional(),
     runbookSource: eventSource.optional(),
     runbookEventBusName: text.optional(),
     outcomeEventBusName: text.optional(),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
+import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
+import { IDENTITY_CENTER_EVENT_TYPES, type IdentityCenterEventType } from '../sources/identity-center.ts';
 import type { SourcesConfig } from '../sources/index.ts';
-import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
+import { OKTA_DEFAULT_EVENT_TYPES, OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
 
 /** Names of the environment variables the construct sets; the single source of truth for both sides. */
 export const ENV = {
@@ -19,6 +21,12 @@ export const ENV = {
   runbookSource: 'RUNBOOK_EVENT_SOURCE',
   identityStoreRegion: 'IDENTITY_STORE_REGION',
   oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
+  identityCenterEventTypes: 'IDENTITY_CENTER_EVENT_TYPES',
+  identityCenterStoreIds: 'IDENTITY_CENTER_STORE_IDS',
+  identityCenterIdentityMapping: 'IDENTITY_CENTER_IDENTITY_MAPPING',
+  cognitoUserPoolIds: 'COGNITO_USER_POOL_IDS',
+  cognitoEventTypes: 'COGNITO_EVENT_TYPES',
+  cognitoIdentityMapping: 'COGNITO_IDENTITY_MAPPING',
   runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
 } as const;
 
@@ -112,12 +120,44 @@ const envSchema = z
     [ENV.oktaEventTypes]: z
       .string()
       .optional()
-      .transform((value) => (value ? list(value) : [...OKTA_LOST_ACCESS_EVENT_TYPES]))
+      .transform((value) => (value ? list(value) : [...OKTA_DEFAULT_EVENT_TYPES]))
       .pipe(z.array(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES)).min(1)),
     // Unset disables the runbook path: the handler then rejects runbook requests even if one reaches the queue.
     [ENV.runbookSource]: z.string().min(1).optional(),
     [ENV.oktaIdentityMapping]: identityMappingEnvSchema,
     [ENV.runbookIdentityMapping]: identityMappingEnvSchema,
+    // Identity Center is enabled by listing its event types.
+    [ENV.identityCenterEventTypes]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]]),
+        ),
+      ),
+    [ENV.identityCenterStoreIds]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z.string().regex(/^d-[0-9a-f]{10}$|^[-a-zA-Z0-9]{1,64}$/, 'expected an identity store id (d-…)'),
+        ),
+      ),
+    [ENV.identityCenterIdentityMapping]: identityMappingEnvSchema,
+    // Cognito is enabled by listing its user pools.
+    [ENV.cognitoUserPoolIds]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(z.array(z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id (<region>_<id>)'))),
+    [ENV.cognitoEventTypes]: z
+      .string()
+      .optional()
+      .transform((value) => (value ? list(value) : [...COGNITO_LOST_ACCESS_EVENT_TYPES]))
+      .pipe(z.array(z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.cognitoIdentityMapping]: identityMappingEnvSchema,
     // IAM Identity Center lives in one home region, not necessarily the function's.
     [ENV.identityStoreRegion]: regionSchema.optional(),
     AWS_REGION: regionSchema.optional(),
@@ -165,6 +205,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   }
   const oktaSources = env[ENV.oktaEventSources];
   const runbookSource = env[ENV.runbookSource];
+  const identityCenterTypes = env[ENV.identityCenterEventTypes];
+  const userPoolIds = env[ENV.cognitoUserPoolIds];
   return {
     regions,
     endpoints:
@@ -185,6 +227,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
           eventSourceNames: oktaSources,
           eventTypes: env[ENV.oktaEventTypes],
           ...withMapping(env[ENV.oktaIdentityMapping]),
+        },
+      }),
+      ...(identityCenterTypes.length > 0 && {
+        identityCenter: {
+          eventTypes: identityCenterTypes,
+          identityStoreIds: env[ENV.identityCenterStoreIds],
+          ...withMapping(env[ENV.identityCenterIdentityMapping]),
+        },
+      }),
+      ...(userPoolIds.length > 0 && {
+        cognito: {
+          userPoolIds,
+          eventTypes: env[ENV.cognitoEventTypes],
+          ...withMapping(env[ENV.cognitoIdentityMapping]),
         },
       }),
       ...(runbookSource && {

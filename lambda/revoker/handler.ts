@@ -6,6 +6,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { cognitoUserNames } from './adapters/cognito-users.ts';
 import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
 import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
 import { identityStoreUserNames } from './adapters/identity-store.ts';
@@ -24,6 +25,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // Adaptive retries rate-limit this client once EC2 throttles, instead of hammering a drained bucket.
 const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
 
+const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion);
+const cognitoUserName = cognitoUserNames();
+
 const processBatch = processRevocationBatch({
   revoke: revokeAccess(
     { clientVpn: ec2ClientVpnApi(createEc2Client), now: Date.now, sleep, random: Math.random },
@@ -35,7 +39,8 @@ const processBatch = processRevocationBatch({
     attempts: 3,
     sleep,
   }),
-  lookUpUserName: identityStoreUserNames(config.identityStoreRegion),
+  lookUpUserName: (reference) =>
+    reference.kind === 'identity-store-user' ? identityStoreUserName(reference) : cognitoUserName(reference),
   sources: config.sources,
   dryRun: config.dryRun,
   maxReceiveCount: config.maxReceiveCount,

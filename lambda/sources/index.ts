@@ -2,6 +2,8 @@ import { eventBridgeEnvelopeSchema } from '../core/envelope.ts';
 import { InvalidEventError } from '../core/errors.ts';
 import { matchesEventPattern } from '../core/event-pattern.ts';
 import { type IdentityMapping, mapIdentity } from '../core/identity-mapping.ts';
+import { type CognitoOptions, cognito } from './cognito.ts';
+import { type IdentityCenterOptions, identityCenter } from './identity-center.ts';
 import type { IdentityReference, IdentitySource, SourceOptions, SourceRequest } from './identity-source.ts';
 import { type OktaOptions, okta } from './okta.ts';
 import { parseDetail } from './parse-detail.ts';
@@ -10,6 +12,8 @@ import { type RunbookOptions, runbook } from './runbook.ts';
 /** Which identity sources are enabled, with their options; absent = disabled. */
 export interface SourcesConfig {
   readonly okta?: OktaOptions;
+  readonly identityCenter?: IdentityCenterOptions;
+  readonly cognito?: CognitoOptions;
   readonly runbook?: RunbookOptions;
 }
 
@@ -29,6 +33,8 @@ export type ParsedRequest =
 export function enabledSources(config: SourcesConfig): EnabledSource[] {
   const enabled: EnabledSource[] = [];
   if (config.okta) enabled.push({ source: okta, options: config.okta });
+  if (config.identityCenter) enabled.push({ source: identityCenter, options: config.identityCenter });
+  if (config.cognito) enabled.push({ source: cognito, options: config.cognito });
   if (config.runbook) enabled.push({ source: runbook, options: config.runbook });
   return enabled;
 }

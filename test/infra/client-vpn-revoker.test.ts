@@ -4,7 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { ENV, loadConfig } from '../../lambda/revoker/config.ts';
-import { OKTA_LOST_ACCESS_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
+import { OKTA_DEFAULT_EVENT_TYPES, OKTA_LOST_ACCESS_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../../lambda/sources/runbook.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import { ACCOUNT, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';
@@ -29,7 +29,7 @@ describe('ClientVpnRevoker rules', () => {
     expect(revoker.rules).toHaveLength(3);
   });
 
-  it('defaults the Okta event types to every lost-access type', () => {
+  it('defaults the Okta event types to every administrator lost-access type', () => {
     // Act
     const { template } = synthRevoker({ okta: { eventSourceNames: [OKTA_SOURCES[0] as string] } });
 
@@ -38,7 +38,7 @@ describe('ClientVpnRevoker rules', () => {
       EventPattern: Match.exact(
         okta.eventPattern({
           eventSourceNames: [OKTA_SOURCES[0] as string],
-          eventTypes: OKTA_LOST_ACCESS_EVENT_TYPES,
+          eventTypes: OKTA_DEFAULT_EVENT_TYPES,
         }),
       ),
     });

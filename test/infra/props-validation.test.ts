@@ -108,7 +108,7 @@ describe('ClientVpnRevoker props validation', () => {
           eventTypes: ['user.session.start' as OktaLostAccessEventType],
         },
       },
-      /okta\.eventTypes: expected one of user\.lifecycle\.deactivate, user\.lifecycle\.suspend, got "user\.session\.start"/,
+      /okta\.eventTypes: expected one of user\.lifecycle\.deactivate, .*user\.account\.lock, got "user\.session\.start"/,
     ],
     [
       'an aws. outcome source',

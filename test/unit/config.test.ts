@@ -149,7 +149,7 @@ describe('loadConfig', () => {
     expect(config.endpoints).toEqual({ kind: 'tag', key: 'team', value: 'vpn=prod' });
   });
 
-  it('enables Okta with both lost-access event types by default', () => {
+  it('enables Okta with every administrator lost-access event type by default (lock is opt-in)', () => {
     // Prepare
     const env = { ...MINIMAL, OKTA_EVENT_SOURCES: OKTA_SOURCE };
 
@@ -159,7 +159,12 @@ describe('loadConfig', () => {
     // Assess
     expect(config.sources.okta).toEqual({
       eventSourceNames: [OKTA_SOURCE],
-      eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+      eventTypes: [
+        'user.lifecycle.deactivate',
+        'user.lifecycle.suspend',
+        'user.lifecycle.delete.initiated',
+        'user.session.clear',
+      ],
     });
   });
 

@@ -1,0 +1,468 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
+import { ConfigurationError, InvalidEventError } from '../../lambda/core/errors.ts';
+import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
+import {
+  classifyIdentityCenterEvent,
+  IDENTITY_CENTER_EVENT_TYPES,
+  type IdentityCenterOptions,
+  identityCenter,
+} from '../../lambda/sources/identity-center.ts';
+
+type Json = Record<string, unknown>;
+type Event = EventBridgeEnvelope & { detail: Json & { requestParameters: Json } };
+
+const STORE = 'd-9067a1b2c3';
+const USER_ID = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01';
+const JANE = { kind: 'identity-store-user', identityStoreId: STORE, userId: USER_ID };
+
+const load = (name: string): Event =>
+  eventBridgeEnvelopeSchema.parse(
+    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
+  ) as Event;
+
+/** An example event with changes applied to a deep copy. */
+function example(name: string, change: (event: Event) => void = () => {}): Event {
+  const event = structuredClone(load(name));
+  change(event);
+  return event;
+}
+
+const ALL: IdentityCenterOptions = { eventTypes: IDENTITY_CENTER_EVENT_TYPES, identityStoreIds: [STORE] };
+
+const accepts = (event: unknown, options: IdentityCenterOptions = ALL) =>
+  matchesEventPattern(identityCenter.eventPattern(options), event);
+
+/** The error toRequest throws; fails the test when it returns. */
+function rejection(event: Event, options: IdentityCenterOptions = ALL): InvalidEventError {
+  try {
+    identityCenter.toRequest(event, options);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be rejected');
+}
+
+describe('identityCenter.eventPattern', () => {
+  it('matches CloudTrail calls on the default bus per origin, failed calls excluded', () => {
+    // Prepare — every event type, one identity store
+
+    // Act
+    const pattern = identityCenter.eventPattern(ALL);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: ['aws.sso-directory', 'aws.identitystore', 'aws.identitystore-scim'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        errorCode: [{ exists: false }],
+        $or: [
+          {
+            eventSource: ['sso-directory.amazonaws.com'],
+            eventName: ['DisableUser', 'DeleteUser'],
+            requestParameters: { identityStoreId: [STORE] },
+          },
+          {
+            eventSource: ['identitystore.amazonaws.com'],
+            eventName: ['DeleteUser'],
+            requestParameters: { identityStoreId: [STORE] },
+          },
+          { eventSource: ['identitystore-scim.amazonaws.com'], eventName: ['DeleteUser'] },
+          {
+            eventSource: ['identitystore-scim.amazonaws.com'],
+            eventName: ['PatchUser'],
+            responseElements: { active: [false] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('puts a single branch straight into detail (EventBridge needs two $or sub-patterns)', () => {
+    // Prepare
+    const options: IdentityCenterOptions = { eventTypes: ['console-disable-user'] };
+
+    // Act
+    const pattern = identityCenter.eventPattern(options);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: ['aws.sso-directory'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        errorCode: [{ exists: false }],
+        eventSource: ['sso-directory.amazonaws.com'],
+        eventName: ['DisableUser'],
+      },
+    });
+  });
+
+  it.each([
+    ['no event types', { eventTypes: [] }, /at least one event type/],
+    ['an unknown event type', { eventTypes: ['console-lock-user'] }, /unknown event types console-lock-user/],
+    ['an inherited property name', { eventTypes: ['constructor'] }, /unknown event types constructor/],
+    [
+      'an identity field other than the looked-up userName',
+      { eventTypes: ['console-disable-user'], identityMapping: { field: 'email' } },
+      /identityMapping.field must be "userName"/,
+    ],
+  ])('refuses %s', (_, options, message) => {
+    // Prepare — options above
+
+    // Act
+    const build = () => identityCenter.eventPattern(options as unknown as IdentityCenterOptions);
+
+    // Assess
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(message);
+  });
+});
+
+describe('Identity Center lost-access examples', () => {
+  it.each([
+    [
+      'idc-console-disableuser.json',
+      'aws.sso-directory',
+      'sso-directory:DisableUser',
+      '2025-03-04T19:05:11Z',
+    ],
+    ['idc-console-deleteuser.json', 'aws.sso-directory', 'sso-directory:DeleteUser', '2025-03-04T19:12:40Z'],
+    [
+      'idc-identitystore-deleteuser.json',
+      'aws.identitystore',
+      'identitystore:DeleteUser',
+      '2025-03-04T20:01:27Z',
+    ],
+    [
+      'idc-scim-deleteuser.json',
+      'aws.identitystore-scim',
+      'identitystore-scim:DeleteUser',
+      '2025-03-06T11:42:18Z',
+    ],
+    [
+      'idc-scim-patchuser-deactivate.json',
+      'aws.identitystore-scim',
+      'identitystore-scim:PatchUser',
+      '2025-03-06T11:37:52Z',
+    ],
+  ])('%s matches the rule and names the user by id', (name, source, eventType, eventTime) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const matched = accepts(event);
+    const request = identityCenter.toRequest(event, ALL);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request).toEqual({
+      requestId: event.id,
+      trigger: { source, detailType: 'AWS API Call via CloudTrail', eventType, eventTime },
+      identity: JANE,
+      reason: expect.stringMatching(/^IAM Identity Center: user (disabled|deleted|deactivated)/),
+      dryRun: false,
+    });
+  });
+
+  it('says in the reason how the user lost access', () => {
+    // Prepare
+    const event = load('idc-scim-patchuser-deactivate.json');
+
+    // Act
+    const { reason } = identityCenter.toRequest(event, ALL);
+
+    // Assess
+    expect(reason).toBe(
+      'IAM Identity Center: user deactivated by SCIM provisioning (identitystore-scim PatchUser)',
+    );
+  });
+
+  it('accepts any identity store when identityStoreIds is not set', () => {
+    // Prepare
+    const options: IdentityCenterOptions = { eventTypes: ['console-disable-user'] };
+    const event = example('idc-console-disableuser.json', (e) => {
+      e.detail.requestParameters.identityStoreId = 'd-1111111111';
+    });
+
+    // Act
+    const matched = accepts(event, options);
+    const request = identityCenter.toRequest(event, options);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request.identity).toEqual({ ...JANE, identityStoreId: 'd-1111111111' });
+  });
+
+  it('matches a PatchUser whose path spells Active differently', () => {
+    // Prepare
+    const event = example('idc-scim-patchuser-deactivate.json', (e) => {
+      e.detail.requestParameters.httpBody = {
+        operations: [{ op: 'Replace', path: 'Active', value: 'HIDDEN' }],
+      };
+    });
+
+    // Act
+    const matched = accepts(event);
+    const request = identityCenter.toRequest(event, ALL);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request.identity).toEqual(JANE);
+  });
+});
+
+describe('Identity Center SCIM deactivations without an explicit path', () => {
+  it.each([
+    [
+      'a path-less PatchUser, as Okta sends it',
+      { operations: [{ op: 'replace', value: 'HIDDEN_DUE_TO_SECURITY_REASONS' }] },
+    ],
+    [
+      'a PatchUser of another attribute that leaves the user inactive',
+      { operations: [{ op: 'REPLACE', path: 'title', value: 'x' }] },
+    ],
+  ])('counts %s: the response proves the user is inactive', (_case, httpBody) => {
+    // Prepare
+    const event = example('idc-scim-patchuser-deactivate.json', (e) => {
+      e.detail.requestParameters.httpBody = httpBody;
+    });
+
+    // Act
+    const matched = accepts(event);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(identityCenter.toRequest(event, ALL).identity).toMatchObject({ kind: 'identity-store-user' });
+    expect(classifyIdentityCenterEvent(event)).toBe('lost-access');
+  });
+});
+
+describe('Identity Center events the rule does not match', () => {
+  it.each([
+    ['a console EnableUser (re-enable)', load('idc-console-enableuser.json')],
+    ['a SCIM PatchUser setting active true (re-enable)', load('idc-scim-patchuser-activate.json')],
+    ['a failed DisableUser (errorCode AccessDenied)', load('idc-console-disableuser-failed.json')],
+    [
+      'a SCIM PatchUser on active whose response does not show active',
+      example('idc-scim-patchuser-deactivate.json', (e) => {
+        e.detail.responseElements = null;
+      }),
+    ],
+    [
+      'a console CreateUser',
+      example('idc-console-disableuser.json', (e) => {
+        e.detail.eventName = 'CreateUser';
+      }),
+    ],
+    [
+      'an Identity Store UpdateUser',
+      example('idc-identitystore-deleteuser.json', (e) => {
+        e.detail.eventName = 'UpdateUser';
+      }),
+    ],
+    [
+      'a SCIM PutUser',
+      example('idc-scim-deleteuser.json', (e) => {
+        e.detail.eventName = 'PutUser';
+      }),
+    ],
+    [
+      'a DisableUser in another identity store',
+      example('idc-console-disableuser.json', (e) => {
+        e.detail.requestParameters.identityStoreId = 'd-1111111111';
+      }),
+    ],
+    [
+      'an Identity Store DeleteUser in another identity store',
+      example('idc-identitystore-deleteuser.json', (e) => {
+        e.detail.requestParameters.identityStoreId = 'd-1111111111';
+      }),
+    ],
+    [
+      'a forged custom source',
+      example('idc-console-disableuser.json', (e) => {
+        e.source = 'idc.fake';
+      }),
+    ],
+    [
+      'a partner source',
+      example('idc-console-disableuser.json', (e) => {
+        e.source = 'aws.partner/okta.com/example-org/vpn-kill-switch';
+      }),
+    ],
+    [
+      'another AWS source',
+      example('idc-console-disableuser.json', (e) => {
+        e.source = 'aws.sso';
+      }),
+    ],
+    [
+      'another detail-type',
+      example('idc-console-disableuser.json', (e) => {
+        e['detail-type'] = 'AWS Service Event via CloudTrail';
+      }),
+    ],
+    [
+      'an eventSource of another service',
+      example('idc-console-disableuser.json', (e) => {
+        e.detail.eventSource = 'iam.amazonaws.com';
+      }),
+    ],
+  ])('%s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = accepts(event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+
+  it('does not match event types left out of the options', () => {
+    // Prepare
+    const options: IdentityCenterOptions = { eventTypes: ['console-disable-user', 'scim-deactivate-user'] };
+
+    // Act
+    const matched = [
+      'idc-console-deleteuser.json',
+      'idc-identitystore-deleteuser.json',
+      'idc-scim-deleteuser.json',
+    ]
+      .map((name) => accepts(load(name), { ...options, identityStoreIds: [STORE] }))
+      .concat(accepts(load('idc-console-disableuser.json'), options));
+
+    // Assess
+    expect(matched).toEqual([false, false, false, true]);
+  });
+});
+
+describe('identityCenter.toRequest', () => {
+  it('rejects a SCIM event when no identity store is configured, naming the option', () => {
+    // Prepare
+    const options: IdentityCenterOptions = { eventTypes: ['scim-delete-user'] };
+    const event = load('idc-scim-deleteuser.json');
+
+    // Act
+    const matched = accepts(event, options);
+    const error = rejection(event, options);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(error.field).toBe('detail.requestParameters.tenantId');
+    expect(error.message).toMatch(/configure exactly one identity store id \(identityStoreIds\)/);
+  });
+
+  it('rejects a SCIM event when several identity stores are configured (it cannot tell which)', () => {
+    // Prepare
+    const options: IdentityCenterOptions = { ...ALL, identityStoreIds: [STORE, 'd-1111111111'] };
+
+    // Act
+    const error = rejection(load('idc-scim-patchuser-deactivate.json'), options);
+
+    // Assess
+    expect(error.message).toMatch(/exactly one identity store id/);
+  });
+
+  it.each([
+    ['a failed call', load('idc-console-disableuser-failed.json'), 'detail.errorCode'],
+    ['a re-enable', load('idc-console-enableuser.json'), 'detail.eventName'],
+    ['a SCIM re-activation', load('idc-scim-patchuser-activate.json'), 'detail.responseElements.active'],
+    [
+      'a malformed user id',
+      example('idc-console-disableuser.json', (e) => {
+        e.detail.requestParameters.userId = 'jane.doe@example.com';
+      }),
+      'detail.requestParameters.userId',
+    ],
+    [
+      'a missing identity store id',
+      example('idc-console-deleteuser.json', (e) => {
+        delete e.detail.requestParameters.identityStoreId;
+      }),
+      'detail.requestParameters.identityStoreId',
+    ],
+    [
+      'a SCIM event without the user id',
+      example('idc-scim-deleteuser.json', (e) => {
+        delete e.detail.requestParameters.id;
+      }),
+      'detail.requestParameters.id',
+    ],
+    [
+      'an identity store outside the options',
+      example('idc-identitystore-deleteuser.json', (e) => {
+        e.detail.requestParameters.identityStoreId = 'd-1111111111';
+      }),
+      'detail.requestParameters.identityStoreId',
+    ],
+    [
+      'a missing eventTime',
+      example('idc-console-disableuser.json', (e) => {
+        delete e.detail.eventTime;
+      }),
+      'detail.eventTime',
+    ],
+  ])('rejects %s, naming the field', (_, event, field) => {
+    // Prepare — event above
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe(field);
+  });
+});
+
+describe('classifyIdentityCenterEvent', () => {
+  it.each([
+    ['idc-console-disableuser.json', 'lost-access'],
+    ['idc-console-deleteuser.json', 'lost-access'],
+    ['idc-identitystore-deleteuser.json', 'lost-access'],
+    ['idc-scim-deleteuser.json', 'lost-access'],
+    ['idc-scim-patchuser-deactivate.json', 'lost-access'],
+    ['idc-console-enableuser.json', 're-enabled'],
+    ['idc-scim-patchuser-activate.json', 're-enabled'],
+    ['idc-console-disableuser-failed.json', undefined],
+    ['cognito-adminenableuser.json', undefined],
+  ])('%s → %s', (name, expected) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const result = classifyIdentityCenterEvent(event);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it.each([
+    [
+      'a PatchUser of another attribute',
+      example('idc-scim-patchuser-activate.json', (e) => {
+        e.detail.requestParameters.httpBody = { operations: [{ op: 'REPLACE', path: 'title', value: 'x' }] };
+      }),
+    ],
+    [
+      'an eventSource that does not belong to the source',
+      example('idc-console-enableuser.json', (e) => {
+        e.detail.eventSource = 'identitystore.amazonaws.com';
+      }),
+    ],
+    [
+      'a forged source',
+      example('idc-console-enableuser.json', (e) => {
+        e.source = 'idc.fake';
+      }),
+    ],
+  ])('leaves %s unclassified', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const result = classifyIdentityCenterEvent(event);
+
+    // Assess
+    expect(result).toBeUndefined();
+  });
+});

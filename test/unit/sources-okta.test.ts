@@ -1,0 +1,425 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
+import { InvalidEventError } from '../../lambda/core/errors.ts';
+import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
+import { toRevocationRequest } from '../../lambda/sources/index.ts';
+import {
+  classifyOktaEvent,
+  OKTA_DETAIL_TYPE,
+  OKTA_LOST_ACCESS_EVENT_TYPES,
+  OKTA_REENABLE_EVENT_TYPES,
+  type OktaOptions,
+  okta,
+} from '../../lambda/sources/okta.ts';
+
+type Json = Record<string, unknown>;
+type Event = EventBridgeEnvelope & { detail: Json };
+
+const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
+const USER_ID = '00u3m90rxKjGQ0G6L1d6';
+const ADMIN = 'it.admin@example.com';
+
+const load = (name: string): Event =>
+  eventBridgeEnvelopeSchema.parse(
+    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
+  ) as Event;
+
+/** A deep copy of an example event, changed by `change`. */
+function example(name: string, change: (event: Event) => void = () => {}): Event {
+  const event = structuredClone(load(name));
+  change(event);
+  return event;
+}
+
+const ALL: OktaOptions = { eventSourceNames: [OKTA_SOURCE], eventTypes: OKTA_LOST_ACCESS_EVENT_TYPES };
+const withField = (field: string, options: OktaOptions = ALL): OktaOptions => ({
+  ...options,
+  identityMapping: { field },
+});
+
+const accepts = (event: unknown, options: OktaOptions = ALL) =>
+  matchesEventPattern(okta.eventPattern(options), event);
+
+function rejection(event: Event, options: OktaOptions = ALL): InvalidEventError {
+  try {
+    okta.toRequest(event, options);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be rejected');
+}
+
+const EXAMPLES = [
+  ['okta-user-deactivate.json', 'user.lifecycle.deactivate', '2025-03-04T15:22:09.512Z'],
+  ['okta-user-suspend.json', 'user.lifecycle.suspend', '2025-03-05T09:14:27.031Z'],
+  ['okta-user-delete-initiated.json', 'user.lifecycle.delete.initiated', '2025-03-06T11:40:02.877Z'],
+  ['okta-user-session-clear.json', 'user.session.clear', '2025-03-07T08:05:51.402Z'],
+  ['okta-user-account-lock.json', 'user.account.lock', '2025-03-08T22:17:45.116Z'],
+] as const;
+
+describe('okta.eventPattern', () => {
+  it('keeps the plain shape when no lock is selected', () => {
+    // Prepare
+    const options: OktaOptions = { ...ALL, eventTypes: ['user.lifecycle.deactivate', 'user.session.clear'] };
+
+    // Act
+    const pattern = okta.eventPattern(options);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: [OKTA_SOURCE],
+      'detail-type': [OKTA_DETAIL_TYPE],
+      detail: {
+        eventType: ['user.lifecycle.deactivate', 'user.session.clear'],
+        outcome: { result: ['SUCCESS'] },
+      },
+    });
+  });
+
+  it('matches a lock on its own $or branch, without the SUCCESS outcome', () => {
+    // Prepare — every lost-access type
+
+    // Act
+    const pattern = okta.eventPattern(ALL);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: [OKTA_SOURCE],
+      'detail-type': ['SystemLog'],
+      detail: {
+        $or: [
+          {
+            eventType: [
+              'user.lifecycle.deactivate',
+              'user.lifecycle.suspend',
+              'user.lifecycle.delete.initiated',
+              'user.session.clear',
+            ],
+            outcome: { result: ['SUCCESS'] },
+          },
+          { eventType: ['user.account.lock'] },
+        ],
+      },
+    });
+  });
+
+  it('has no $or when only the lock is selected, and lists each type once', () => {
+    // Prepare
+    const options: OktaOptions = { ...ALL, eventTypes: ['user.account.lock', 'user.account.lock'] };
+
+    // Act
+    const pattern = okta.eventPattern(options);
+
+    // Assess
+    expect(pattern.detail).toEqual({ eventType: ['user.account.lock'] });
+  });
+
+  it('lists every configured partner source exactly', () => {
+    // Prepare
+    const options: OktaOptions = {
+      ...ALL,
+      eventSourceNames: [OKTA_SOURCE, 'aws.partner/okta.com/acme/other'],
+    };
+
+    // Act
+    const pattern = okta.eventPattern(options);
+
+    // Assess
+    expect(pattern.source).toEqual([OKTA_SOURCE, 'aws.partner/okta.com/acme/other']);
+  });
+});
+
+describe('Okta example events', () => {
+  it.each(EXAMPLES)('%s matches the pattern and names Jane by her login', (name, eventType, published) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const matched = accepts(event);
+    const request = okta.toRequest(event, ALL);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request).toMatchObject({
+      requestId: event.id,
+      trigger: { source: OKTA_SOURCE, detailType: 'SystemLog', eventType, eventTime: published },
+      identity: 'jane.doe@example.com',
+      dryRun: false,
+    });
+    expect(request.reason).toMatch(new RegExp(`^Okta ${eventType.replaceAll('.', '\\.')}: `));
+  });
+
+  it.each(EXAMPLES)('%s yields the Okta user id with identityMapping.field "id"', (name) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const request = okta.toRequest(event, withField('id'));
+
+    // Assess
+    expect(request.identity).toBe(USER_ID);
+  });
+
+  it.each(EXAMPLES)('%s is matched only when its type is selected', (name, eventType) => {
+    // Prepare
+    const others = OKTA_LOST_ACCESS_EVENT_TYPES.filter((type) => type !== eventType);
+    const event = load(name);
+
+    // Act
+    const matched = accepts(event, { ...ALL, eventTypes: others });
+    const error = rejection(event, { ...ALL, eventTypes: others });
+
+    // Assess
+    expect(matched).toBe(false);
+    expect(error.field).toBe('detail.eventType');
+  });
+
+  it('reads a lock from actor, since its target is null', () => {
+    // Prepare
+    const event = load('okta-user-account-lock.json');
+
+    // Act
+    const request = okta.toRequest(event, ALL);
+
+    // Assess
+    expect(event.detail.target).toBeNull();
+    expect(event.detail.outcome).toEqual({ result: 'FAILURE', reason: 'LOCKED_OUT' });
+    expect(request.identity).toBe('jane.doe@example.com');
+    expect(request.reason).toBe('Okta user.account.lock: Max sign in attempts exceeded');
+  });
+
+  it('passes a lock through the handler parser (index.ts)', () => {
+    // Prepare
+    const body = JSON.stringify(load('okta-user-account-lock.json'));
+
+    // Act
+    const request = toRevocationRequest(body, { okta: ALL });
+
+    // Assess
+    expect(request.identity).toBe('jane.doe@example.com');
+    expect(request.trigger.eventType).toBe('user.account.lock');
+  });
+
+  it('never takes the admin (actor) of a deactivate as the identity', () => {
+    // Prepare
+    const event = load('okta-user-deactivate.json');
+
+    // Act
+    const request = okta.toRequest(event, ALL);
+
+    // Assess
+    expect((event.detail.actor as Json).alternateId).toBe(ADMIN);
+    expect(request.identity).not.toBe(ADMIN);
+  });
+});
+
+describe('events the Okta pattern does not match', () => {
+  const setEventType = (eventType: string) => (event: Event) => {
+    event.detail.eventType = eventType;
+  };
+
+  it.each<[string, Event]>([
+    ['the activate example', example('okta-user-activate.json')],
+    ...OKTA_REENABLE_EVENT_TYPES.map((type): [string, Event] => [
+      `re-enable ${type}`,
+      example('okta-user-deactivate.json', setEventType(type)),
+    ]),
+    [
+      'user.lifecycle.delete.completed',
+      example('okta-user-deactivate.json', setEventType('user.lifecycle.delete.completed')),
+    ],
+    [
+      'user.account.lock.limit',
+      example('okta-user-account-lock.json', setEventType('user.account.lock.limit')),
+    ],
+    ['user.session.start', example('okta-user-deactivate.json', setEventType('user.session.start'))],
+    [
+      'an eventType in another case',
+      example('okta-user-deactivate.json', setEventType('User.Lifecycle.Deactivate')),
+    ],
+  ])('%s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = accepts(event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+
+  it.each(EXAMPLES.filter(([, type]) => type !== 'user.account.lock'))(
+    '%s with outcome FAILURE, or without an outcome',
+    (name) => {
+      // Prepare
+      const failed = example(name, (event) => {
+        event.detail.outcome = { result: 'FAILURE', reason: 'INSUFFICIENT_PERMISSIONS' };
+      });
+      const noOutcome = example(name, (event) => {
+        delete event.detail.outcome;
+      });
+
+      // Act
+      const matched = [accepts(failed), accepts(noOutcome)];
+
+      // Assess
+      expect(matched).toEqual([false, false]);
+    },
+  );
+
+  it.each([
+    ['a lookalike partner domain', 'aws.partner/okta.com.evil/example-org/vpn-kill-switch'],
+    ['another org', 'aws.partner/okta.com/other-org/vpn-kill-switch'],
+    ['another stream of the org', 'aws.partner/okta.com/example-org/other-stream'],
+    ['a longer name', `${OKTA_SOURCE}-2`],
+    ['another case', OKTA_SOURCE.toUpperCase()],
+    ['a custom source', 'okta.com'],
+  ])('%s', (_, source) => {
+    // Prepare
+    const events = EXAMPLES.map(([name]) => example(name, (event) => Object.assign(event, { source })));
+
+    // Act
+    const matched = events.map((event) => accepts(event));
+
+    // Assess
+    expect(matched).toEqual(EXAMPLES.map(() => false));
+  });
+
+  it.each(['Okta Log Event', 'systemlog'])('detail-type "%s"', (detailType) => {
+    // Prepare
+    const events = EXAMPLES.map(([name]) =>
+      example(name, (event) => Object.assign(event, { 'detail-type': detailType })),
+    );
+
+    // Act
+    const matched = events.map((event) => accepts(event));
+
+    // Assess
+    expect(matched).toEqual(EXAMPLES.map(() => false));
+  });
+});
+
+describe('okta.toRequest rejects, naming the field', () => {
+  it.each([
+    ['the activate example', example('okta-user-activate.json')],
+    [
+      'a reactivate',
+      example('okta-user-deactivate.json', (event) => {
+        event.detail.eventType = 'user.lifecycle.reactivate';
+      }),
+    ],
+  ])('%s (a re-enable event)', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.eventType');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['an app', { id: '0oa1', type: 'PublicClientApp', alternateId: 'VPN Portal' }],
+  ])('a lock whose actor is %s', (_, actor) => {
+    // Prepare
+    const event = example('okta-user-account-lock.json', (e) => {
+      e.detail.actor = actor;
+    });
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.actor');
+    expect(error.message).toBe('detail.actor: expected type "User"');
+  });
+
+  it('a lock whose actor has no alternateId', () => {
+    // Prepare
+    const event = example('okta-user-account-lock.json', (e) => {
+      delete (e.detail.actor as Json).alternateId;
+    });
+
+    // Act
+    const error = rejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.actor.alternateId');
+  });
+
+  it('a lock with the id field but an empty actor id', () => {
+    // Prepare
+    const event = example('okta-user-account-lock.json', (e) => {
+      (e.detail.actor as Json).id = '';
+    });
+
+    // Act
+    const error = rejection(event, withField('id'));
+
+    // Assess
+    expect(error.field).toBe('detail.actor.id');
+    expect(error.message).toContain('expected a non-empty identity');
+  });
+
+  it('a target without id when the id field is selected', () => {
+    // Prepare
+    const event = example('okta-user-suspend.json', (e) => {
+      e.detail.target = [
+        { type: 'AppInstance', id: '0oa1', alternateId: 'AWS Client VPN' },
+        { type: 'User', alternateId: 'jane.doe@example.com' },
+      ];
+    });
+
+    // Act
+    const error = rejection(event, withField('id'));
+
+    // Assess
+    expect(error.field).toBe('detail.target.1.id');
+  });
+
+  it.each(['displayName', 'email', 'login', 'actor'])('identityMapping.field "%s"', (field) => {
+    // Prepare
+    const event = load('okta-user-deactivate.json');
+
+    // Act
+    const error = rejection(event, withField(field));
+
+    // Assess
+    expect(error.field).toBe('identityMapping.field');
+    expect(error.message).toBe(
+      `identityMapping.field: expected one of alternateId, id for Okta, got "${field}"`,
+    );
+  });
+});
+
+describe('classifyOktaEvent', () => {
+  it.each<[string, 'lost-access' | 're-enabled' | undefined]>([
+    ...OKTA_LOST_ACCESS_EVENT_TYPES.map((type) => [type, 'lost-access'] as [string, 'lost-access']),
+    ...OKTA_REENABLE_EVENT_TYPES.map((type) => [type, 're-enabled'] as [string, 're-enabled']),
+    ['user.session.start', undefined],
+    ['user.lifecycle.delete.completed', undefined],
+    ['', undefined],
+  ])('%s → %s', (eventType, expected) => {
+    // Prepare — eventType above
+
+    // Act
+    const kind = classifyOktaEvent(eventType);
+
+    // Assess
+    expect(kind).toBe(expected);
+  });
+
+  it('keeps lost-access and re-enable types apart', () => {
+    // Prepare
+    const lost: readonly string[] = OKTA_LOST_ACCESS_EVENT_TYPES;
+
+    // Act
+    const overlap = OKTA_REENABLE_EVENT_TYPES.filter((type) => lost.includes(type));
+
+    // Assess
+    expect(overlap).toEqual([]);
+  });
+});
