@@ -32,6 +32,15 @@ export class ClientVpnRevokerStack extends Stack {
         eventTypes: config.oktaEventTypes,
         identityMapping: config.oktaIdentityMapping,
       },
+      auth0: config.auth0EventSources && {
+        eventSourceNames: config.auth0EventSources,
+        eventTypes: config.auth0EventTypes,
+        identityMapping: config.auth0IdentityMapping,
+      },
+      onelogin: config.oneloginEventSources && {
+        eventSourceNames: config.oneloginEventSources,
+        identityMapping: config.oneloginIdentityMapping,
+      },
       identityCenter: config.identityCenterEnabled
         ? {
             eventTypes: config.identityCenterEventTypes,

@@ -21,10 +21,13 @@ import {
 } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import {
+  type Auth0SourceProps,
   addCloudTrailSources,
+  addPartnerSources,
   type CognitoSourceProps,
   type IdentityCenterSourceProps,
   mappingEnvironment,
+  type OneLoginSourceProps,
 } from './identity-sources.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
@@ -118,6 +121,16 @@ export interface ClientVpnRevokerProps {
    * @default - enabled, source 'client-vpn-revoker.runbook', on the default event bus
    */
   readonly runbook?: RunbookSourceProps;
+  /**
+   * Auth0 log streams (user deleted, blocked, deleted through the API, brute-force blocked).
+   * @default - no Auth0 rule
+   */
+  readonly auth0?: Auth0SourceProps;
+  /**
+   * OneLogin event webhooks for EventBridge (user deleted, suspended, locked).
+   * @default - no OneLogin rule
+   */
+  readonly onelogin?: OneLoginSourceProps;
   /**
    * IAM Identity Center (console, Identity Store API and SCIM disables and deletes, via CloudTrail).
    * @default - no Identity Center rule
@@ -267,6 +280,9 @@ interface EndpointSelection {
  * @example new ClientVpnRevoker(this, 'Revoker');
  */
 export class ClientVpnRevoker extends Construct {
+  /** The Identity Store user ARN wildcard, when the Identity Center source is on (for the cdk-nag acknowledgement). */
+  private identityCenterUserArn?: string;
+
   /** The revoker function. */
   public readonly function: NodejsFunction;
   /** Buffer between the rules and the function; absorbs bursts and retries failed requests. */
@@ -419,8 +435,14 @@ export class ClientVpnRevoker extends Construct {
       { identityCenter: props.identityCenter, cognito: props.cognito },
       { target, role: this.role, toCdkEventPattern, error: propsError },
     );
-    this.rules.push(...cloudTrailSources.rules);
-    Object.assign(environment, cloudTrailSources.environment);
+    const partnerSources = addPartnerSources(
+      this,
+      { auth0: props.auth0, onelogin: props.onelogin },
+      { target, toCdkEventPattern, error: propsError },
+    );
+    this.identityCenterUserArn = cloudTrailSources.identityCenterUserArn;
+    this.rules.push(...cloudTrailSources.rules, ...partnerSources.rules);
+    Object.assign(environment, cloudTrailSources.environment, partnerSources.environment);
 
     this.function = new NodejsFunction(this, 'Function', {
       description: 'Terminates the Client VPN connections of users the identity provider disabled',
@@ -538,6 +560,14 @@ export class ClientVpnRevoker extends Construct {
               'region by design; pass endpoints or endpointTag to narrow it',
         });
       }
+    }
+    if (this.identityCenterUserArn) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, this.identityCenterUserArn)}]`,
+        reason:
+          'identitystore:DescribeUser authorizes on the user resource too, and the user id comes from the ' +
+          'event; the grant is also limited to the configured identity stores',
+      });
     }
     const mapping = this.function.node.children.find((child) => child instanceof lambda.EventSourceMapping);
     Validations.of(cfn(mapping ?? this.function)).acknowledge({

@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
+import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/cognito.ts';
 import {
   IDENTITY_CENTER_EVENT_TYPES,
@@ -133,6 +134,32 @@ export const contextSchema = z
       'event type',
     ).optional(),
     oktaIdentityMapping: identityMapping.optional(),
+    auth0EventSources: list(
+      z
+        .string()
+        .regex(
+          /^aws\.partner\/auth0\.com(\/[.\-_A-Za-z0-9]+){2,}$/,
+          'expected aws.partner/auth0.com/<tenant>/<name>',
+        ),
+      'event source',
+    ).optional(),
+    auth0EventTypes: list(
+      z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES, {
+        error: `expected one of ${AUTH0_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
+      }),
+      'event type',
+    ).optional(),
+    auth0IdentityMapping: identityMapping.optional(),
+    oneloginEventSources: list(
+      z
+        .string()
+        .regex(
+          /^aws\.partner\/onelogin\.com(\/[.\-_A-Za-z0-9]+){2,}$/,
+          'expected aws.partner/onelogin.com/<region>-<account>/<id>',
+        ),
+      'event source',
+    ).optional(),
+    oneloginIdentityMapping: identityMapping.optional(),
     identityCenterEnabled: boolean.optional(),
     identityCenterEventTypes: list(
       z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]], {

@@ -7,6 +7,11 @@ import type { EventPattern } from '../lambda/core/event-pattern.ts';
 import { type IdentityMapping, identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { ENV } from '../lambda/revoker/config.ts';
 import {
+  AUTH0_LOST_ACCESS_EVENT_TYPES,
+  type Auth0LostAccessEventType,
+  auth0,
+} from '../lambda/sources/auth0.ts';
+import {
   COGNITO_LOST_ACCESS_EVENT_TYPES,
   type CognitoLostAccessEventType,
   cognito,
@@ -16,12 +21,123 @@ import {
   type IdentityCenterEventType,
   identityCenter,
 } from '../lambda/sources/identity-center.ts';
+import { onelogin } from '../lambda/sources/onelogin.ts';
+
+/** Auth0 log streams (partner event source `aws.partner/auth0.com/<tenant>-<uuid>/auth0.logs`). */
+export interface Auth0SourceProps {
+  /** Partner event source names; the partner bus has the same name, and one rule is created on each. */
+  readonly eventSourceNames: string[];
+  /**
+   * @default - all of AUTH0_LOST_ACCESS_EVENT_TYPES
+   */
+  readonly eventTypes?: Auth0LostAccessEventType[];
+  /**
+   * From the Auth0 user name (or, with `field`, `user_id` / `email`) to the name Client VPN sees.
+   * @default - the user name as is
+   */
+  readonly identityMapping?: IdentityMapping;
+}
+
+/** OneLogin event webhooks for EventBridge (partner event source `aws.partner/onelogin.com/<region>-<account>/<id>`). */
+export interface OneLoginSourceProps {
+  /** Partner event source names; the partner bus has the same name, and one rule is created on each. */
+  readonly eventSourceNames: string[];
+  /**
+   * From OneLogin's `user_name` (or, with `field: 'user_id'`, the user id) to the name Client VPN sees.
+   * @default - the user name as is
+   */
+  readonly identityMapping?: IdentityMapping;
+}
+
+export interface PartnerSourcesProps {
+  readonly auth0?: Auth0SourceProps;
+  readonly onelogin?: OneLoginSourceProps;
+}
+
+const PARTNER_SOURCE = (partner: string) =>
+  new RegExp(`^aws\\.partner/${partner.replace('.', '\\.')}(/[.\\-_A-Za-z0-9]+){2,}$`);
+
+/**
+ * One rule per partner event source, on the partner bus of the same name, matching that exact source. Only
+ * the partner can put events there (PutPartnerEvents).
+ */
+export function addPartnerSources(
+  scope: Construct,
+  props: PartnerSourcesProps,
+  options: {
+    readonly target: events.IRuleTarget;
+    readonly toCdkEventPattern: (pattern: EventPattern) => events.EventPattern;
+    readonly error: (prop: string, message: string) => Error;
+  },
+): SourceWiring {
+  const rules: events.Rule[] = [];
+  const environment: Record<string, string> = {};
+  const { target, toCdkEventPattern, error } = options;
+  const partnerRules = (
+    id: string,
+    prop: string,
+    partner: string,
+    names: readonly string[],
+    patternFor: (name: string) => EventPattern,
+  ) => {
+    if (names.length === 0)
+      throw error(`${prop}.eventSourceNames`, 'expected at least one partner event source name');
+    names.forEach((name, index) => {
+      if (!PARTNER_SOURCE(partner).test(name)) {
+        throw error(`${prop}.eventSourceNames`, `expected aws.partner/${partner}/<…>/<…>, got "${name}"`);
+      }
+      const suffix = index === 0 ? '' : String(index + 1);
+      rules.push(
+        new events.Rule(scope, `${id}Rule${suffix}`, {
+          description: `${id}: revoke Client VPN access when the identity provider disables a user`,
+          eventBus: events.EventBus.fromEventBusName(scope, `${id}EventBus${suffix}`, name),
+          eventPattern: toCdkEventPattern(checked(prop, () => patternFor(name), error)),
+          targets: [target],
+        }),
+      );
+    });
+  };
+
+  if (props.auth0) {
+    const names = [...new Set(props.auth0.eventSourceNames)];
+    const eventTypes = props.auth0.eventTypes ?? [...AUTH0_LOST_ACCESS_EVENT_TYPES];
+    partnerRules('Auth0', 'auth0', 'auth0.com', names, (name) =>
+      auth0.eventPattern({ eventSourceNames: [name], eventTypes }),
+    );
+    Object.assign(environment, {
+      [ENV.auth0EventSources]: names.join(','),
+      [ENV.auth0EventTypes]: eventTypes.join(','),
+      ...mappingEnvironment(
+        ENV.auth0IdentityMapping,
+        props.auth0.identityMapping,
+        'auth0.identityMapping',
+        error,
+      ),
+    });
+  }
+  if (props.onelogin) {
+    const names = [...new Set(props.onelogin.eventSourceNames)];
+    partnerRules('OneLogin', 'onelogin', 'onelogin.com', names, (name) =>
+      onelogin.eventPattern({ eventSourceNames: [name] }),
+    );
+    Object.assign(environment, {
+      [ENV.oneloginEventSources]: names.join(','),
+      ...mappingEnvironment(
+        ENV.oneloginIdentityMapping,
+        props.onelogin.identityMapping,
+        'onelogin.identityMapping',
+        error,
+      ),
+    });
+  }
+  return { rules, environment };
+}
 
 /** IAM Identity Center: console, Identity Store API and SCIM user disables/deletes, read from CloudTrail. */
 export interface IdentityCenterSourceProps {
   /**
    * Which Identity Center events revoke access.
-   * @default - all of IDENTITY_CENTER_EVENT_TYPES
+   * @default - all of IDENTITY_CENTER_EVENT_TYPES; without exactly one `identityStoreIds` entry, the non-SCIM ones
    */
   readonly eventTypes?: IdentityCenterEventType[];
   /**
@@ -65,6 +181,8 @@ export interface CloudTrailSourcesProps {
 interface SourceWiring {
   readonly rules: events.Rule[];
   readonly environment: Record<string, string>;
+  /** Set when a wildcard user ARN was granted (Identity Store users are only known from the event). */
+  readonly identityCenterUserArn?: string;
 }
 
 /** Validation errors of the sources' own checks surface as errors about the prop. */
@@ -108,14 +226,23 @@ export function addCloudTrailSources(
   const rules: events.Rule[] = [];
   const environment: Record<string, string> = {};
   const { target, role, toCdkEventPattern, error } = options;
+  let identityCenterUserArn: string | undefined;
 
   if (props.identityCenter) {
     const idc = props.identityCenter;
-    const sourceOptions = {
-      eventTypes: idc.eventTypes ?? [...IDENTITY_CENTER_EVENT_TYPES],
-      identityStoreIds: idc.identityStoreIds ?? [],
-      identityMapping: idc.identityMapping,
-    };
+    const identityStoreIds = [...new Set(idc.identityStoreIds ?? [])];
+    // SCIM events name no identity store, so they can only be attributed when exactly one is configured.
+    const isScim = (type: IdentityCenterEventType) => type.startsWith('scim-');
+    const eventTypes =
+      idc.eventTypes ??
+      IDENTITY_CENTER_EVENT_TYPES.filter((type) => identityStoreIds.length === 1 || !isScim(type));
+    if (identityStoreIds.length !== 1 && eventTypes.some(isScim)) {
+      throw error(
+        'identityCenter.eventTypes',
+        'SCIM event types need exactly one identityStoreIds entry (SCIM events do not name their identity store)',
+      );
+    }
+    const sourceOptions = { eventTypes, identityStoreIds, identityMapping: idc.identityMapping };
     const pattern = checked('identityCenter', () => identityCenter.eventPattern(sourceOptions), error);
     rules.push(
       new events.Rule(scope, 'IdentityCenterRule', {
@@ -138,6 +265,7 @@ export function addCloudTrailSources(
       ),
     });
     const stores = sourceOptions.identityStoreIds.length > 0 ? sourceOptions.identityStoreIds : ['*'];
+    identityCenterUserArn = `arn:${stack.partition}:identitystore:::user/*`;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LookUpIdentityCenterUsers',
@@ -147,7 +275,7 @@ export function addCloudTrailSources(
             (store) => `arn:${stack.partition}:identitystore::${stack.account}:identitystore/${store}`,
           ),
           // DescribeUser authorizes on the store and on the user; user ids are only known from the event.
-          `arn:${stack.partition}:identitystore:::user/*`,
+          identityCenterUserArn,
         ],
       }),
     );
@@ -195,5 +323,5 @@ export function addCloudTrailSources(
       }),
     );
   }
-  return { rules, environment };
+  return { rules, environment, identityCenterUserArn };
 }

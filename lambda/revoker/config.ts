@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
+import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
 import { IDENTITY_CENTER_EVENT_TYPES, type IdentityCenterEventType } from '../sources/identity-center.ts';
 import type { SourcesConfig } from '../sources/index.ts';
@@ -21,6 +22,11 @@ export const ENV = {
   runbookSource: 'RUNBOOK_EVENT_SOURCE',
   identityStoreRegion: 'IDENTITY_STORE_REGION',
   oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
+  auth0EventSources: 'AUTH0_EVENT_SOURCES',
+  auth0EventTypes: 'AUTH0_EVENT_TYPES',
+  auth0IdentityMapping: 'AUTH0_IDENTITY_MAPPING',
+  oneloginEventSources: 'ONELOGIN_EVENT_SOURCES',
+  oneloginIdentityMapping: 'ONELOGIN_IDENTITY_MAPPING',
   identityCenterEventTypes: 'IDENTITY_CENTER_EVENT_TYPES',
   identityCenterStoreIds: 'IDENTITY_CENTER_STORE_IDS',
   identityCenterIdentityMapping: 'IDENTITY_CENTER_IDENTITY_MAPPING',
@@ -126,6 +132,36 @@ const envSchema = z
     [ENV.runbookSource]: z.string().min(1).optional(),
     [ENV.oktaIdentityMapping]: identityMappingEnvSchema,
     [ENV.runbookIdentityMapping]: identityMappingEnvSchema,
+    [ENV.auth0EventSources]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z.string().startsWith('aws.partner/auth0.com/', 'expected aws.partner/auth0.com/<tenant>/<name>'),
+        ),
+      ),
+    [ENV.auth0EventTypes]: z
+      .string()
+      .optional()
+      .transform((value) => (value ? list(value) : [...AUTH0_LOST_ACCESS_EVENT_TYPES]))
+      .pipe(z.array(z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.auth0IdentityMapping]: identityMappingEnvSchema,
+    [ENV.oneloginEventSources]: z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z
+            .string()
+            .startsWith(
+              'aws.partner/onelogin.com/',
+              'expected aws.partner/onelogin.com/<region>-<account>/<id>',
+            ),
+        ),
+      ),
+    [ENV.oneloginIdentityMapping]: identityMappingEnvSchema,
     // Identity Center is enabled by listing its event types.
     [ENV.identityCenterEventTypes]: z
       .string()
@@ -227,6 +263,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
           eventSourceNames: oktaSources,
           eventTypes: env[ENV.oktaEventTypes],
           ...withMapping(env[ENV.oktaIdentityMapping]),
+        },
+      }),
+      ...(env[ENV.auth0EventSources].length > 0 && {
+        auth0: {
+          eventSourceNames: env[ENV.auth0EventSources],
+          eventTypes: env[ENV.auth0EventTypes],
+          ...withMapping(env[ENV.auth0IdentityMapping]),
+        },
+      }),
+      ...(env[ENV.oneloginEventSources].length > 0 && {
+        onelogin: {
+          eventSourceNames: env[ENV.oneloginEventSources],
+          ...withMapping(env[ENV.oneloginIdentityMapping]),
         },
       }),
       ...(identityCenterTypes.length > 0 && {

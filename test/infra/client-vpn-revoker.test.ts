@@ -4,7 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { ENV, loadConfig } from '../../lambda/revoker/config.ts';
-import { OKTA_DEFAULT_EVENT_TYPES, OKTA_LOST_ACCESS_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
+import { OKTA_DEFAULT_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../../lambda/sources/runbook.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import { ACCOUNT, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';

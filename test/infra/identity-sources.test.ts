@@ -1,0 +1,120 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { auth0 } from '../../lambda/sources/auth0.ts';
+import { COGNITO_LOST_ACCESS_EVENT_TYPES, cognito } from '../../lambda/sources/cognito.ts';
+import { IDENTITY_CENTER_EVENT_TYPES, identityCenter } from '../../lambda/sources/identity-center.ts';
+import { onelogin } from '../../lambda/sources/onelogin.ts';
+import { ACCOUNT, synthRevoker } from './synth.ts';
+
+const AUTH0 = 'aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs';
+const ONELOGIN = 'aws.partner/onelogin.com/US-123456/vpn-revoker';
+const STORE = 'd-9067a1b2c3';
+const POOL = 'us-east-1_ExAmPlE12';
+
+describe('identity source rules, environment and permissions', () => {
+  it('puts partner rules on their partner buses and CloudTrail rules on the default bus, with the source patterns', () => {
+    // Act
+    const { template } = synthRevoker({
+      auth0: { eventSourceNames: [AUTH0], identityMapping: { template: '{local}' } },
+      onelogin: { eventSourceNames: [ONELOGIN] },
+      identityCenter: { identityStoreIds: [STORE] },
+      cognito: { userPoolIds: [POOL] },
+      runbook: { enabled: false },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: AUTH0,
+      EventPattern: Match.exact(
+        auth0.eventPattern({
+          eventSourceNames: [AUTH0],
+          eventTypes: ['user-deleted', 'user-blocked', 'user-deleted-by-api', 'brute-force-blocked'],
+        }),
+      ),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: ONELOGIN,
+      EventPattern: Match.exact(onelogin.eventPattern({ eventSourceNames: [ONELOGIN] })),
+    });
+    const defaultBusRules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.EventBusName === undefined,
+    );
+    expect(defaultBusRules.map((rule) => rule.Properties.EventPattern)).toEqual([
+      identityCenter.eventPattern({ eventTypes: IDENTITY_CENTER_EVENT_TYPES, identityStoreIds: [STORE] }),
+      cognito.eventPattern({ userPoolIds: [POOL], eventTypes: COGNITO_LOST_ACCESS_EVENT_TYPES }),
+    ]);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      AUTH0_EVENT_SOURCES: AUTH0,
+      AUTH0_IDENTITY_MAPPING: '{"template":"{local}"}',
+      ONELOGIN_EVENT_SOURCES: ONELOGIN,
+      IDENTITY_CENTER_STORE_IDS: STORE,
+      IDENTITY_STORE_REGION: 'eu-west-1',
+      COGNITO_USER_POOL_IDS: POOL,
+    });
+  });
+
+  it('grants the look-ups only on the configured identity store and user pool', () => {
+    // Act
+    const { template } = synthRevoker({
+      identityCenter: { identityStoreIds: [STORE] },
+      cognito: { userPoolIds: [POOL] },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'identitystore:DescribeUser',
+            Resource: [
+              `arn:aws:identitystore::${ACCOUNT}:identitystore/${STORE}`,
+              'arn:aws:identitystore:::user/*',
+            ],
+          }),
+          Match.objectLike({
+            Action: 'cognito-idp:ListUsers',
+            Resource: `arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/${POOL}`,
+          }),
+        ]),
+      },
+    });
+  });
+
+  it.each([
+    [
+      'an Auth0 source of another partner',
+      { auth0: { eventSourceNames: ['aws.partner/okta.com/a/b'] } },
+      /auth0\.eventSourceNames/,
+    ],
+    [
+      'no OneLogin source',
+      { onelogin: { eventSourceNames: [] } },
+      /onelogin\.eventSourceNames: expected at least one/,
+    ],
+    [
+      'SCIM types without one identity store',
+      { identityCenter: { eventTypes: ['scim-delete-user'] } },
+      /identityCenter\.eventTypes: SCIM event types need exactly one identityStoreIds entry/,
+    ],
+    [
+      'a bad identity mapping',
+      { okta: { eventSourceNames: ['aws.partner/okta.com/a/b'], identityMapping: { template: '{user}' } } },
+      /okta\.identityMapping: .*placeholders/,
+    ],
+  ])('rejects %s, naming the prop', (_case, props, message) => {
+    // Act / Assess
+    expect(() => synthRevoker(props as never)).toThrow(message);
+  });
+
+  it('leaves SCIM event types out by default when no single identity store is configured', () => {
+    // Act
+    const { template } = synthRevoker({ identityCenter: {}, runbook: { enabled: false } });
+
+    // Assess
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables.IDENTITY_CENTER_EVENT_TYPES).toBe(
+      'console-disable-user,console-delete-user,identitystore-delete-user',
+    );
+  });
+});

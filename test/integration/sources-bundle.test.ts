@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DEMO_IDENTITY_STORE_ID, DEMO_VICTIM, DEMO_VICTIM_USER_ID } from '../../emulator/index.ts';
+import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+
+// Every example event in examples/events/ goes through the synthesized rules (test context enables every
+// source: test/support/sources-context.ts) to the bundled function, against the emulator.
+const ENDPOINT = 'cvpn-endpoint-0aaa00000000000e1';
+const USER_POOL = 'us-east-1_ExAmPlE12';
+const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
+
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')) as {
+    id: string;
+    source: string;
+  };
+/** Partner events arrive on the partner bus named after their source; AWS events on the default bus. */
+const busOf = (event: { source: string }) =>
+  event.source.startsWith('aws.partner/') ? event.source : 'default';
+
+let revoker: RevokerOnEmulator;
+beforeAll(async () => {
+  revoker = await RevokerOnEmulator.start({
+    cdkOut: inject('cdkOut'),
+    emulator: { terminateDelayMs: 20 },
+    seed: {
+      endpoints: [
+        {
+          id: ENDPOINT,
+          region: 'us-east-1',
+          tags: { 'client-vpn-revoker': 'enabled' },
+          authType: 'saml',
+          connections: [
+            { username: DEMO_VICTIM },
+            { username: 'Jane.Doe@example.com' },
+            { username: 'john@example.com' },
+          ],
+        },
+      ],
+      identityStore: {
+        identityStoreId: DEMO_IDENTITY_STORE_ID,
+        users: [{ userId: DEMO_VICTIM_USER_ID, userName: DEMO_VICTIM }],
+      },
+      cognitoUserPools: [{ userPoolId: USER_POOL, users: [{ username: DEMO_VICTIM, sub: JANE_SUB }] }],
+    },
+  });
+});
+afterAll(async () => {
+  await revoker.stop();
+});
+beforeEach(() => {
+  revoker.emulator.reset();
+});
+
+async function deliver(name: string) {
+  const event = example(name);
+  const report = await revoker.deliver([{ event, eventBusName: busOf(event) }]);
+  const outcomes = revoker.emulator
+    .publishedEvents()
+    .map((published) => outcomeDetailSchema.parse(published.detail));
+  const janeLive = revoker.emulator
+    .connections()
+    .filter((c) => c.username.toLowerCase() === DEMO_VICTIM && c.status === 'active');
+  const johnLive = revoker.emulator.connections({ username: 'john@example.com', status: 'active' });
+  return { event, report, outcomes, janeLive, johnLive };
+}
+
+describe('identity sources end to end (synthesized rules → bundled Lambda → emulator)', () => {
+  it.each([
+    'okta-user-deactivate.json',
+    'okta-user-suspend.json',
+    'okta-user-delete-initiated.json',
+    'okta-user-session-clear.json',
+    'okta-user-account-lock.json',
+    'auth0-sdu-user-deleted.json',
+    'auth0-sapi-user-blocked.json',
+    'auth0-limit-wc.json',
+    'idc-console-disableuser.json',
+    'idc-console-deleteuser.json',
+    'idc-identitystore-deleteuser.json',
+    'idc-scim-deleteuser.json',
+    'idc-scim-patchuser-deactivate.json',
+    'cognito-admindisableuser.json',
+    'cognito-admindeleteuser.json',
+    'cognito-adminuserglobalsignout-hidden-username.json',
+  ])('%s revokes jane.doe@example.com and nobody else', async (name) => {
+    // Act
+    const { event, report, outcomes, janeLive, johnLive } = await deliver(name);
+
+    // Assess
+    expect(report.unmatched).toBe(0);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ requestId: event.id, status: 'revoked', identity: DEMO_VICTIM });
+    expect(outcomes[0]?.summary.connectionsTerminated).toBe(2);
+    expect(janeLive).toEqual([]);
+    expect(johnLive).toHaveLength(1);
+  });
+
+  it.each([
+    'okta-user-activate.json',
+    'auth0-sapi-user-unblocked.json',
+    'idc-console-enableuser.json',
+    'idc-scim-patchuser-activate.json',
+    'idc-console-disableuser-failed.json',
+    'cognito-adminenableuser.json',
+  ])('%s matches no rule and ends nobody', async (name) => {
+    // Act
+    const { report, outcomes, janeLive } = await deliver(name);
+
+    // Assess
+    expect(report.unmatched).toBe(1);
+    expect(report.invocations).toEqual([]);
+    expect(outcomes).toEqual([]);
+    expect(janeLive).toHaveLength(2);
+  });
+
+  it('reports an Identity Center user who no longer exists as rejected, with the reason', async () => {
+    // Prepare
+    revoker.emulator.reset();
+    const event = { ...example('idc-console-deleteuser.json'), id: 'deleted-user' };
+    (
+      event as unknown as { detail: { requestParameters: { userId: string } } }
+    ).detail.requestParameters.userId = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6eff';
+
+    // Act
+    const report = await revoker.deliver([{ event, eventBusName: 'default' }]);
+
+    // Assess
+    expect(report.deadLettered).toEqual([]);
+    const [outcome] = revoker.emulator.publishedEvents().map((p) => outcomeDetailSchema.parse(p.detail));
+    expect(outcome).toMatchObject({ requestId: 'deleted-user', status: 'rejected', identity: null });
+    expect(outcome?.message).toMatch(
+      /Identity Store user 94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6eff .* no longer exists/,
+    );
+  });
+
+  it('rejects an Auth0 API delete that names the user only by id, saying which field to use', async () => {
+    // Act
+    const { outcomes, janeLive } = await deliver('auth0-sapi-user-deleted.json');
+
+    // Assess
+    expect(outcomes[0]).toMatchObject({ status: 'rejected' });
+    expect(outcomes[0]?.message).toMatch(/identityMapping\.field/);
+    expect(janeLive).toHaveLength(2);
+  });
+
+  it('takes OneLogin events to the function with the name OneLogin gives', async () => {
+    // Act
+    const { outcomes } = await deliver('onelogin-user-suspended.json');
+
+    // Assess: OneLogin's user_name is a display name; see docs/sources.md for mapping it
+    expect(outcomes[0]).toMatchObject({ status: 'nothing-to-revoke', identity: 'Jane Doe' });
+  });
+});
