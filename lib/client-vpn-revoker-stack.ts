@@ -58,6 +58,7 @@ export class ClientVpnRevokerStack extends Stack {
         enabled: config.runbookEnabled,
         source: config.runbookSource,
         identityMapping: config.runbookIdentityMapping,
+        allowedPrincipalArns: config.runbookAllowedPrincipalArns,
         eventBus: config.runbookEventBusName
           ? this.importBus('RunbookEventBus', config.runbookEventBusName)
           : undefined,

@@ -89,6 +89,15 @@ export interface RunbookSourceProps {
    */
   readonly eventBus?: events.IEventBus;
   /**
+   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may put runbook requests. The
+   * construct then creates a dedicated runbook event bus whose resource policy denies `events:PutEvents` to
+   * everyone else — an explicit deny that holds even for principals of this account with broad IAM rights.
+   * Not combinable with `eventBus`.
+   * @default - whoever may put events on the runbook bus (the default bus: any principal of the account with
+   *   events:PutEvents, and accounts the bus policy admits)
+   */
+  readonly allowedPrincipalArns?: string[];
+  /**
    * From the requested username to the name Client VPN sees.
    * @default - the username as is
    */
@@ -357,10 +366,11 @@ export class ClientVpnRevoker extends Construct {
       this.rules.push(rule);
     });
     if (runbookEnabled) {
+      const runbookBus = this.runbookEventBus(props.runbook);
       this.rules.push(
         new events.Rule(this, 'RunbookRule', {
           description: 'Runbook: revoke Client VPN access on request',
-          ...(props.runbook?.eventBus && { eventBus: props.runbook.eventBus }),
+          ...(runbookBus && { eventBus: runbookBus }),
           eventPattern: toCdkEventPattern(runbook.eventPattern({ source: runbookSource })),
           targets: [target],
         }),
@@ -529,6 +539,38 @@ export class ClientVpnRevoker extends Construct {
         conditions: { StringEquals: { 'ec2:Region': [...this.regions] } },
       }),
     );
+  }
+
+  /** The bus runbook requests arrive on: given, dedicated and restricted to some principals, or the default. */
+  private runbookEventBus(runbookProps: RunbookSourceProps | undefined): events.IEventBus | undefined {
+    const allowed = runbookProps?.allowedPrincipalArns;
+    if (!allowed) return runbookProps?.eventBus;
+    if (runbookProps.eventBus) {
+      throw new ClientVpnRevokerPropsError(
+        'runbook.allowedPrincipalArns',
+        'cannot restrict a bus given as runbook.eventBus; restrict it with its own resource policy',
+      );
+    }
+    if (
+      allowed.length === 0 ||
+      allowed.some((arn) => !Token.isUnresolved(arn) && !/^arn:[^:]+:(iam|sts)::/.test(arn))
+    ) {
+      throw new ClientVpnRevokerPropsError('runbook.allowedPrincipalArns', 'expected IAM role or user ARNs');
+    }
+    const bus = new events.EventBus(this, 'RunbookEventBus', {
+      description: 'Client VPN Revoker: revocation requests from the allowed principals only',
+    });
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyAllowedPrincipalsRequestRevocations',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': allowed } },
+      }),
+    );
+    return bus;
   }
 
   /** cdk-nag findings that cannot be fixed, acknowledged one by one with the reason. */

@@ -180,6 +180,7 @@ export const contextSchema = z
     cognitoIdentityMapping: identityMapping.optional(),
     runbookEnabled: boolean.optional(),
     runbookIdentityMapping: identityMapping.optional(),
+    runbookAllowedPrincipalArns: list(text, 'principal ARN').optional(),
     runbookSource: eventSource.optional(),
     runbookEventBusName: text.optional(),
     outcomeEventBusName: text.optional(),

@@ -118,3 +118,45 @@ describe('identity source rules, environment and permissions', () => {
     );
   });
 });
+
+describe('runbook trust boundary', () => {
+  it('puts the runbook rule on a dedicated bus that denies PutEvents to every principal not allowed', () => {
+    // Act
+    const allowed = [
+      'arn:aws:iam::111122223333:role/incident-response',
+      'arn:aws:iam::111122223333:role/soar-*',
+    ];
+    const { template } = synthRevoker({ runbook: { allowedPrincipalArns: allowed } });
+
+    // Assess
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: { source: ['client-vpn-revoker.runbook'] },
+    });
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'events:PutEvents',
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': allowed } },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'with a given bus',
+      { allowedPrincipalArns: ['arn:aws:iam::111122223333:role/ir'], eventBus: {} },
+      /cannot restrict a bus/,
+    ],
+    [
+      'with something that is not an IAM ARN',
+      { allowedPrincipalArns: ['incident-response'] },
+      /expected IAM role or user ARNs/,
+    ],
+  ])('rejects allowedPrincipalArns %s', (_case, runbookProps, message) => {
+    // Act / Assess
+    expect(() => synthRevoker({ runbook: runbookProps as never })).toThrow(message);
+  });
+});
