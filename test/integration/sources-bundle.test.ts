@@ -115,6 +115,32 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
     expect(janeLive).toHaveLength(2);
   });
 
+  it.each([
+    [
+      'a lookalike Okta org',
+      { source: 'aws.partner/okta.com/example-org-evil/vpn-kill-switch' },
+      'okta-user-deactivate.json',
+    ],
+    ['a different detail-type', { 'detail-type': 'Okta Log Event' }, 'okta-user-deactivate.json'],
+    ['a custom source on the default bus', { source: 'aws-sso-directory' }, 'idc-console-disableuser.json'],
+    [
+      'another Auth0 tenant',
+      { source: 'aws.partner/auth0.com/other-tenant-1a2b3c4d/auth0.logs' },
+      'auth0-sdu-user-deleted.json',
+    ],
+  ])('%s matches no rule', async (_case, change, name) => {
+    // Prepare
+    const original = example(name);
+    const event = { ...original, ...change };
+
+    // Act: on the bus the genuine event arrives on, so the rule's own pattern must refuse it
+    const report = await revoker.deliver([{ event, eventBusName: busOf(original) }]);
+
+    // Assess
+    expect(report.unmatched).toBe(1);
+    expect(revoker.emulator.publishedEvents()).toEqual([]);
+  });
+
   it('reports an Identity Center user who no longer exists as rejected, with the reason', async () => {
     // Prepare
     revoker.emulator.reset();
