@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
-import { processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
+import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
@@ -14,6 +15,7 @@ interface SetupOptions {
   failPublish?: (outcome: OutcomeDetail) => boolean;
   dryRun?: boolean;
   oktaMapping?: IdentityMapping;
+  lookUpUserName?: LookUpUserName;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -29,7 +31,7 @@ function setup(options: SetupOptions = {}) {
       { clientVpn: fake.forRegion, ...clock },
       { regions: [REGION], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 0 },
     ),
-    lookUpUserName: async () => undefined,
+    lookUpUserName: options.lookUpUserName ?? (async () => undefined),
     publish: async (outcomes) =>
       outcomes.map((outcome): PublishResult => {
         if (options.failPublish?.(outcome)) return { published: false, error: 'InternalFailure: injected' };
@@ -43,6 +45,11 @@ function setup(options: SetupOptions = {}) {
         ...(options.oktaMapping && { identityMapping: options.oktaMapping }),
       },
       runbook: { source: 'client-vpn-revoker.runbook' },
+      identityCenter: {
+        eventTypes: ['console-disable-user'],
+        identityStoreIds: ['d-9067a1b2c3'],
+        identityMapping: { template: '{local}' },
+      },
     },
     dryRun: options.dryRun ?? false,
     maxReceiveCount: 3,
@@ -238,5 +245,59 @@ describe('processRevocationBatch', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(published[0]).toMatchObject({ status: 'rejected' });
     expect(published[0]?.message).toMatch(/"jdoe" has no @domain/);
+  });
+
+  describe('events that name the user by id', () => {
+    const idcDisable = () =>
+      JSON.parse(
+        readFileSync(new URL('../../examples/events/idc-console-disableuser.json', import.meta.url), 'utf8'),
+      );
+
+    it('looks the user name up, maps it and revokes', async () => {
+      // Prepare
+      const lookUps: unknown[] = [];
+      const { fake, published, run } = setup({
+        lookUpUserName: async (reference) => {
+          lookUps.push(reference);
+          return 'jane.doe@example.com';
+        },
+      });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
+
+      // Act
+      await run(sqsRecord(idcDisable()));
+
+      // Assess
+      expect(lookUps).toEqual([
+        {
+          kind: 'identity-store-user',
+          identityStoreId: 'd-9067a1b2c3',
+          userId: '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01',
+        },
+      ]);
+      expect(fake.statusOf(session)).toBe('terminating');
+      expect(published[0]).toMatchObject({ status: 'revoked', identity: 'jane.doe' });
+    });
+
+    it('keeps the request for retry with a failed outcome when the look-up itself fails', async () => {
+      // Prepare
+      const { fake, published, run } = setup({
+        lookUpUserName: async () => {
+          throw new Error('Rate exceeded');
+        },
+      });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
+      const record = sqsRecord(idcDisable());
+
+      // Act
+      const response = await run(record);
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      expect(fake.statusOf(session)).toBe('active');
+      expect(published[0]).toMatchObject({ status: 'failed', delivery: { willRetry: true } });
+      expect(published[0]?.message).toBe('User look-up failed: Rate exceeded');
+      expect(published[0]?.identity).toMatch(/^Identity Store user 94a8e4d8/);
+    });
   });
 });
