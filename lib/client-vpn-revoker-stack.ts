@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ClientVpnRevoker } from './client-vpn-revoker.ts';
 import type { RevokerContext } from './config.ts';
@@ -76,6 +77,9 @@ export class ClientVpnRevokerStack extends Stack {
       terminateRetryBudget: seconds(config.terminateRetryBudgetSeconds),
       logRetention: config.logRetentionDays as RetentionDays | undefined,
       memorySize: config.memorySize,
+      alarmTopic: config.alarmTopicArn
+        ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)
+        : undefined,
     });
 
     new CfnOutput(this, 'FunctionName', { value: this.revoker.function.functionName });

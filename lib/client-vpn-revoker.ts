@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
@@ -20,6 +22,7 @@ import {
   okta,
 } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
+import { RevokerAlarms } from './alarms.ts';
 import {
   type Auth0SourceProps,
   addCloudTrailSources,
@@ -209,6 +212,11 @@ export interface ClientVpnRevokerProps {
    * @default 512
    */
   readonly memorySize?: number;
+  /**
+   * Topic every alarm (`alarms`) notifies when it goes into ALARM.
+   * @default - no actions: the alarms are created without actions; subscribe by passing a topic
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** Thrown when ClientVpnRevoker props are invalid; the message names the prop and what was expected. */
@@ -306,6 +314,8 @@ export class ClientVpnRevoker extends Construct {
   public readonly role: iam.Role;
   /** Regions in scope, as configured on the function. */
   public readonly regions: readonly string[];
+  /** Operational alarms (lib/alarms.ts): dead-letter queue, function, outcomes, queue age, rules. */
+  public readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ClientVpnRevokerProps = {}) {
     super(scope, id);
@@ -489,6 +499,16 @@ export class ClientVpnRevoker extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+
+    // --- alarms (lib/alarms.ts) ---
+    this.alarms = new RevokerAlarms(this, 'Alarms', {
+      function: this.function,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      rules: this.rules,
+      alarmTopic: props.alarmTopic,
+    }).alarms;
+    // --- end alarms ---
 
     this.acknowledgeUnavoidableFindings(selection);
   }

@@ -198,6 +198,13 @@ export const contextSchema = z
       })
       .optional(),
     memorySize: integer(128, 10_240).optional(),
+    alarmTopicArn: z
+      .string({ error: 'expected an SNS topic ARN' })
+      .regex(
+        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+        'expected arn:<partition>:sns:<region>:<account>:<topic>',
+      )
+      .optional(),
   })
   .refine((context) => !(context.endpoints && context.endpointTag), {
     message: 'expected either endpoints or endpointTag, not both',

@@ -1,0 +1,189 @@
+import { Duration, Fn, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** The EMF namespace the function's Powertools Metrics publish to (its POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'ClientVpnRevoker';
+/** The Powertools service name, which Powertools adds to every metric as the `service` dimension. */
+export const METRICS_SERVICE = 'client-vpn-revoker';
+
+/** Source queue messages older than this mean revocations are falling behind (or being retried). */
+export const QUEUE_AGE_THRESHOLD = Duration.minutes(15);
+/** A dead-letter message older than this has been waiting for an operator too long. */
+export const DLQ_AGE_THRESHOLD = Duration.hours(1);
+
+const PERIOD = Duration.minutes(5);
+
+export interface RevokerAlarmsProps {
+  /** The revoker function. */
+  readonly function: lambda.IFunction;
+  /** The source queue between the rules and the function. */
+  readonly queue: sqs.IQueue;
+  /** The dead-letter queue of both the source queue and the rule targets. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The rules feeding the queue. */
+  readonly rules: readonly events.Rule[];
+  /**
+   * Topic every alarm notifies when it goes into ALARM.
+   * @default - no actions: the alarms are created without actions; subscribe by passing a topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * The operational alarms of a ClientVpnRevoker: dead-letter queue, function errors and throttles, failed and
+ * partial revocations, unpublished outcomes, a lagging queue and undeliverable rule events. Every alarm
+ * treats missing data as not breaching (most of these metrics are only emitted when non-zero).
+ */
+export class RevokerAlarms extends Construct {
+  /** Every alarm created, in creation order. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: RevokerAlarmsProps) {
+    super(scope, id);
+    const action = props.alarmTopic && new SnsAction(props.alarmTopic);
+    const add = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      if (action) alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+      return alarm;
+    };
+    const emf = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: cloudwatch.Stats.SUM,
+        period: PERIOD,
+      });
+
+    add(
+      'DeadLetterQueueDepth',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: PERIOD,
+      }),
+      0,
+      'Client VPN Revoker: a revocation request is in the dead-letter queue — either it failed on every ' +
+        'attempt (maxReceiveCount) or EventBridge could not deliver the event to the queue. A user may still ' +
+        'be connected. Read the message, find its failed outcome events by requestId, fix the cause, then ' +
+        'redrive the dead-letter queue to the source queue (or revoke by hand through the runbook path).',
+    );
+    add(
+      'DeadLetterQueueAge',
+      props.deadLetterQueue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: PERIOD,
+      }),
+      DLQ_AGE_THRESHOLD.toSeconds(),
+      `Client VPN Revoker: a dead-letter message has waited more than ${DLQ_AGE_THRESHOLD.toHumanString()} ` +
+        'unhandled; the user it names may still be connected. Inspect it, redrive the dead-letter queue once ' +
+        'the cause is fixed, or revoke by hand. Messages expire after the queue retention (14 days).',
+    );
+    add(
+      'FunctionErrors',
+      props.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+      0,
+      'Client VPN Revoker: the function failed as a whole (crash, timeout, out of memory) — per-request ' +
+        'failures are reported as partial batch failures and do not count here. The batch is retried from the ' +
+        "queue. Read the function's log group for the error and watch the dead-letter queue.",
+    );
+    add(
+      'FunctionThrottles',
+      props.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+      0,
+      'Client VPN Revoker: invocations were throttled (account or reserved concurrency exhausted), so ' +
+        'revocations are delayed. Check the account concurrency and other functions using it; messages stay ' +
+        'in the queue and are retried.',
+    );
+    add(
+      'FailedOutcomes',
+      emf('Outcome-failed'),
+      0,
+      'Client VPN Revoker: a revocation request failed (outcome status "failed"). Look up the outcome ' +
+        'events and logs by requestId: delivery.willRetry says whether the queue retries it; if not, it is in ' +
+        'the dead-letter queue and the user may still be connected.',
+    );
+    add(
+      'PartialOutcomes',
+      emf('Outcome-partial'),
+      0,
+      'Client VPN Revoker: connections of a user remained after a revocation (outcome status "partial"). ' +
+        'Look up the outcome event by requestId (summary.connectionsRemaining, regions) and terminate the ' +
+        'remaining connections by hand if no retry follows (delivery.willRetry).',
+    );
+    add(
+      'OutcomePublishFailed',
+      emf('OutcomePublishFailed'),
+      0,
+      'Client VPN Revoker: an outcome event could not be published to EventBridge, so subscribers (ticketing, ' +
+        "SIEM) missed it. The revocation itself may have succeeded: find it in the function's logs by " +
+        'requestId, and check the outcome bus, its policy and the PutEvents grant.',
+    );
+    add(
+      'QueueAge',
+      props.queue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: PERIOD,
+      }),
+      QUEUE_AGE_THRESHOLD.toSeconds(),
+      `Client VPN Revoker: a revocation request has waited more than ${QUEUE_AGE_THRESHOLD.toHumanString()} ` +
+        'in the queue — revocations are falling behind or a request is being retried. Check function errors, ' +
+        'throttles and EC2 API throttling; raise maxConcurrency if the backlog is a burst of offboardings.',
+    );
+
+    for (const rule of props.rules) {
+      const dimensionsMap = ruleDimensions(rule);
+      const ruleMetric = (metricName: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName,
+          dimensionsMap,
+          statistic: cloudwatch.Stats.SUM,
+          period: PERIOD,
+        });
+      add(
+        `${rule.node.id}FailedInvocations`,
+        ruleMetric('FailedInvocations'),
+        0,
+        `Client VPN Revoker: rule ${rule.node.id} failed to deliver matching events to the queue after all ` +
+          'retries; they should be in the dead-letter queue (see its alarm). Check the queue policy and ' +
+          'encryption, then redrive the dead-letter queue.',
+      );
+      add(
+        `${rule.node.id}FailedToDeadLetter`,
+        ruleMetric('InvocationsFailedToBeSentToDlq'),
+        0,
+        `Client VPN Revoker: rule ${rule.node.id} could deliver events neither to the queue nor to the ` +
+          'dead-letter queue: those revocation requests are lost. Check both queue policies, then find the ' +
+          "disabled users in the identity provider's log and revoke them through the runbook path.",
+      );
+    }
+  }
+}
+
+/**
+ * AWS/Events rule metrics carry `RuleName` alone for rules on the default bus and `EventBusName` + `RuleName`
+ * on any other bus (partner and custom buses). The Ref of a rule on a non-default bus is `<bus>|<rule>`, so
+ * the rule name is taken from after the `|`.
+ */
+function ruleDimensions(rule: events.Rule): Record<string, string> {
+  const bus = (rule.node.defaultChild as events.CfnRule).eventBusName;
+  // An unresolved bus name is a bus created in (or passed to) the app, hence not the default bus.
+  const busName = bus === undefined || Token.isUnresolved(bus) ? bus : bus.replace(/^arn:.*:event-bus\//, '');
+  if (busName === undefined || busName === 'default') return { RuleName: rule.ruleName };
+  return { EventBusName: busName, RuleName: Fn.select(1, Fn.split('|', rule.ruleName)) };
+}
