@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import {
@@ -11,6 +10,7 @@ import {
   auth0,
   classifyAuth0Event,
 } from '../../lambda/sources/auth0.ts';
+import { invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Data = Json & {
@@ -24,10 +24,7 @@ const ADMIN_ID = 'auth0|5f0e1d2c3b4a596877665544';
 const JANE = 'jane.doe@example.com';
 const REQUEST_PATH = 'detail.data.details.request.path';
 
-const load = (name: string): Event =>
-  eventBridgeEnvelopeSchema.parse(
-    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
-  ) as Event;
+const load = (name: string) => loadExample<Event>(name);
 
 /** A deep copy of an example event, with its `detail.data` changed by `change`. */
 function example(name: string, change: (data: Data, event: Event) => void = () => {}): Event {
@@ -42,15 +39,8 @@ const withField = (field: string): Auth0Options => ({ ...ALL, identityMapping: {
 const accepts = (event: unknown, options: Auth0Options = ALL) =>
   matchesEventPattern(auth0.eventPattern(options), event);
 
-function rejection(event: Event, options: Auth0Options = ALL): InvalidEventError {
-  try {
-    auth0.toRequest(event, options);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be rejected');
-}
+const rejection = (event: Event, options: Auth0Options = ALL) =>
+  invalidEventFrom(() => auth0.toRequest(event, options));
 
 const requestOf = (data: Data) => data.details.request as Json & { body: Json };
 

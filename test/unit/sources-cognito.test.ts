@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
-import { ConfigurationError, InvalidEventError } from '../../lambda/core/errors.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import {
   COGNITO_LOST_ACCESS_EVENT_TYPES,
@@ -9,6 +8,7 @@ import {
   classifyCognitoEvent,
   cognito,
 } from '../../lambda/sources/cognito.ts';
+import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Event = EventBridgeEnvelope & {
@@ -18,31 +18,17 @@ type Event = EventBridgeEnvelope & {
 const POOL = 'us-east-1_ExAmPlE12';
 const SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
-const load = (name: string): Event =>
-  eventBridgeEnvelopeSchema.parse(
-    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
-  ) as Event;
+const load = (name: string) => loadExample<Event>(name);
 
-function example(name: string, change: (event: Event) => void = () => {}): Event {
-  const event = structuredClone(load(name));
-  change(event);
-  return event;
-}
+const example = (name: string, change?: (event: Event) => void) => changedExample<Event>(name, change);
 
 const OPTIONS: CognitoOptions = { userPoolIds: [POOL], eventTypes: COGNITO_LOST_ACCESS_EVENT_TYPES };
 
 const accepts = (event: unknown, options: CognitoOptions = OPTIONS) =>
   matchesEventPattern(cognito.eventPattern(options), event);
 
-function rejection(event: Event, options: CognitoOptions = OPTIONS): InvalidEventError {
-  try {
-    cognito.toRequest(event, options);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be rejected');
-}
+const rejection = (event: Event, options: CognitoOptions = OPTIONS) =>
+  invalidEventFrom(() => cognito.toRequest(event, options));
 
 describe('cognito.eventPattern', () => {
   it('matches successful admin calls on the configured user pools', () => {

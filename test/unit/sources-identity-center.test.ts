@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
-import { ConfigurationError, InvalidEventError } from '../../lambda/core/errors.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import {
   classifyIdentityCenterEvent,
@@ -9,6 +8,7 @@ import {
   type IdentityCenterOptions,
   identityCenter,
 } from '../../lambda/sources/identity-center.ts';
+import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Event = EventBridgeEnvelope & { detail: Json & { requestParameters: Json } };
@@ -17,17 +17,9 @@ const STORE = 'd-9067a1b2c3';
 const USER_ID = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01';
 const JANE = { kind: 'identity-store-user', identityStoreId: STORE, userId: USER_ID };
 
-const load = (name: string): Event =>
-  eventBridgeEnvelopeSchema.parse(
-    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
-  ) as Event;
+const load = (name: string) => loadExample<Event>(name);
 
-/** An example event with changes applied to a deep copy. */
-function example(name: string, change: (event: Event) => void = () => {}): Event {
-  const event = structuredClone(load(name));
-  change(event);
-  return event;
-}
+const example = (name: string, change?: (event: Event) => void) => changedExample<Event>(name, change);
 
 const ALL: IdentityCenterOptions = { eventTypes: IDENTITY_CENTER_EVENT_TYPES, identityStoreIds: [STORE] };
 
@@ -35,15 +27,8 @@ const accepts = (event: unknown, options: IdentityCenterOptions = ALL) =>
   matchesEventPattern(identityCenter.eventPattern(options), event);
 
 /** The error toRequest throws; fails the test when it returns. */
-function rejection(event: Event, options: IdentityCenterOptions = ALL): InvalidEventError {
-  try {
-    identityCenter.toRequest(event, options);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be rejected');
-}
+const rejection = (event: Event, options: IdentityCenterOptions = ALL) =>
+  invalidEventFrom(() => identityCenter.toRequest(event, options));
 
 describe('identityCenter.eventPattern', () => {
   it('matches CloudTrail calls on the default bus per origin, failed calls excluded', () => {

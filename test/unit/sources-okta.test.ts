@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
-import { InvalidEventError } from '../../lambda/core/errors.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import { toRevocationRequest } from '../../lambda/sources/index.ts';
 import {
@@ -12,6 +10,7 @@ import {
   type OktaOptions,
   okta,
 } from '../../lambda/sources/okta.ts';
+import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Event = EventBridgeEnvelope & { detail: Json };
@@ -20,17 +19,9 @@ const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
 const USER_ID = '00u3m90rxKjGQ0G6L1d6';
 const ADMIN = 'it.admin@example.com';
 
-const load = (name: string): Event =>
-  eventBridgeEnvelopeSchema.parse(
-    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
-  ) as Event;
+const load = (name: string) => loadExample<Event>(name);
 
-/** A deep copy of an example event, changed by `change`. */
-function example(name: string, change: (event: Event) => void = () => {}): Event {
-  const event = structuredClone(load(name));
-  change(event);
-  return event;
-}
+const example = (name: string, change?: (event: Event) => void) => changedExample<Event>(name, change);
 
 const ALL: OktaOptions = { eventSourceNames: [OKTA_SOURCE], eventTypes: OKTA_LOST_ACCESS_EVENT_TYPES };
 const withField = (field: string, options: OktaOptions = ALL): OktaOptions => ({
@@ -41,15 +32,8 @@ const withField = (field: string, options: OktaOptions = ALL): OktaOptions => ({
 const accepts = (event: unknown, options: OktaOptions = ALL) =>
   matchesEventPattern(okta.eventPattern(options), event);
 
-function rejection(event: Event, options: OktaOptions = ALL): InvalidEventError {
-  try {
-    okta.toRequest(event, options);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be rejected');
-}
+const rejection = (event: Event, options: OktaOptions = ALL) =>
+  invalidEventFrom(() => okta.toRequest(event, options));
 
 const EXAMPLES = [
   ['okta-user-deactivate.json', 'user.lifecycle.deactivate', '2025-03-04T15:22:09.512Z'],

@@ -1,23 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
-import { InvalidEventError } from '../../lambda/core/errors.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import {
   ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS,
   type OneLoginOptions,
   onelogin,
 } from '../../lambda/sources/onelogin.ts';
+import { invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Event = EventBridgeEnvelope & { detail: Json };
 
 const ONELOGIN_SOURCE = 'aws.partner/onelogin.com/US-123456/vpn-revoker';
 
-const load = (name: string): Event =>
-  eventBridgeEnvelopeSchema.parse(
-    JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')),
-  ) as Event;
+const load = (name: string) => loadExample<Event>(name);
 
 /** A deep copy of the suspended example with `detail` changed by `change`. */
 function suspended(change: (detail: Json, event: Event) => void = () => {}): Event {
@@ -32,15 +28,8 @@ const withField = (field: string): OneLoginOptions => ({ ...OPTIONS, identityMap
 const accepts = (event: unknown, options: OneLoginOptions = OPTIONS) =>
   matchesEventPattern(onelogin.eventPattern(options), event);
 
-function rejection(event: Event, options: OneLoginOptions = OPTIONS): InvalidEventError {
-  try {
-    onelogin.toRequest(event, options);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be rejected');
-}
+const rejection = (event: Event, options: OneLoginOptions = OPTIONS) =>
+  invalidEventFrom(() => onelogin.toRequest(event, options));
 
 const IDS = [17, 531, 532, 551, 553];
 
