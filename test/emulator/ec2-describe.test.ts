@@ -3,22 +3,11 @@ import {
   DescribeClientVpnEndpointsCommand,
   paginateDescribeClientVpnConnections,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../emulator/server.ts';
-import { ec2Client, endpointWith } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ec2Client, endpointWith, useEmulator } from './helpers.ts';
 
 describe('EC2 Describe operations through @aws-sdk/client-ec2', () => {
-  let emu: Emulator;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
-  beforeEach(() => {
-    emu.reset();
-  });
+  const emu = useEmulator();
 
   describe('DescribeClientVpnEndpoints', () => {
     beforeEach(() => {

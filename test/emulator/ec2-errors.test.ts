@@ -4,24 +4,17 @@ import {
   EC2Client,
   TerminateClientVpnConnectionsCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../emulator/server.ts';
-import { credentials, ec2Client, failure, rawEc2 } from './helpers.ts';
+import { credentials, ec2Client, failure, rawEc2, useEmulator } from './helpers.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
 const SECOND = 'cvpn-endpoint-0b2c3d4e5f6a7b8c9';
 
 describe('EC2 errors: codes, HTTP statuses, envelope', () => {
-  let emu: Emulator;
+  const emu = useEmulator();
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
   beforeEach(() => {
-    emu.reset();
     emu.seed({
       endpoints: [
         {

@@ -2,10 +2,10 @@ import {
   DescribeClientVpnConnectionsCommand,
   TerminateClientVpnConnectionsCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../emulator/server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/server.ts';
 import { RETENTION_MS } from '../../emulator/state.ts';
-import { ec2Client, failure } from './helpers.ts';
+import { ec2Client, failure, useEmulator } from './helpers.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
 const JANE_1 = 'cvpn-connection-0aaaaaaaaaaaaaaa1';
@@ -14,17 +14,10 @@ const JANE_UPPER = 'cvpn-connection-0aaaaaaaaaaaaaaa3';
 const GONE = 'cvpn-connection-0aaaaaaaaaaaaaaa4';
 
 describe('TerminateClientVpnConnections through @aws-sdk/client-ec2', () => {
-  let emu: Emulator;
   const terminateDelayMs = 60_000;
+  const emu = useEmulator({ terminateDelayMs });
 
-  beforeAll(async () => {
-    emu = await startEmulator({ terminateDelayMs });
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
   beforeEach(() => {
-    emu.reset();
     emu.seed({
       endpoints: [
         {

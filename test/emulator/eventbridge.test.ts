@@ -1,7 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../emulator/server.ts';
-import { eventsClient, failure } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eventsClient, failure, useEmulator } from './helpers.ts';
 
 const outcome = (overrides: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry => ({
   Source: 'client-vpn-revoker',
@@ -13,17 +12,7 @@ const outcome = (overrides: Partial<PutEventsRequestEntry> = {}): PutEventsReque
 });
 
 describe('EventBridge PutEvents through @aws-sdk/client-eventbridge', () => {
-  let emu: Emulator;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
-  beforeEach(() => {
-    emu.reset();
-  });
+  const emu = useEmulator();
 
   it('records every entry with an EventId and the parsed Detail', async () => {
     // Prepare

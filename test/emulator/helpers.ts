@@ -1,8 +1,9 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Seed } from '../../emulator/seed.ts';
-import type { Emulator } from '../../emulator/server.ts';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server.ts';
 
 /** Fake static credentials: the emulator reads the region from the signature scope and checks nothing else. */
 export const credentials = { accessKeyId: 'AKIAEMULATOR0000TEST', secretAccessKey: 'emulator-secret' };
@@ -65,3 +66,25 @@ export const endpointWith = (
     },
   ],
 });
+
+/**
+ * One emulator for the enclosing describe block: started before its tests, reset before each, stopped after.
+ * The returned object forwards to the running instance.
+ */
+export function useEmulator(options?: EmulatorOptions): Emulator {
+  let current: Emulator | undefined;
+  beforeAll(async () => {
+    current = await startEmulator(options);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  beforeEach(() => current?.reset());
+  return new Proxy({} as Emulator, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the emulator is used outside a test');
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
