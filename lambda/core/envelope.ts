@@ -14,3 +14,6 @@ export const eventBridgeEnvelopeSchema = z.object({
 });
 
 export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
+
+/** The detail-type of AWS API calls EventBridge receives from CloudTrail (always on the default bus). */
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';

@@ -48,6 +48,18 @@ const list = (value: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/** A comma-separated list whose items each pass `item`; unset or empty is an empty list. */
+const listOf = <Item extends z.ZodType<unknown, string>>(item: Item) =>
+  z.string().optional().transform(list).pipe(z.array(item));
+
+/** A comma-separated list of at least one item; unset means `defaults`. */
+const listOrDefault = <Item extends z.ZodType<unknown, string>>(item: Item, defaults: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ? list(value) : [...defaults]))
+    .pipe(z.array(item).min(1));
+
 const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
 
 /** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
@@ -100,7 +112,7 @@ const envSchema = z
       .string()
       .transform(list)
       .pipe(z.array(regionSchema).min(1, 'expected at least one region')),
-    [ENV.endpointIds]: z.string().optional().transform(list).pipe(z.array(endpointRefSchema)),
+    [ENV.endpointIds]: listOf(endpointRefSchema),
     [ENV.endpointTag]: z.string().min(1).optional().pipe(endpointTagSchema.optional()),
     [ENV.outcomeEventBus]: z.string().min(1, 'expected an event bus name or ARN'),
     [ENV.outcomeSource]: z.string().min(1).default(DEFAULT_OUTCOME_SOURCE),
@@ -116,83 +128,44 @@ const envSchema = z
       .regex(/^[1-9]\d*$/, 'expected a positive whole number')
       .transform(Number)
       .default(5),
-    [ENV.oktaEventSources]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>')),
-      ),
-    [ENV.oktaEventTypes]: z
-      .string()
-      .optional()
-      .transform((value) => (value ? list(value) : [...OKTA_DEFAULT_EVENT_TYPES]))
-      .pipe(z.array(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.oktaEventSources]: listOf(
+      z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>'),
+    ),
+    [ENV.oktaEventTypes]: listOrDefault(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES), OKTA_DEFAULT_EVENT_TYPES),
     // Unset disables the runbook path: the handler then rejects runbook requests even if one reaches the queue.
     [ENV.runbookSource]: z.string().min(1).optional(),
     [ENV.oktaIdentityMapping]: identityMappingEnvSchema,
     [ENV.runbookIdentityMapping]: identityMappingEnvSchema,
-    [ENV.auth0EventSources]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z.string().startsWith('aws.partner/auth0.com/', 'expected aws.partner/auth0.com/<tenant>/<name>'),
-        ),
-      ),
-    [ENV.auth0EventTypes]: z
-      .string()
-      .optional()
-      .transform((value) => (value ? list(value) : [...AUTH0_LOST_ACCESS_EVENT_TYPES]))
-      .pipe(z.array(z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.auth0EventSources]: listOf(
+      z.string().startsWith('aws.partner/auth0.com/', 'expected aws.partner/auth0.com/<tenant>/<name>'),
+    ),
+    [ENV.auth0EventTypes]: listOrDefault(
+      z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES),
+      AUTH0_LOST_ACCESS_EVENT_TYPES,
+    ),
     [ENV.auth0IdentityMapping]: identityMappingEnvSchema,
-    [ENV.oneloginEventSources]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z
-            .string()
-            .startsWith(
-              'aws.partner/onelogin.com/',
-              'expected aws.partner/onelogin.com/<region>-<account>/<id>',
-            ),
-        ),
-      ),
+    [ENV.oneloginEventSources]: listOf(
+      z
+        .string()
+        .startsWith('aws.partner/onelogin.com/', 'expected aws.partner/onelogin.com/<region>-<account>/<id>'),
+    ),
     [ENV.oneloginIdentityMapping]: identityMappingEnvSchema,
     // Identity Center is enabled by listing its event types.
-    [ENV.identityCenterEventTypes]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]]),
-        ),
-      ),
-    [ENV.identityCenterStoreIds]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z.string().regex(/^d-[0-9a-f]{10}$|^[-a-zA-Z0-9]{1,64}$/, 'expected an identity store id (d-…)'),
-        ),
-      ),
+    [ENV.identityCenterEventTypes]: listOf(
+      z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]]),
+    ),
+    [ENV.identityCenterStoreIds]: listOf(
+      z.string().regex(/^d-[0-9a-f]{10}$|^[-a-zA-Z0-9]{1,64}$/, 'expected an identity store id (d-…)'),
+    ),
     [ENV.identityCenterIdentityMapping]: identityMappingEnvSchema,
     // Cognito is enabled by listing its user pools.
-    [ENV.cognitoUserPoolIds]: z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(z.array(z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id (<region>_<id>)'))),
-    [ENV.cognitoEventTypes]: z
-      .string()
-      .optional()
-      .transform((value) => (value ? list(value) : [...COGNITO_LOST_ACCESS_EVENT_TYPES]))
-      .pipe(z.array(z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES)).min(1)),
+    [ENV.cognitoUserPoolIds]: listOf(
+      z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id (<region>_<id>)'),
+    ),
+    [ENV.cognitoEventTypes]: listOrDefault(
+      z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES),
+      COGNITO_LOST_ACCESS_EVENT_TYPES,
+    ),
     [ENV.cognitoIdentityMapping]: identityMappingEnvSchema,
     // IAM Identity Center lives in one home region, not necessarily the function's.
     [ENV.identityStoreRegion]: regionSchema.optional(),

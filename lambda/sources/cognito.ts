@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
+import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { identitySchema } from '../core/identity.ts';
 import type { IdentityReference, IdentitySource, SourceOptions } from './identity-source.ts';
@@ -13,7 +13,6 @@ import { parseDetail } from './parse-detail.ts';
 
 export const COGNITO_SOURCE = 'aws.cognito-idp';
 export const COGNITO_EVENT_SOURCE = 'cognito-idp.amazonaws.com';
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** Cognito admin calls after which a user must lose VPN access. */
 export const COGNITO_LOST_ACCESS_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
+import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 import type { IdentitySource, SourceOptions } from './identity-source.ts';
@@ -10,8 +10,6 @@ import { parseDetail } from './parse-detail.ts';
  * delivered on the DEFAULT bus of the Identity Center home Region. The events carry only the user's id, so
  * the request names an `identity-store-user` that the batch step resolves to its `UserName` (DescribeUser).
  */
-
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /**
  * EventBridge `source` per CloudTrail `eventSource`. Only `aws.identitystore` is documented; the other two
