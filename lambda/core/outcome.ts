@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
-export const OUTCOME_SCHEMA_VERSION = '1.0';
+// 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0).
+export const OUTCOME_SCHEMA_VERSION = '1.1';
 
 export const REVOCATION_STATUSES = [
   'revoked',
@@ -11,11 +12,35 @@ export const REVOCATION_STATUSES = [
   'failed',
   'rejected',
   'dry-run',
+  'skipped',
+  'lifted',
 ] as const;
 export type RevocationStatus = (typeof REVOCATION_STATUSES)[number];
 
 /** Statuses after which the request is handed back to the queue for another attempt. */
 export const RETRYABLE_STATUSES: readonly RevocationStatus[] = ['partial', 'failed'];
+
+/** Why a request was `skipped`: the identity is on the break-glass list, or a later IdP event stands. */
+export const SKIP_REASONS = ['protected-identity', 'superseded'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export const ledgerReportSchema = z
+  .object({
+    status: z
+      .enum(['recorded', 'superseded', 'unavailable'])
+      .describe(
+        'recorded: the revocation (or lift) is stored; superseded: a later event for the identity is stored ' +
+          'and stands; unavailable: the ledger could not be written (the request is retried).',
+      ),
+    state: z
+      .enum(['revoked', 'lifted'])
+      .optional()
+      .describe('The state the ledger holds for the identity after this request.'),
+    eventTime: z.string().optional().describe('Event time of the record the ledger holds.'),
+    expiresAt: z.iso.datetime().optional().describe('When that record stops blocking reconnects.'),
+  })
+  .meta({ description: 'The revocation ledger (reconnect blocking), when the stack has one.' });
+export type LedgerReport = z.infer<typeof ledgerReportSchema>;
 
 const errorSchema = z
   .object({ code: z.string(), message: z.string() })
@@ -67,6 +92,11 @@ export const outcomeDetailSchema = z
       .string()
       .describe('Id of the triggering event; identical across retries, so consumers can dedupe.'),
     status: z.enum(REVOCATION_STATUSES),
+    action: z
+      .enum(['revoke', 'lift'])
+      .describe('revoke: the identity lost access; lift: it was re-enabled and its revocation is undone.'),
+    skipReason: z.enum(SKIP_REASONS).optional().describe('Set when status is skipped.'),
+    ledger: ledgerReportSchema.optional(),
     identity: z
       .string()
       .nullable()

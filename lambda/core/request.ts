@@ -9,8 +9,12 @@ export interface Trigger {
   readonly eventTime: string;
 }
 
-/** One request to cut a user off from Client VPN. */
+/** `revoke`: the identity lost access. `lift`: it was re-enabled, so its revocation is undone. */
+export type RequestAction = 'revoke' | 'lift';
+
+/** One request to cut a user off from Client VPN, or to let them back in. */
 export interface RevocationRequest {
+  readonly action: RequestAction;
   /** The triggering EventBridge event's id: stable across redeliveries, so consumers can dedupe. */
   readonly requestId: string;
   readonly trigger: Trigger;

@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import {
+  booleanSchema,
+  DEFAULT_OUTCOME_SOURCE,
+  DEFAULT_TERMINATE_RETRY_BUDGET_MS,
+  ENV,
+  type EndpointSelection,
+  endpointRefSchema,
+  endpointSelection,
+  endpointTagSchema,
+  list,
+  listOf,
+  listOrDefault,
+  parseEnvironment,
+  regionSchema,
+} from '../core/environment.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../sources/auth0.ts';
@@ -6,83 +21,6 @@ import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
 import { IDENTITY_CENTER_EVENT_TYPES, type IdentityCenterEventType } from '../sources/identity-center.ts';
 import type { SourcesConfig } from '../sources/index.ts';
 import { OKTA_DEFAULT_EVENT_TYPES, OKTA_LOST_ACCESS_EVENT_TYPES } from '../sources/okta.ts';
-
-/** Names of the environment variables the construct sets; the single source of truth for both sides. */
-export const ENV = {
-  regions: 'CLIENT_VPN_REGIONS',
-  endpointIds: 'CLIENT_VPN_ENDPOINT_IDS',
-  endpointTag: 'CLIENT_VPN_ENDPOINT_TAG',
-  outcomeEventBus: 'OUTCOME_EVENT_BUS',
-  outcomeSource: 'OUTCOME_EVENT_SOURCE',
-  dryRun: 'DRY_RUN',
-  terminateRetryBudgetMs: 'TERMINATE_RETRY_BUDGET_MS',
-  maxReceiveCount: 'MAX_RECEIVE_COUNT',
-  oktaEventSources: 'OKTA_EVENT_SOURCES',
-  oktaEventTypes: 'OKTA_EVENT_TYPES',
-  runbookSource: 'RUNBOOK_EVENT_SOURCE',
-  identityStoreRegion: 'IDENTITY_STORE_REGION',
-  oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
-  auth0EventSources: 'AUTH0_EVENT_SOURCES',
-  auth0EventTypes: 'AUTH0_EVENT_TYPES',
-  auth0IdentityMapping: 'AUTH0_IDENTITY_MAPPING',
-  oneloginEventSources: 'ONELOGIN_EVENT_SOURCES',
-  oneloginIdentityMapping: 'ONELOGIN_IDENTITY_MAPPING',
-  identityCenterEventTypes: 'IDENTITY_CENTER_EVENT_TYPES',
-  identityCenterStoreIds: 'IDENTITY_CENTER_STORE_IDS',
-  identityCenterIdentityMapping: 'IDENTITY_CENTER_IDENTITY_MAPPING',
-  cognitoUserPoolIds: 'COGNITO_USER_POOL_IDS',
-  cognitoEventTypes: 'COGNITO_EVENT_TYPES',
-  cognitoIdentityMapping: 'COGNITO_IDENTITY_MAPPING',
-  runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
-} as const;
-
-export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
-export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
-
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-/** A comma-separated list whose items each pass `item`; unset or empty is an empty list. */
-const listOf = <Item extends z.ZodType<unknown, string>>(item: Item) =>
-  z.string().optional().transform(list).pipe(z.array(item));
-
-/** A comma-separated list of at least one item; unset means `defaults`. */
-const listOrDefault = <Item extends z.ZodType<unknown, string>>(item: Item, defaults: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value ? list(value) : [...defaults]))
-    .pipe(z.array(item).min(1));
-
-const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
-
-/** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
-const endpointRefSchema = z.string().transform((ref, ctx) => {
-  const [region = '', endpointId = '', ...rest] = ref.split(':');
-  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId) || rest.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `expected region:cvpn-endpoint-<hex>, got "${ref}"` });
-    return z.NEVER;
-  }
-  return { region, endpointId };
-});
-
-/** `key=value` selects endpoints carrying that tag; `key` alone accepts any value. */
-const endpointTagSchema = z.string().transform((tag, ctx) => {
-  const separator = tag.indexOf('=');
-  const parsed =
-    separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
-  if (parsed.key === '') {
-    ctx.addIssue({ code: 'custom', message: `expected key=value or key with a non-empty key, got "${tag}"` });
-    return z.NEVER;
-  }
-  return parsed;
-});
 
 /** JSON `{ "field"?, "lowercase"?, "template"? }`: see lambda/core/identity-mapping.ts. */
 const identityMappingEnvSchema = z
@@ -101,10 +39,6 @@ const identityMappingEnvSchema = z
     }
   })
   .pipe(identityMappingSchema.optional());
-
-const booleanSchema = z
-  .enum(['true', 'false'], { error: 'expected "true" or "false"' })
-  .transform((v) => v === 'true');
 
 const envSchema = z
   .object({
@@ -176,11 +110,6 @@ const envSchema = z
     path: [ENV.endpointTag],
   });
 
-export type EndpointSelection =
-  | { readonly kind: 'ids'; readonly endpoints: readonly { region: string; endpointId: string }[] }
-  | { readonly kind: 'tag'; readonly key: string; readonly value?: string }
-  | { readonly kind: 'all' };
-
 export interface RevokerConfig {
   readonly regions: readonly string[];
   readonly endpoints: EndpointSelection;
@@ -196,12 +125,7 @@ export interface RevokerConfig {
 
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): RevokerConfig {
-  const result = envSchema.safeParse(environment);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigurationError(`Invalid configuration — ${problems.join('; ')}`);
-  }
-  const env = result.data;
+  const env = parseEnvironment(envSchema, environment);
   const endpointIds = env[ENV.endpointIds];
   const tag = env[ENV.endpointTag];
   const regions = env[ENV.regions];
@@ -218,12 +142,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   const userPoolIds = env[ENV.cognitoUserPoolIds];
   return {
     regions,
-    endpoints:
-      endpointIds.length > 0
-        ? { kind: 'ids', endpoints: endpointIds }
-        : tag
-          ? { kind: 'tag', ...tag }
-          : { kind: 'all' },
+    endpoints: endpointSelection(endpointIds, tag),
     outcomeEventBus: env[ENV.outcomeEventBus],
     outcomeSource: env[ENV.outcomeSource],
     dryRun: env[ENV.dryRun],
@@ -274,3 +193,5 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
 
 const withMapping = (mapping: z.infer<typeof identityMappingSchema> | undefined) =>
   mapping ? { identityMapping: mapping } : {};
+
+export { DEFAULT_OUTCOME_SOURCE, DEFAULT_TERMINATE_RETRY_BUDGET_MS, ENV, type EndpointSelection };

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.ts';
+
+/** Names of the environment variables the construct sets; the single source of truth for both sides. */
+export const ENV = {
+  regions: 'CLIENT_VPN_REGIONS',
+  endpointIds: 'CLIENT_VPN_ENDPOINT_IDS',
+  endpointTag: 'CLIENT_VPN_ENDPOINT_TAG',
+  outcomeEventBus: 'OUTCOME_EVENT_BUS',
+  outcomeSource: 'OUTCOME_EVENT_SOURCE',
+  dryRun: 'DRY_RUN',
+  terminateRetryBudgetMs: 'TERMINATE_RETRY_BUDGET_MS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  oktaEventSources: 'OKTA_EVENT_SOURCES',
+  oktaEventTypes: 'OKTA_EVENT_TYPES',
+  runbookSource: 'RUNBOOK_EVENT_SOURCE',
+  identityStoreRegion: 'IDENTITY_STORE_REGION',
+  oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
+  auth0EventSources: 'AUTH0_EVENT_SOURCES',
+  auth0EventTypes: 'AUTH0_EVENT_TYPES',
+  auth0IdentityMapping: 'AUTH0_IDENTITY_MAPPING',
+  oneloginEventSources: 'ONELOGIN_EVENT_SOURCES',
+  oneloginIdentityMapping: 'ONELOGIN_IDENTITY_MAPPING',
+  identityCenterEventTypes: 'IDENTITY_CENTER_EVENT_TYPES',
+  identityCenterStoreIds: 'IDENTITY_CENTER_STORE_IDS',
+  identityCenterIdentityMapping: 'IDENTITY_CENTER_IDENTITY_MAPPING',
+  cognitoUserPoolIds: 'COGNITO_USER_POOL_IDS',
+  cognitoEventTypes: 'COGNITO_EVENT_TYPES',
+  cognitoIdentityMapping: 'COGNITO_IDENTITY_MAPPING',
+  runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
+  // Reliability and security (every function that acts on connections reads these).
+  protectedIdentities: 'PROTECTED_IDENTITIES',
+  logHashKeySecretArn: 'LOG_IDENTITY_HASH_KEY_SECRET_ARN',
+  terminateCallsPerSecond: 'EC2_TERMINATE_CALLS_PER_SECOND',
+  describeCallsPerSecond: 'EC2_DESCRIBE_CALLS_PER_SECOND',
+  // Revocation ledger, client connect handler and session sweeper.
+  ledgerTableName: 'LEDGER_TABLE_NAME',
+  ledgerRetentionDays: 'LEDGER_RETENTION_DAYS',
+  onLedgerUnavailable: 'ON_LEDGER_UNAVAILABLE',
+  deniedMessage: 'DENIED_CONNECTION_MESSAGE',
+  maxSessionAgeMinutes: 'MAX_SESSION_AGE_MINUTES',
+} as const;
+
+export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
+export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
+
+export const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** A comma-separated list whose items each pass `item`; unset or empty is an empty list. */
+export const listOf = <Item extends z.ZodType<unknown, string>>(item: Item) =>
+  z.string().optional().transform(list).pipe(z.array(item));
+
+/** A comma-separated list of at least one item; unset means `defaults`. */
+export const listOrDefault = <Item extends z.ZodType<unknown, string>>(
+  item: Item,
+  defaults: readonly string[],
+) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ? list(value) : [...defaults]))
+    .pipe(z.array(item).min(1));
+
+export const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
+
+/** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
+export const endpointRefSchema = z.string().transform((ref, ctx) => {
+  const [region = '', endpointId = '', ...rest] = ref.split(':');
+  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId) || rest.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `expected region:cvpn-endpoint-<hex>, got "${ref}"` });
+    return z.NEVER;
+  }
+  return { region, endpointId };
+});
+
+/** `key=value` selects endpoints carrying that tag; `key` alone accepts any value. */
+export const endpointTagSchema = z.string().transform((tag, ctx) => {
+  const separator = tag.indexOf('=');
+  const parsed =
+    separator < 0 ? { key: tag } : { key: tag.slice(0, separator), value: tag.slice(separator + 1) };
+  if (parsed.key === '') {
+    ctx.addIssue({ code: 'custom', message: `expected key=value or key with a non-empty key, got "${tag}"` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+export const booleanSchema = z
+  .enum(['true', 'false'], { error: 'expected "true" or "false"' })
+  .transform((v) => v === 'true');
+
+export type EndpointSelection =
+  | { readonly kind: 'ids'; readonly endpoints: readonly { region: string; endpointId: string }[] }
+  | { readonly kind: 'tag'; readonly key: string; readonly value?: string }
+  | { readonly kind: 'all' };
+
+/** Which endpoints a function acts on: listed ids, a tag, or every endpoint of the regions. */
+export const endpointSelection = (
+  endpointIds: readonly { region: string; endpointId: string }[],
+  tag: { key: string; value?: string } | undefined,
+): EndpointSelection =>
+  endpointIds.length > 0
+    ? { kind: 'ids', endpoints: endpointIds }
+    : tag
+      ? { kind: 'tag', ...tag }
+      : { kind: 'all' };
+
+/** Validates a function's environment once, at cold start; the error names every bad variable. */
+export function parseEnvironment<Schema extends z.ZodType>(
+  schema: Schema,
+  environment: NodeJS.ProcessEnv,
+): z.infer<Schema> {
+  const result = schema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration — ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * Per execution environment, EC2 calls per second per region when nothing else is configured: the default
+ * account-wide budget (4 Terminates/s of the 5/s refill, 15 Describes/s of 20/s) split over the revoker's
+ * default two concurrent environments, leaving headroom for other callers in the account.
+ */
+export const DEFAULT_TERMINATE_CALLS_PER_SECOND = 2;
+export const DEFAULT_DESCRIBE_CALLS_PER_SECOND = 7.5;
