@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +22,7 @@ import {
 } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
+import { bundledFunction, functionRole, grantClientVpnConnections, nagResource } from './function-support.ts';
 import {
   type Auth0SourceProps,
   addCloudTrailSources,
@@ -263,27 +263,6 @@ export function toCdkEventPattern(pattern: SourceEventPattern): events.EventPatt
   return result as events.EventPattern;
 }
 
-/** The string cdk-nag reports for a policy resource (its flattenCfnReference), to acknowledge exactly it. */
-function nagResource(scope: Construct, value: string): string {
-  const flatten = (node: unknown): string => {
-    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-    if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (Array.isArray(record['Fn::Join'])) {
-        const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
-        return items.map(flatten).join(delimiter);
-      }
-      if ('Ref' in record) return `<${flatten(record.Ref)}>`;
-      if (Array.isArray(record['Fn::GetAtt'])) {
-        const [resource, attribute] = record['Fn::GetAtt'] as [unknown, unknown];
-        return `<${flatten(resource)}.${flatten(attribute)}>`;
-      }
-    }
-    return JSON.stringify(node);
-  };
-  return flatten(Stack.of(scope).resolve(value));
-}
-
 interface EndpointSelection {
   readonly endpoints?: readonly { region: string; endpointId: string }[];
   readonly tag?: ClientVpnEndpointTag;
@@ -387,12 +366,11 @@ export class ClientVpnRevoker extends Construct {
       );
     }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Client VPN Revoker: terminate Client VPN connections, publish outcomes',
-    });
-    this.logGroup.grantWrite(this.role);
+    this.role = functionRole(
+      this,
+      'Role',
+      'Client VPN Revoker: terminate Client VPN connections, publish outcomes',
+    );
 
     const outcomeEventBus =
       props.outcomeEventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
@@ -406,13 +384,9 @@ export class ClientVpnRevoker extends Construct {
         },
       }),
     );
-    this.grantClientVpn(selection);
+    grantClientVpnConnections(this.role, selection, this.regions);
 
     const environment: Record<string, string> = {
-      NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
-      POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
       [ENV.regions]: this.regions.join(','),
       [ENV.outcomeEventBus]: outcomeEventBus.eventBusArn,
       [ENV.outcomeSource]: outcomeSource,
@@ -464,32 +438,17 @@ export class ClientVpnRevoker extends Construct {
     this.rules.push(...cloudTrailSources.rules, ...partnerSources.rules);
     Object.assign(environment, cloudTrailSources.environment, partnerSources.environment);
 
-    this.function = new NodejsFunction(this, 'Function', {
+    const revoker = bundledFunction(this, 'Function', {
       description: 'Terminates the Client VPN connections of users the identity provider disabled',
-      entry: fileURLToPath(new URL('../lambda/revoker/handler.ts', import.meta.url)),
-      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: 'lambda/revoker/handler.ts',
       memorySize,
       timeout,
       role: this.role,
-      logGroup: this.logGroup,
+      logRetention,
       environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        bundleAwsSDK: true,
-        externalModules: [],
-        // An ESM bundle of the AWS SDK dies on its first dynamic require without this.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
     });
-    // Make sure the role can write logs before the function can be invoked.
-    this.function.node.addDependency(this.role);
+    this.function = revoker.fn;
+    this.logGroup = revoker.logGroup;
 
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
@@ -510,55 +469,7 @@ export class ClientVpnRevoker extends Construct {
     }).alarms;
     // --- end alarms ---
 
-    this.acknowledgeUnavoidableFindings(selection);
-  }
-
-  private grantClientVpn(selection: EndpointSelection): void {
-    const stack = Stack.of(this);
-    const endpointArn = (region: string, endpointId: string) =>
-      stack.formatArn({
-        service: 'ec2',
-        region,
-        resource: 'client-vpn-endpoint',
-        resourceName: endpointId,
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      });
-    const connectionActions = ['ec2:DescribeClientVpnConnections', 'ec2:TerminateClientVpnConnections'];
-
-    if (selection.endpoints) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'TerminateOnSelectedEndpoints',
-          actions: connectionActions,
-          resources: selection.endpoints.map((e) => endpointArn(e.region, e.endpointId)),
-        }),
-      );
-      return;
-    }
-
-    const tag = selection.tag;
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: tag ? 'TerminateOnTaggedEndpoints' : 'TerminateOnAllEndpoints',
-        actions: connectionActions,
-        resources: this.regions.map((region) => endpointArn(region, '*')),
-        ...(tag && {
-          conditions:
-            tag.value === undefined
-              ? { Null: { [`aws:ResourceTag/${tag.key}`]: 'false' } }
-              : { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
-        }),
-      }),
-    );
-    // DescribeClientVpnEndpoints has no resource type: it can only be scoped by region.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListEndpoints',
-        actions: ['ec2:DescribeClientVpnEndpoints'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'ec2:Region': [...this.regions] } },
-      }),
-    );
+    this.acknowledgeUnavoidableFindings();
   }
 
   /** The bus runbook requests arrive on: given, dedicated and restricted to some principals, or the default. */
@@ -594,35 +505,10 @@ export class ClientVpnRevoker extends Construct {
   }
 
   /** cdk-nag findings that cannot be fixed, acknowledged one by one with the reason. */
-  private acknowledgeUnavoidableFindings(selection: EndpointSelection): void {
+  private acknowledgeUnavoidableFindings(): void {
     // On the CloudFormation resources themselves, so nothing else created beside them is covered.
     const cfn = (construct: Construct) => construct.node.defaultChild ?? construct;
     const policy = cfn(this.role.node.findChild('DefaultPolicy'));
-    if (!selection.endpoints) {
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ec2:DescribeClientVpnEndpoints has no resource type (Service Authorization Reference); ' +
-          'it is conditioned on ec2:Region to the configured regions',
-      });
-      for (const region of this.regions) {
-        const arn = Stack.of(this).formatArn({
-          service: 'ec2',
-          region,
-          resource: 'client-vpn-endpoint',
-          resourceName: '*',
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        });
-        Validations.of(policy).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, arn)}]`,
-          reason: selection.tag
-            ? 'Endpoints are selected by tag: the grant is conditioned on aws:ResourceTag, so the ARN ' +
-              'must cover every endpoint in the region'
-            : 'No endpoint selection configured: the revoker acts on every Client VPN endpoint in the ' +
-              'region by design; pass endpoints or endpointTag to narrow it',
-        });
-      }
-    }
     if (this.identityCenterUserArn) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, this.identityCenterUserArn)}]`,

@@ -1,0 +1,171 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, type Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Which endpoints the functions act on: listed ARNs, a tag condition, or every endpoint of the regions. */
+export interface EndpointScope {
+  readonly endpoints?: readonly { region: string; endpointId: string }[];
+  readonly tag?: { readonly key: string; readonly value?: string };
+}
+
+export interface BundledFunctionProps {
+  /** Path of the handler module, relative to the repository root (e.g. `lambda/revoker/handler.ts`). */
+  readonly entry: string;
+  readonly description: string;
+  readonly role: iam.IRole;
+  readonly logRetention: logs.RetentionDays;
+  readonly environment: Record<string, string>;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Only where AWS requires a name (Client VPN connect handlers must start with `AWSClientVPN-`). */
+  readonly functionName?: string;
+}
+
+/**
+ * Every function of the product is built the same way: Node 24 on arm64, one minified ESM bundle with the AWS
+ * SDK inside (faster cold starts, pinned SDK), source maps, its own log group with retention.
+ */
+export function bundledFunction(
+  scope: Construct,
+  id: string,
+  props: BundledFunctionProps,
+): { fn: NodejsFunction; logGroup: logs.LogGroup } {
+  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
+  logGroup.grantWrite(props.role);
+  const fn = new NodejsFunction(scope, id, {
+    description: props.description,
+    ...(props.functionName && { functionName: props.functionName }),
+    entry: fileURLToPath(new URL(`../${props.entry}`, import.meta.url)),
+    depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    role: props.role,
+    logGroup,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
+      POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...props.environment,
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      minify: true,
+      sourceMap: true,
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      bundleAwsSDK: true,
+      externalModules: [],
+      // An ESM bundle of the AWS SDK dies on its first dynamic require without this.
+      banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  // Make sure the role can write logs before the function can be invoked.
+  fn.node.addDependency(props.role);
+  return { fn, logGroup };
+}
+
+/** A role Lambda assumes, with nothing attached (grants are added one by one, scoped). */
+export const functionRole = (scope: Construct, id: string, description: string) =>
+  new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+
+const endpointArn = (scope: Construct, region: string, endpointId: string) =>
+  Stack.of(scope).formatArn({
+    service: 'ec2',
+    region,
+    resource: 'client-vpn-endpoint',
+    resourceName: endpointId,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+
+/**
+ * Describe and Terminate Client VPN connections on exactly the selected endpoints (ARNs), on tagged endpoints
+ * (aws:ResourceTag condition) or on every endpoint of the regions; DescribeClientVpnEndpoints has no resource
+ * type and is conditioned on the regions. cdk-nag's wildcard findings are acknowledged on this policy only.
+ */
+export function grantClientVpnConnections(
+  role: iam.Role,
+  scope: EndpointScope,
+  regions: readonly string[],
+  sidPrefix = '',
+): void {
+  const actions = ['ec2:DescribeClientVpnConnections', 'ec2:TerminateClientVpnConnections'];
+  if (scope.endpoints) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${sidPrefix}TerminateOnSelectedEndpoints`,
+        actions,
+        resources: scope.endpoints.map((e) => endpointArn(role, e.region, e.endpointId)),
+      }),
+    );
+    return;
+  }
+  const { tag } = scope;
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: `${sidPrefix}${tag ? 'TerminateOnTaggedEndpoints' : 'TerminateOnAllEndpoints'}`,
+      actions,
+      resources: regions.map((region) => endpointArn(role, region, '*')),
+      ...(tag && {
+        conditions:
+          tag.value === undefined
+            ? { Null: { [`aws:ResourceTag/${tag.key}`]: 'false' } }
+            : { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
+      }),
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: `${sidPrefix}ListEndpoints`,
+      actions: ['ec2:DescribeClientVpnEndpoints'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'ec2:Region': [...regions] } },
+    }),
+  );
+  const policy = role.node.findChild('DefaultPolicy');
+  const cfnPolicy = policy.node.defaultChild ?? policy;
+  Validations.of(cfnPolicy).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'ec2:DescribeClientVpnEndpoints has no resource type (Service Authorization Reference); ' +
+      'it is conditioned on ec2:Region to the configured regions',
+  });
+  for (const region of regions) {
+    Validations.of(cfnPolicy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(role, endpointArn(role, region, '*'))}]`,
+      reason: tag
+        ? 'Endpoints are selected by tag: the grant is conditioned on aws:ResourceTag, so the ARN ' +
+          'must cover every endpoint in the region'
+        : 'No endpoint selection configured: the product acts on every Client VPN endpoint in the ' +
+          'region by design; pass endpoints or endpointTag to narrow it',
+    });
+  }
+}
+
+/** The string cdk-nag reports for a policy resource (its flattenCfnReference), to acknowledge exactly it. */
+export function nagResource(scope: Construct, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record['Fn::Join'])) {
+        const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+        return items.map(flatten).join(delimiter);
+      }
+      if ('Ref' in record) return `<${flatten(record.Ref)}>`;
+      if (Array.isArray(record['Fn::GetAtt'])) {
+        const [resource, attribute] = record['Fn::GetAtt'] as [unknown, unknown];
+        return `<${flatten(resource)}.${flatten(attribute)}>`;
+      }
+    }
+    return JSON.stringify(node);
+  };
+  return flatten(Stack.of(scope).resolve(value));
+}
