@@ -1,9 +1,11 @@
 /**
  * The offline demo: the synthesized stack's rule, queue and bundled function against the local emulator
  * seeded with a realistic estate. An Okta "deactivate user" event for jane.doe@example.com goes in; her
- * Client VPN sessions end and the outcome event comes out. Exits 0 only if the revocation really happened.
+ * Client VPN sessions end, the outcome event comes out, and her reconnect is denied by the bundled client
+ * connect handler. Exits 0 only if all of that really happened.
  */
 import { readFileSync } from 'node:fs';
+import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { DEMO_ENDPOINTS, DEMO_VICTIM, demoSeed } from '../emulator/index.ts';
 import type { ConnectionView } from '../emulator/state.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../lambda/core/outcome.ts';
@@ -109,6 +111,33 @@ async function main(): Promise<boolean> {
         ),
       );
 
+    step('Jane tries to reconnect: the client connect handler (bundled, AWSClientVPN-…) asks the ledger');
+    const ec2 = new EC2Client({
+      region: 'us-east-1',
+      endpoint: revoker.emulator.env.AWS_ENDPOINT_URL_EC2,
+      credentials: { accessKeyId: 'AKIALOCALEMULATOR', secretAccessKey: 'local-emulator-secret' },
+    });
+    // The manual wiring step of the README (`aws ec2 modify-client-vpn-endpoint --client-connect-options …`).
+    await ec2.send(
+      new ModifyClientVpnEndpointCommand({
+        ClientVpnEndpointId: DEMO_ENDPOINTS.corporate,
+        ClientConnectOptions: { Enabled: true, LambdaFunctionArn: revoker.connectHandlerArn },
+      }),
+    );
+    console.log(`  ${DEMO_ENDPOINTS.corporate} now calls ${revoker.connectHandlerArn}`);
+    const reconnect = await revoker.emulator.connect({
+      endpointId: DEMO_ENDPOINTS.corporate,
+      username: 'Jane.Doe@example.com',
+    });
+    const colleague = await revoker.emulator.connect({
+      endpointId: DEMO_ENDPOINTS.corporate,
+      username: 'john.roe@example.com',
+    });
+    console.log(
+      `  ${DEMO_VICTIM}: ${reconnect.allowed ? 'ALLOWED' : `denied — "${reconnect.message}"`}\n` +
+        `  john.roe@example.com: ${colleague.allowed ? 'allowed' : `denied — "${colleague.message}"`}`,
+    );
+
     const inScope = (c: ConnectionView) => c.endpointId !== DEMO_ENDPOINTS.euLab;
     const victimLeft = before
       .filter((c) => isVictim(c) && inScope(c) && c.status === 'active')
@@ -122,10 +151,13 @@ async function main(): Promise<boolean> {
       outcome?.status === 'revoked' &&
       ended &&
       othersUntouched &&
-      report.deadLettered.length === 0;
+      report.deadLettered.length === 0 &&
+      !reconnect.allowed &&
+      colleague.allowed;
     step(
       ok
-        ? `Revoked: ${victimLeft.length} in-scope sessions of ${DEMO_VICTIM} ended, everyone else untouched.`
+        ? `Revoked: ${victimLeft.length} in-scope sessions of ${DEMO_VICTIM} ended, her reconnect denied, ` +
+            'everyone else untouched.'
         : 'FAILED: the revocation did not happen as expected.',
     );
     return ok;

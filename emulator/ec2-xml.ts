@@ -179,7 +179,8 @@ export const endpointXml = (e: Endpoint, accountId: string): XmlNode[] => [
   [
     'clientConnectOptions',
     [
-      ['enabled', false],
+      ['enabled', e.clientConnect.enabled],
+      ['lambdaFunctionArn', e.clientConnect.lambdaFunctionArn],
       ['status', [['code', 'applied']]],
     ],
   ],

@@ -1,3 +1,4 @@
+import { functionArnProblem } from './client-connect.ts';
 import type { Clock } from './clock.ts';
 import {
   connectionXml,
@@ -14,7 +15,8 @@ import { fnv1a } from './random.ts';
 import type { Connection, Endpoint, State } from './state.ts';
 
 /**
- * The EC2 Query side: DescribeClientVpnEndpoints, DescribeClientVpnConnections, TerminateClientVpnConnections.
+ * The EC2 Query side: DescribeClientVpnEndpoints, DescribeClientVpnConnections, TerminateClientVpnConnections,
+ * ModifyClientVpnEndpoint (client connect options only).
  *
  * Order of checks for every call: unknown action → throttling (throttle-next switch, then the token bucket) →
  * injected random 5xx → parameter validation → UnauthorizedOperation → DryRun → endpoint existence → the work.
@@ -24,6 +26,7 @@ export const EC2_ACTIONS = [
   'DescribeClientVpnEndpoints',
   'DescribeClientVpnConnections',
   'TerminateClientVpnConnections',
+  'ModifyClientVpnEndpoint',
 ] as const;
 export type Ec2Action = (typeof EC2_ACTIONS)[number];
 
@@ -118,6 +121,11 @@ export class QueryParams {
       });
   }
 
+  /** Every parameter name, in request order. */
+  names(): string[] {
+    return [...this.#values.keys()];
+  }
+
   toObject(): Record<string, string> {
     return Object.fromEntries(this.#values);
   }
@@ -144,6 +152,7 @@ export const createEc2 = (deps: Ec2Deps) => {
     DescribeClientVpnEndpoints: describeEndpoints,
     DescribeClientVpnConnections: describeConnections,
     TerminateClientVpnConnections: terminate,
+    ModifyClientVpnEndpoint: modifyEndpoint,
   };
 
   function authorize(call: Ec2Call, endpointId: string | undefined, dryRun: boolean | undefined): void {
@@ -301,6 +310,37 @@ export const createEc2 = (deps: Ec2Deps) => {
     ];
   }
 
+  function modifyEndpoint(call: Ec2Call): readonly XmlNode[] {
+    const { params, ctx } = call;
+    checkModifyParameters(params);
+    const endpointId = params.required('ClientVpnEndpointId');
+    const given = params.names().some((name) => name.startsWith('ClientConnectOptions.'));
+    // The model documents `Enabled` as defaulting to false: a ClientConnectOptions without it disables.
+    const enabled = given ? (params.boolean(`${CONNECT_OPTIONS}.Enabled`) ?? false) : undefined;
+    const arn = params.string(`${CONNECT_OPTIONS}.LambdaFunctionArn`);
+    if (arn !== undefined) {
+      const problem = functionArnProblem(arn, ctx.region, accountId);
+      if (problem !== undefined) {
+        throw error.invalidValue(
+          `Invalid value '${arn}' for ${CONNECT_OPTIONS}.LambdaFunctionArn: ${problem}.`,
+        );
+      }
+    }
+    authorize(call, endpointId, params.boolean('DryRun'));
+    const endpoint = state.findEndpoint(ctx.region, endpointId);
+    if (!endpoint) throw error.endpointNotFound(endpointId);
+    if (enabled !== undefined) {
+      const lambdaFunctionArn = arn ?? endpoint.clientConnect.lambdaFunctionArn;
+      if (enabled && lambdaFunctionArn === undefined)
+        throw error.missing(`${CONNECT_OPTIONS}.LambdaFunctionArn`);
+      state.setClientConnect(
+        endpoint,
+        lambdaFunctionArn === undefined ? { enabled } : { enabled, lambdaFunctionArn },
+      );
+    }
+    return [['return', true]];
+  }
+
   function terminateById(endpoint: Endpoint, connectionId: string): XmlNode[][] {
     const connection = state.connection(endpoint, connectionId);
     const notFound = new ServiceError(
@@ -366,6 +406,58 @@ export const createEc2 = (deps: Ec2Deps) => {
       throw e;
     }
   };
+};
+
+const CONNECT_OPTIONS = 'ClientConnectOptions';
+
+/** ModifyClientVpnEndpoint parameters the emulator implements; the rest are refused, never ignored. */
+const MODIFY_SUPPORTED = new Set([
+  'Action',
+  'Version',
+  'ClientVpnEndpointId',
+  'DryRun',
+  `${CONNECT_OPTIONS}.Enabled`,
+  `${CONNECT_OPTIONS}.LambdaFunctionArn`,
+]);
+
+/** Real ModifyClientVpnEndpoint parameters (first segment of the query key) the emulator does not implement. */
+const MODIFY_NOT_EMULATED = new Set([
+  'ServerCertificateArn',
+  'ConnectionLogOptions',
+  'DnsServers',
+  'VpnPort',
+  'Description',
+  'SplitTunnel',
+  'SecurityGroupId',
+  'VpcId',
+  'SelfServicePortal',
+  'SessionTimeoutHours',
+  'ClientLoginBannerOptions',
+  'ClientRouteEnforcementOptions',
+  'DisconnectOnSessionTimeout',
+  'TransitGatewayConfiguration',
+  'DevicePostureOptions',
+  CONNECT_OPTIONS,
+]);
+
+/**
+ * Refuses what ModifyClientVpnEndpoint would otherwise silently ignore: a real parameter the emulator does not
+ * model → 400 UnsupportedOperation; a name EC2 does not know → 400 UnknownParameter (EC2's code for it).
+ */
+const checkModifyParameters = (params: QueryParams): void => {
+  for (const name of params.names()) {
+    if (MODIFY_SUPPORTED.has(name)) continue;
+    const top = name.split('.')[0] as string;
+    if (MODIFY_NOT_EMULATED.has(top)) {
+      throw new ServiceError(
+        'UnsupportedOperation',
+        400,
+        `The emulator does not implement the ModifyClientVpnEndpoint parameter ${name}; it supports ` +
+          `${CONNECT_OPTIONS}.Enabled, ${CONNECT_OPTIONS}.LambdaFunctionArn and DryRun.`,
+      );
+    }
+    throw new ServiceError('UnknownParameter', 400, `The parameter ${name} is not recognized`);
+  }
 };
 
 const connectionStatusXml = (id: string, previous: string, current: string, message?: string): XmlNode[] => [

@@ -13,7 +13,10 @@ export const REAL_BUCKETS = {
   nonMutating: { capacity: 100, refillPerSecond: 20 },
 } as const satisfies Record<string, BucketSpec>;
 
-export const MUTATING_ACTIONS: ReadonlySet<string> = new Set(['TerminateClientVpnConnections']);
+export const MUTATING_ACTIONS: ReadonlySet<string> = new Set([
+  'TerminateClientVpnConnections',
+  'ModifyClientVpnEndpoint',
+]);
 
 export type RandomErrorCode = 'InternalError' | 'Unavailable';
 

@@ -1,4 +1,16 @@
 /** Public entry point of the local AWS emulator (see README.md). */
+export type {
+  ConnectFailureReason,
+  ConnectHandlerInvoker,
+  ConnectHandlerRequest,
+  ConnectHandlerResponse,
+} from './client-connect.ts';
+export {
+  CONNECT_HANDLER_FAILED_MESSAGE,
+  CONNECT_HANDLER_NAME_PREFIX,
+  CONNECT_HANDLER_TIMEOUT_MS,
+} from './client-connect.ts';
+export type { ConnectionAttempt, ConnectRequest, ConnectResult } from './connect.ts';
 export { EC2_ACTIONS, TERMINATE_BY_USERNAME_LIMIT } from './ec2.ts';
 export type { PublishedEvent } from './eventbridge.ts';
 export type {
@@ -24,5 +36,5 @@ export {
 } from './seeds/demo.ts';
 export type { CallCount, CallRecord, Emulator, EmulatorOptions, ServiceName } from './server.ts';
 export { startEmulator } from './server.ts';
-export type { ConnectionQuery, ConnectionView, EndpointView } from './state.ts';
+export type { ClientConnectOptions, ConnectionQuery, ConnectionView, EndpointView } from './state.ts';
 export { RETENTION_MS } from './state.ts';

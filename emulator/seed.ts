@@ -47,6 +47,18 @@ export const seedEndpointSchema = z.strictObject({
   sessionTimeoutHours: z.union([z.literal(8), z.literal(10), z.literal(12), z.literal(24)]).optional(),
   disconnectOnSessionTimeout: z.boolean().optional(),
   splitTunnel: z.boolean().optional(),
+  /** The client connect handler (ModifyClientVpnEndpoint `ClientConnectOptions`); default disabled. */
+  clientConnectOptions: z
+    .strictObject({
+      enabled: z.boolean(),
+      /** `arn:aws:lambda:<endpoint region>:<accountId>:function:AWSClientVPN-…[:qualifier]`; required when enabled. */
+      lambdaFunctionArn: z.string().min(1).optional(),
+    })
+    .refine((o) => !o.enabled || o.lambdaFunctionArn !== undefined, {
+      message: 'lambdaFunctionArn is required when enabled is true',
+      path: ['lambdaFunctionArn'],
+    })
+    .optional(),
   connections: z.array(seedConnectionSchema).optional(),
 });
 
@@ -77,8 +89,35 @@ export const seedCognitoUserPoolSchema = z.strictObject({
   users: z.array(seedCognitoUserSchema),
 });
 
+export const seedSecretSchema = z
+  .strictObject({
+    /** `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`; derived from name when absent. */
+    arn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+        'expected a secret ARN such as arn:aws:secretsmanager:us-east-1:111122223333:secret:name-AbCdEf',
+      )
+      .optional(),
+    /** Default: the ARN's name part (without the 6-character suffix). */
+    name: z.string().min(1).max(512).optional(),
+    /** Default: the ARN's region, else us-east-1. A secret answers only in its region. */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1')
+      .optional(),
+    /** The SecretString; an object is stored as its JSON text. */
+    value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    /** Default: a deterministic UUID derived from the ARN. */
+    versionId: z.string().min(32).max(64).optional(),
+    /** ISO 8601; default: a deterministic time 1 to 400 days before the seed was loaded. */
+    createdAt: isoTime.optional(),
+  })
+  .refine((s) => s.arn !== undefined || s.name !== undefined, { message: 'a secret needs an arn or a name' });
+
 export const seedSchema = z.strictObject({
   endpoints: z.array(seedEndpointSchema).optional(),
+  secrets: z.array(seedSecretSchema).optional(),
   cognitoUserPools: z.array(seedCognitoUserPoolSchema).optional(),
   identityStore: z
     .strictObject({
@@ -93,6 +132,7 @@ export type SeedEndpoint = z.output<typeof seedEndpointSchema>;
 export type SeedConnection = z.output<typeof seedConnectionSchema>;
 export type SeedUser = z.output<typeof seedUserSchema>;
 export type SeedCognitoUser = z.output<typeof seedCognitoUserSchema>;
+export type SeedSecret = z.output<typeof seedSecretSchema>;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 export type AuthType = (typeof AUTH_TYPES)[number];

@@ -2,20 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CONNECT_HANDLER_TIMEOUT_MS, type ConnectHandlerInvoker } from './client-connect.ts';
 import { Clock } from './clock.ts';
 import { COGNITO_TARGET_PREFIX, createCognito } from './cognito.ts';
+import {
+  type ConnectionAttempt,
+  type ConnectRequest,
+  type ConnectResult,
+  createConnector,
+} from './connect.ts';
 import { createEc2, QueryParams } from './ec2.ts';
 import { ec2ErrorResponse } from './ec2-xml.ts';
 import { createEventBridge, type PublishedEvent } from './eventbridge.ts';
 import { type FaultControls, Faults, type RepeatTerminateMode } from './faults.ts';
 import { createIdentityStore } from './identitystore.ts';
 import { jsonError, type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
+import { createSecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager.ts';
 import type { Seed } from './seed.ts';
 import { type ConnectionQuery, type ConnectionView, type EndpointView, State } from './state.ts';
 
 /**
- * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge, Identity Store and Cognito user
- * pools (JSON 1.1, `X-Amz-Target`). The region of each call comes from the SigV4 credential scope; signatures are not checked.
+ * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge, Identity Store, Cognito user
+ * pools and Secrets Manager (JSON 1.1, `X-Amz-Target`). The region of each call comes from the SigV4 credential
+ * scope; signatures are not checked. Client connection attempts (`connect()`) are a JS API only.
  */
 
 export interface EmulatorOptions {
@@ -37,11 +46,15 @@ export interface EmulatorOptions {
   readonly repeatTerminate?: RepeatTerminateMode;
   /** Region for requests without a SigV4 Authorization header; default us-east-1. */
   readonly defaultRegion?: string;
-  /** The call log keeps at most this many recent calls; default 100,000. */
+  /** The call log (and the connection-attempt log) keeps at most this many recent entries; default 100,000. */
   readonly maxCallLog?: number;
+  /** Calls client connect handlers for `connect()`; `reset()` goes back to this one. Default none. */
+  readonly connectHandlerInvoker?: ConnectHandlerInvoker;
+  /** Wall-clock ms a handler invocation may take before the attempt is denied as timed out; default 30,000. */
+  readonly connectHandlerTimeoutMs?: number;
 }
 
-export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'cognito-idp' | 'unknown';
+export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'cognito-idp' | 'secretsmanager' | 'unknown';
 
 export interface CallRecord {
   readonly seq: number;
@@ -70,7 +83,10 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  /** AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE / _COGNITO_IDENTITY_PROVIDER pointing at this emulator. */
+  /**
+   * AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE / _COGNITO_IDENTITY_PROVIDER / _SECRETS_MANAGER pointing
+   * at this emulator.
+   */
   readonly env: Readonly<Record<string, string>>;
   readonly faults: FaultControls;
   stop(): Promise<void>;
@@ -86,6 +102,16 @@ export interface Emulator {
   callCounts(): Record<string, CallCount>;
   calls(): CallRecord[];
   publishedEvents(): PublishedEvent[];
+  /**
+   * A client connects to an endpoint. Through the endpoint's client connect handler when enabled (via the
+   * registered invoker, fail-closed); an allowed attempt becomes an `active` connection. Throws for an unknown
+   * endpoint or a malformed request.
+   */
+  connect(request: ConnectRequest): Promise<ConnectResult>;
+  /** Replaces the handler invoker (`undefined`: none; attempts on endpoints with a handler are then denied). */
+  setConnectHandlerInvoker(invoker: ConnectHandlerInvoker | undefined): void;
+  /** Every `connect()` attempt with its outcome, oldest first. */
+  connectionAttempts(): ConnectionAttempt[];
 }
 
 /** `X-Amz-Target` prefix → JSON 1.1 service. */
@@ -93,7 +119,11 @@ const JSON_SERVICES: Readonly<Record<string, ServiceName>> = {
   AWSEvents: 'events',
   AWSIdentityStore: 'identitystore',
   [COGNITO_TARGET_PREFIX]: 'cognito-idp',
+  [SECRETS_MANAGER_TARGET_PREFIX]: 'secretsmanager',
 };
+
+/** JSON services whose error body spells the message member `Message`. */
+const CAPITALISED_MESSAGE: ReadonlySet<ServiceName> = new Set(['identitystore', 'secretsmanager']);
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
@@ -136,8 +166,12 @@ const parseJsonBody = (body: string): Record<string, unknown> => {
 
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
   const clock = new Clock(options.timeScale ?? 1);
-  const state = new State(clock, options.terminateDelayMs ?? 50);
   const accountId = options.accountId ?? '111122223333';
+  const state = new State(clock, options.terminateDelayMs ?? 50, accountId);
+  const connectHandlerTimeoutMs = options.connectHandlerTimeoutMs ?? CONNECT_HANDLER_TIMEOUT_MS;
+  if (!(Number.isFinite(connectHandlerTimeoutMs) && connectHandlerTimeoutMs > 0)) {
+    throw new RangeError(`connectHandlerTimeoutMs must be a positive number, got ${connectHandlerTimeoutMs}`);
+  }
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   const maxCallLog = options.maxCallLog ?? 100_000;
   const faults = new Faults({
@@ -153,11 +187,25 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     { region: string; action: string; calls: number; errors: number; throttled: number }
   >();
   let callSeq = 0;
+  let attempts: ConnectionAttempt[] = [];
+  let attemptSeq = 0;
+  let invoker = options.connectHandlerInvoker;
 
   const ec2 = createEc2({ state, faults, clock, accountId });
   const eventBridge = createEventBridge({ faults, clock, record: (event) => events.push(event) });
   const identityStore = createIdentityStore(state);
   const cognito = createCognito(state);
+  const secretsManager = createSecretsManager(state);
+  const connect = createConnector({
+    state,
+    clock,
+    timeoutMs: connectHandlerTimeoutMs,
+    invoker: () => invoker,
+    record: (attempt, startedAt) => {
+      attempts.push({ seq: ++attemptSeq, time: new Date(startedAt).toISOString(), ...attempt });
+      if (attempts.length > 2 * maxCallLog) attempts = attempts.slice(-maxCallLog);
+    },
+  });
 
   const loadInitialSeed = () => {
     if (options.seed) state.load(options.seed);
@@ -203,10 +251,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         if (service === 'events') response = eventBridge(action, input, ctx, Buffer.byteLength(body));
         else if (service === 'identitystore') response = identityStore(action, input, ctx);
         else if (service === 'cognito-idp') response = cognito(action, input, ctx);
+        else if (service === 'secretsmanager') response = secretsManager(action, input, ctx);
         else throw new ServiceError('UnknownOperationException', 400, `Unknown operation ${target}`);
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
-        response = jsonError(requestId, e, service === 'identitystore' ? 'Message' : 'message');
+        response = jsonError(requestId, e, CAPITALISED_MESSAGE.has(service) ? 'Message' : 'message');
       }
       return {
         response,
@@ -291,6 +340,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       AWS_ENDPOINT_URL_EVENTBRIDGE: url,
       AWS_ENDPOINT_URL_IDENTITYSTORE: url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
     },
     faults,
     stop() {
@@ -309,6 +359,9 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       callLog = [];
       counts = new Map();
       callSeq = 0;
+      attempts = [];
+      attemptSeq = 0;
+      invoker = options.connectHandlerInvoker;
       loadInitialSeed();
     },
     advanceTime: (ms) => clock.advance(ms),
@@ -317,6 +370,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     callCounts: () => Object.fromEntries([...counts].map(([key, count]) => [key, { ...count }])),
     calls: () => [...callLog],
     publishedEvents: () => [...events],
+    connect,
+    setConnectHandlerInvoker: (next) => {
+      invoker = next;
+    },
+    connectionAttempts: () => [...attempts],
   };
 };
 

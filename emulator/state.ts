@@ -1,3 +1,4 @@
+import { functionArnProblem } from './client-connect.ts';
 import type { Clock } from './clock.ts';
 import { fnv1a, hexId } from './random.ts';
 import {
@@ -10,6 +11,7 @@ import {
   type SeedCognitoUser,
   type SeedConnection,
   type SeedEndpoint,
+  type SeedSecret,
   type SeedUser,
 } from './seed.ts';
 
@@ -29,6 +31,8 @@ export interface Endpoint {
   sessionTimeoutHours: number;
   disconnectOnSessionTimeout: boolean;
   splitTunnel: boolean;
+  /** The client connect handler; `applied` at once (no `applying` phase). */
+  clientConnect: ClientConnectOptions;
   readonly createdAt: number;
   /** Second octet of the endpoint's client CIDR `10.<n>.0.0/16`. */
   readonly cidrOctet: number;
@@ -57,6 +61,32 @@ export interface Connection {
   readonly egressBytes: number;
   readonly ingressPackets: number;
   readonly egressPackets: number;
+  readonly postureComplianceStatuses: readonly string[];
+}
+
+/** An endpoint's client connect handler settings. */
+export interface ClientConnectOptions {
+  readonly enabled: boolean;
+  readonly lambdaFunctionArn?: string;
+}
+
+/** A Secrets Manager secret (one version, `AWSCURRENT`). */
+export interface Secret {
+  readonly arn: string;
+  readonly name: string;
+  readonly region: string;
+  readonly secretString: string;
+  readonly versionId: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** The fields of a connection made through `Emulator.connect()`. */
+export interface NewConnection {
+  readonly id: string;
+  readonly username: string;
+  readonly commonName: string;
+  readonly clientIp?: string;
   readonly postureComplianceStatuses: readonly string[];
 }
 
@@ -102,6 +132,7 @@ export interface EndpointView {
   readonly authType: AuthType;
   readonly transportProtocol: 'udp' | 'tcp';
   readonly tags: Readonly<Record<string, string>>;
+  readonly clientConnectOptions: ClientConnectOptions;
   /** Connections Describe would list (active, terminating, and terminated within the retention window). */
   readonly listedConnections: number;
   readonly activeConnections: number;
@@ -127,6 +158,9 @@ const parseTime = (iso: string | undefined): number | undefined =>
 export class State {
   readonly #clock: Clock;
   readonly #terminateDelayMs: number;
+  readonly #accountId: string;
+  /** Secrets by ARN (seed order). */
+  readonly #secrets = new Map<string, Secret>();
   readonly #endpoints = new Map<string, Endpoint>();
   readonly #connectionIds = new Set<string>();
   readonly #users = new Map<string, Map<string, IdentityStoreUser>>();
@@ -134,12 +168,13 @@ export class State {
   readonly #userPools = new Map<string, Map<string, CognitoUser>>();
   #seq = 0;
 
-  constructor(clock: Clock, terminateDelayMs: number) {
+  constructor(clock: Clock, terminateDelayMs: number, accountId: string) {
     if (!(Number.isFinite(terminateDelayMs) && terminateDelayMs >= 0)) {
       throw new RangeError(`terminateDelayMs must be a non-negative number, got ${terminateDelayMs}`);
     }
     this.#clock = clock;
     this.#terminateDelayMs = terminateDelayMs;
+    this.#accountId = accountId;
   }
 
   /** Adds a seed: new endpoints, more connections for known ones (same region), identity-store users. */
@@ -163,6 +198,9 @@ export class State {
       this.#userPools.set(userPoolId, pool);
       for (const user of users) pool.set(user.username, { ...user, userPoolId, createdAt: now });
     }
+    seed.secrets?.forEach((secretSeed, index) => {
+      this.#addSecret(secretSeed, now, `secrets[${index}]`);
+    });
   }
 
   clear(): void {
@@ -170,6 +208,7 @@ export class State {
     this.#connectionIds.clear();
     this.#users.clear();
     this.#userPools.clear();
+    this.#secrets.clear();
     this.#seq = 0;
   }
 
@@ -189,6 +228,50 @@ export class State {
     if (!endpoint) return false;
     for (const connection of endpoint.connections) this.#connectionIds.delete(connection.id);
     return this.#endpoints.delete(endpointId);
+  }
+
+  /** The endpoint with this id in any region, unless deleted or removed. */
+  findEndpointById(endpointId: string): Endpoint | undefined {
+    const endpoint = this.#endpoints.get(endpointId);
+    return endpoint && endpoint.status !== 'deleted' ? endpoint : undefined;
+  }
+
+  /** Sets the client connect handler (ModifyClientVpnEndpoint); the ARN was validated by the caller. */
+  setClientConnect(endpoint: Endpoint, options: ClientConnectOptions): void {
+    endpoint.clientConnect = { ...options };
+  }
+
+  /** A fresh connection id for `endpoint`, never used before. */
+  newConnectionId(endpoint: Endpoint): string {
+    return this.#generateConnectionId(endpoint);
+  }
+
+  /** Adds an `active` connection established now (a connection attempt that was allowed). */
+  openConnection(endpoint: Endpoint, fields: NewConnection): Connection {
+    return this.#addConnection(
+      endpoint,
+      {
+        id: fields.id,
+        username: fields.username,
+        commonName: fields.commonName,
+        status: 'active',
+        establishedAt: new Date(this.#clock.now()).toISOString(),
+        clientIp: fields.clientIp,
+        postureComplianceStatuses: [...fields.postureComplianceStatuses],
+      },
+      this.#clock.now(),
+      `connection ${fields.id}`,
+    );
+  }
+
+  /** The secret a SecretId names in `region`: full ARN, partial ARN (without the 6-character suffix) or name. */
+  findSecret(region: string, secretId: string): Secret | undefined {
+    for (const secret of this.#secrets.values()) {
+      if (secret.region !== region) continue;
+      if (secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId)
+        return secret;
+    }
+    return undefined;
   }
 
   /** Brings a connection's status up to date; false when it has expired (no longer exists). */
@@ -307,6 +390,7 @@ export class State {
         authType: e.authType,
         transportProtocol: e.transportProtocol,
         tags: { ...e.tags },
+        clientConnectOptions: { ...e.clientConnect },
         listedConnections: listed,
         activeConnections: active,
       };
@@ -332,6 +416,8 @@ export class State {
         existing.disconnectOnSessionTimeout = seed.disconnectOnSessionTimeout;
       }
       if (seed.splitTunnel !== undefined) existing.splitTunnel = seed.splitTunnel;
+      if (seed.clientConnectOptions !== undefined)
+        existing.clientConnect = this.#seedClientConnect(seed, seed.clientConnectOptions);
       return existing;
     }
     const endpoint: Endpoint = {
@@ -347,6 +433,9 @@ export class State {
       sessionTimeoutHours: seed.sessionTimeoutHours ?? 24,
       disconnectOnSessionTimeout: seed.disconnectOnSessionTimeout ?? true,
       splitTunnel: seed.splitTunnel ?? false,
+      clientConnect: seed.clientConnectOptions
+        ? this.#seedClientConnect(seed, seed.clientConnectOptions)
+        : { enabled: false },
       createdAt: now - (30 + (fnv1a(seed.id) % 300)) * 24 * 60 * MINUTE - (fnv1a(seed.id, 1) % 86_400) * 1000,
       cidrOctet: 64 + (fnv1a(seed.id, 2) % 128),
       connections: [],
@@ -359,7 +448,56 @@ export class State {
     return endpoint;
   }
 
-  #addConnection(endpoint: Endpoint, seed: SeedConnection, now: number, path: string): void {
+  #seedClientConnect(
+    seed: SeedEndpoint,
+    options: NonNullable<SeedEndpoint['clientConnectOptions']>,
+  ): ClientConnectOptions {
+    const { enabled, lambdaFunctionArn } = options;
+    if (lambdaFunctionArn === undefined) return { enabled };
+    const problem = functionArnProblem(lambdaFunctionArn, seed.region, this.#accountId);
+    if (problem !== undefined) {
+      throw new InvalidSeedError(
+        `endpoints[${seed.id}].clientConnectOptions.lambdaFunctionArn: ${lambdaFunctionArn}: ${problem}`,
+      );
+    }
+    return { enabled, lambdaFunctionArn };
+  }
+
+  #addSecret(seed: SeedSecret, now: number, path: string): void {
+    const arnRegion = seed.arn?.split(':')[3];
+    if (seed.region !== undefined && arnRegion !== undefined && seed.region !== arnRegion) {
+      throw new InvalidSeedError(`${path}: region ${seed.region} differs from the ARN's region ${arnRegion}`);
+    }
+    const region = arnRegion ?? seed.region ?? 'us-east-1';
+    const arnName = seed.arn?.split(':secret:')[1]?.slice(0, -7);
+    if (seed.name !== undefined && arnName !== undefined && seed.name !== arnName) {
+      throw new InvalidSeedError(`${path}: name ${seed.name} differs from the ARN's name ${arnName}`);
+    }
+    const name = seed.name ?? (arnName as string);
+    const arn =
+      seed.arn ??
+      `arn:aws:secretsmanager:${region}:${this.#accountId}:secret:${name}-${secretSuffix(`${region}/${name}`)}`;
+    for (const other of this.#secrets.values()) {
+      if (other.arn === arn || (other.region === region && other.name === name))
+        throw new InvalidSeedError(`${path}: duplicate secret ${other.name} (${other.arn})`);
+    }
+    const h = hexId(`${arn}/version`, 32);
+    const createdAt =
+      parseTime(seed.createdAt) ??
+      now - (1 + (fnv1a(arn) % 400)) * 24 * 60 * MINUTE - (fnv1a(arn, 1) % 86_400) * 1000;
+    this.#secrets.set(arn, {
+      arn,
+      name,
+      region,
+      secretString: typeof seed.value === 'string' ? seed.value : JSON.stringify(seed.value),
+      versionId:
+        seed.versionId ??
+        `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
+      createdAt,
+    });
+  }
+
+  #addConnection(endpoint: Endpoint, seed: SeedConnection, now: number, path: string): Connection {
     const id = seed.id ?? this.#generateConnectionId(endpoint);
     if (this.#connectionIds.has(id)) throw new InvalidSeedError(`${path}: duplicate connection id ${id}`);
     const status = seed.status ?? 'active';
@@ -400,6 +538,7 @@ export class State {
     const sameUser = endpoint.byUsername.get(username);
     if (sameUser) sameUser.push(connection);
     else endpoint.byUsername.set(username, [connection]);
+    return connection;
   }
 
   #generateConnectionId(endpoint: Endpoint): string {
@@ -409,6 +548,12 @@ export class State {
     }
   }
 }
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The 6 characters Secrets Manager appends to a secret's ARN, derived from `key`. */
+const secretSuffix = (key: string): string =>
+  Array.from({ length: 6 }, (_, i) => SUFFIX_ALPHABET[fnv1a(key, 10 + i) % SUFFIX_ALPHABET.length]).join('');
 
 const uniqueBySeq = (connections: readonly (Connection | undefined)[]): Connection[] =>
   [...new Set(connections.filter((c) => c !== undefined))].sort((a, b) => a.seq - b.seq);

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ClientVpnRevoker } from './client-vpn-revoker.ts';
@@ -12,6 +13,8 @@ export interface ClientVpnRevokerStackProps extends StackProps {
 }
 
 const seconds = (value: number | undefined) => (value === undefined ? undefined : Duration.seconds(value));
+const minutes = (value: number | undefined) => (value === undefined ? undefined : Duration.minutes(value));
+const days = (value: number | undefined) => (value === undefined ? undefined : Duration.days(value));
 
 /** The deployable app: one ClientVpnRevoker configured from cdk.json / `-c` context. */
 export class ClientVpnRevokerStack extends Stack {
@@ -80,6 +83,31 @@ export class ClientVpnRevokerStack extends Stack {
       alarmTopic: config.alarmTopicArn
         ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)
         : undefined,
+      protectedIdentities: config.protectedIdentities,
+      hashIdentitiesInLogs: config.hashIdentitiesInLogs,
+      logHashKey: config.logHashKeySecretArn
+        ? Secret.fromSecretCompleteArn(this, 'LogHashKey', config.logHashKeySecretArn)
+        : undefined,
+      ec2CallBudget: {
+        terminateCallsPerSecond: config.ec2TerminateCallsPerSecond,
+        describeCallsPerSecond: config.ec2DescribeCallsPerSecond,
+      },
+      ledger: {
+        enabled: config.ledgerEnabled,
+        retention: days(config.ledgerRetentionDays),
+      },
+      connectHandler: {
+        enabled: config.connectHandlerEnabled,
+        endpointIds: config.connectHandlerEndpointIds,
+        onLedgerUnavailable: config.onLedgerUnavailable,
+        deniedMessage: config.deniedMessage,
+        provisionedConcurrency: config.connectHandlerProvisionedConcurrency,
+      },
+      sessionCleanup: {
+        enabled: config.sessionCleanupEnabled,
+        interval: minutes(config.sessionCleanupIntervalMinutes),
+        maxSessionAge: minutes(config.maxSessionAgeMinutes),
+      },
     });
 
     new CfnOutput(this, 'FunctionName', { value: this.revoker.function.functionName });
@@ -88,6 +116,16 @@ export class ClientVpnRevokerStack extends Stack {
       description: 'Requests that could not be processed; alarm on its depth',
       value: this.revoker.deadLetterQueue.queueUrl,
     });
+    // The ARNs a dead-letter redrive (sqs start-message-move-task) needs.
+    new CfnOutput(this, 'QueueArn', { value: this.revoker.queue.queueArn });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: this.revoker.deadLetterQueue.queueArn });
+    if (this.revoker.connectHandler) {
+      new CfnOutput(this, 'ConnectHandlerArn', {
+        description:
+          "What an endpoint's ClientConnectOptions.LambdaFunctionArn must name (the alias when provisioned)",
+        value: this.revoker.connectHandler.handlerArn,
+      });
+    }
   }
 
   private importBus(id: string, nameOrArn: string): IEventBus {

@@ -1,5 +1,6 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,10 +8,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
+import { identitySchema } from '../lambda/core/identity.ts';
 import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
 import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
 import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/revoker/config.ts';
@@ -22,6 +25,7 @@ import {
 } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
+import { ClientConnectHandler } from './connect-handler.ts';
 import { bundledFunction, functionRole, grantClientVpnConnections, nagResource } from './function-support.ts';
 import {
   type Auth0SourceProps,
@@ -32,6 +36,8 @@ import {
   mappingEnvironment,
   type OneLoginSourceProps,
 } from './identity-sources.ts';
+import { RevocationLedgerTable } from './revocation-ledger.ts';
+import { SessionSweeper } from './session-sweeper.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
 export interface ClientVpnEndpointReference {
@@ -217,6 +223,136 @@ export interface ClientVpnRevokerProps {
    * @default - no actions: the alarms are created without actions; subscribe by passing a topic
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Break-glass identities (usernames or certificate common names, case-insensitive) that are never
+   * terminated, never denied by the connect handler and never swept; requests for them are reported
+   * `skipped` (skipReason `protected-identity`). Keep it to emergency administrator accounts.
+   * @default - none
+   */
+  readonly protectedIdentities?: string[];
+  /**
+   * Log a keyed hash (`hmac-sha256:…`) of usernames instead of the names, in every function's logs. The key
+   * is read from `logHashKey` at cold start. Outcome events still carry the names (their consumers need them).
+   * @default false
+   */
+  readonly hashIdentitiesInLogs?: boolean;
+  /**
+   * The secret whose value is the hashing key (with `hashIdentitiesInLogs`). Keep it stable: a new key
+   * makes the same person hash differently, which breaks correlation across the change.
+   * @default - a generated 64-character secret
+   */
+  readonly logHashKey?: secretsmanager.ISecret;
+  /**
+   * The share of each region's EC2 API rate the product may use, per second, across all its concurrent
+   * function environments (revoker environments plus the sweeper): EC2 refills 5 Terminate and 20 Describe
+   * tokens per second per account and region, shared with every other caller, so the default leaves a fifth
+   * for other automation. Each environment paces itself to its share.
+   * @default { terminateCallsPerSecond: 4, describeCallsPerSecond: 15 }
+   */
+  readonly ec2CallBudget?: Ec2CallBudget;
+  /**
+   * The revocation ledger (DynamoDB), which makes revocations stick: the connect handler denies reconnects
+   * of revoked identities, and re-enable events lift them.
+   * @default - enabled, records expire after 30 days
+   */
+  readonly ledger?: LedgerProps;
+  /**
+   * The client connect handler (`AWSClientVPN-…` Lambda) that denies revoked identities.
+   * @default - created (when the ledger is enabled) but wired into no endpoint: see `endpointIds`
+   */
+  readonly connectHandler?: ConnectHandlerProps;
+  /**
+   * Scheduled session cleanup: sweeps every endpoint for sessions of revoked identities (and, optionally,
+   * sessions older than a maximum age). Without the ledger it needs `maxSessionAge`; the default cleanup is
+   * then left out.
+   * @default - enabled, every 5 minutes, no maximum session age
+   */
+  readonly sessionCleanup?: SessionCleanupProps;
+}
+
+/** EC2 calls per second per region the product may use in total. */
+export interface Ec2CallBudget {
+  /**
+   * TerminateClientVpnConnections calls per second (EC2 refills 5 per second), more than 0 and at most 5.
+   * @default 4
+   */
+  readonly terminateCallsPerSecond?: number;
+  /**
+   * DescribeClientVpnConnections/Endpoints calls per second (EC2 refills 20 per second), more than 0, at most 20.
+   * @default 15
+   */
+  readonly describeCallsPerSecond?: number;
+}
+
+export interface LedgerProps {
+  /**
+   * Whether to keep a revocation ledger. Without it nothing blocks reconnects and re-enables are not routed.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * How long a revocation (or lift) record counts, 1–3650 days. After that a revoked identity is no longer
+   * denied by the connect handler: by then the identity provider must have removed the person for good.
+   * @default Duration.days(30)
+   */
+  readonly retention?: Duration;
+  /**
+   * What happens to the table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN (it is the record of who was revoked, when and why)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export interface ConnectHandlerProps {
+  /**
+   * Whether to create the client connect handler (needs the ledger).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Endpoints (ids, in the stack's region: a connect handler must be in its endpoint's account and region)
+   * whose ClientConnectOptions this stack sets to the handler on deploy (and disables on removal), through a
+   * custom resource calling ModifyClientVpnEndpoint. Changing the handler does not touch live sessions.
+   * @default - none: wire endpoints yourself (README, "Reconnect blocking")
+   */
+  readonly endpointIds?: string[];
+  /**
+   * What the handler answers when the ledger cannot be read in time: `deny` fails closed, like Client VPN
+   * itself does on handler failure; `allow` keeps everyone (including revoked identities) able to connect
+   * during a DynamoDB outage, relying on the identity provider and the next sweep.
+   * @default 'deny'
+   */
+  readonly onLedgerUnavailable?: 'deny' | 'allow';
+  /**
+   * The message the person sees when denied, at most 255 characters.
+   * @default - "Your VPN access has been revoked. …"
+   */
+  readonly deniedMessage?: string;
+  /**
+   * Provisioned concurrency (recommended by AWS for connect handlers: no cold start on a connection
+   * attempt); endpoints are then wired to the `live` alias.
+   * @default 0
+   */
+  readonly provisionedConcurrency?: number;
+}
+
+export interface SessionCleanupProps {
+  /**
+   * Whether to run scheduled sweeps.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Time between sweeps, 1 minute to 24 hours.
+   * @default Duration.minutes(5)
+   */
+  readonly interval?: Duration;
+  /**
+   * End any session older than this (except break-glass identities), below Client VPN's own 8-hour minimum
+   * session timeout; at least 15 minutes.
+   * @default - no maximum: only sessions of revoked identities are ended
+   */
+  readonly maxSessionAge?: Duration;
 }
 
 /** Thrown when ClientVpnRevoker props are invalid; the message names the prop and what was expected. */
@@ -295,6 +431,14 @@ export class ClientVpnRevoker extends Construct {
   public readonly regions: readonly string[];
   /** Operational alarms (lib/alarms.ts): dead-letter queue, function, outcomes, queue age, rules. */
   public readonly alarms: cloudwatch.Alarm[];
+  /** The revocation ledger, unless `ledger.enabled` is false. */
+  public readonly ledgerTable?: dynamodb.Table;
+  /** The client connect handler, unless disabled (or without a ledger). */
+  public readonly connectHandler?: ClientConnectHandler;
+  /** The scheduled session cleanup, unless disabled. */
+  public readonly sweeper?: SessionSweeper;
+  /** The key usernames in logs are hashed with, when `hashIdentitiesInLogs` is on. */
+  public readonly logHashKey?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: ClientVpnRevokerProps = {}) {
     super(scope, id);
@@ -341,18 +485,31 @@ export class ClientVpnRevoker extends Construct {
       retryAttempts: 185,
       maxEventAge: Duration.hours(24),
     });
+    const ledgerEnabled = props.ledger?.enabled ?? true;
     oktaSources?.names.forEach((eventSourceName, index) => {
       const suffix = index === 0 ? '' : String(index + 1);
-      const rule = new events.Rule(this, `OktaRule${suffix}`, {
-        description: `Okta: revoke Client VPN access on ${oktaSources.eventTypes.join(', ')}`,
-        // The partner event bus is named after its event source.
-        eventBus: events.EventBus.fromEventBusName(this, `OktaEventBus${suffix}`, eventSourceName),
-        eventPattern: toCdkEventPattern(
-          okta.eventPattern({ eventSourceNames: [eventSourceName], eventTypes: oktaSources.eventTypes }),
-        ),
-        targets: [target],
-      });
-      this.rules.push(rule);
+      // The partner event bus is named after its event source.
+      const eventBus = events.EventBus.fromEventBusName(this, `OktaEventBus${suffix}`, eventSourceName);
+      const oktaOptions = { eventSourceNames: [eventSourceName], eventTypes: oktaSources.eventTypes };
+      this.rules.push(
+        new events.Rule(this, `OktaRule${suffix}`, {
+          description: `Okta: revoke Client VPN access on ${oktaSources.eventTypes.join(', ')}`,
+          eventBus,
+          eventPattern: toCdkEventPattern(okta.eventPattern(oktaOptions)),
+          targets: [target],
+        }),
+      );
+      if (ledgerEnabled) {
+        this.rules.push(
+          new events.Rule(this, `OktaLiftRule${suffix}`, {
+            description:
+              'Okta: lift the Client VPN revocation when a user is activated, unsuspended or unlocked',
+            eventBus,
+            eventPattern: toCdkEventPattern(okta.liftEventPattern(oktaOptions)),
+            targets: [target],
+          }),
+        );
+      }
     });
     if (runbookEnabled) {
       const runbookBus = this.runbookEventBus(props.runbook);
@@ -364,6 +521,16 @@ export class ClientVpnRevoker extends Construct {
           targets: [target],
         }),
       );
+      if (ledgerEnabled) {
+        this.rules.push(
+          new events.Rule(this, 'RunbookLiftRule', {
+            description: 'Runbook: lift a Client VPN revocation on request',
+            ...(runbookBus && { eventBus: runbookBus }),
+            eventPattern: toCdkEventPattern(runbook.liftEventPattern({ source: runbookSource })),
+            targets: [target],
+          }),
+        );
+      }
     }
 
     this.role = functionRole(
@@ -386,21 +553,62 @@ export class ClientVpnRevoker extends Construct {
     );
     grantClientVpnConnections(this.role, selection, this.regions);
 
-    const environment: Record<string, string> = {
+    // --- reliability and security settings shared by the revoker and the sweeper ---
+    const protectedIdentities = validateProtectedIdentities(props.protectedIdentities ?? []);
+    const sweeperEnabled = sweeperWanted(props.sessionCleanup, ledgerEnabled);
+    const ledgerRetention = props.ledger?.retention ?? Duration.days(30);
+    validateLedger(props.ledger, ledgerRetention);
+    // Each concurrent environment paces itself to an equal share of the budget.
+    const callers = maxConcurrency + (sweeperEnabled ? 1 : 0);
+    const budget = validateBudget(props.ec2CallBudget, callers);
+    const sharedEnvironment: Record<string, string> = {
       [ENV.regions]: this.regions.join(','),
-      [ENV.outcomeEventBus]: outcomeEventBus.eventBusArn,
-      [ENV.outcomeSource]: outcomeSource,
-      [ENV.dryRun]: String(props.dryRun ?? false),
       [ENV.terminateRetryBudgetMs]: String(terminateRetryBudget.toMilliseconds()),
-      [ENV.maxReceiveCount]: String(maxReceiveCount),
+      [ENV.terminateCallsPerSecond]: String(roundDown(budget.terminateCallsPerSecond / callers)),
+      [ENV.describeCallsPerSecond]: String(roundDown(budget.describeCallsPerSecond / callers)),
     };
-    if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
     if (selection.endpoints) {
-      environment[ENV.endpointIds] = selection.endpoints.map((e) => `${e.region}:${e.endpointId}`).join(',');
+      sharedEnvironment[ENV.endpointIds] = selection.endpoints
+        .map((e) => `${e.region}:${e.endpointId}`)
+        .join(',');
     }
     if (selection.tag) {
       const { key, value } = selection.tag;
-      environment[ENV.endpointTag] = value === undefined ? key : `${key}=${value}`;
+      sharedEnvironment[ENV.endpointTag] = value === undefined ? key : `${key}=${value}`;
+    }
+    if (protectedIdentities.length > 0)
+      sharedEnvironment[ENV.protectedIdentities] = protectedIdentities.join(',');
+    if (props.logHashKey && !props.hashIdentitiesInLogs) {
+      throw new ClientVpnRevokerPropsError('logHashKey', 'given but hashIdentitiesInLogs is not true');
+    }
+    if (props.hashIdentitiesInLogs) {
+      this.logHashKey = props.logHashKey ?? generatedLogHashKey(this);
+      this.logHashKey.grantRead(this.role);
+    }
+
+    const environment: Record<string, string> = {
+      ...sharedEnvironment,
+      [ENV.outcomeEventBus]: outcomeEventBus.eventBusArn,
+      [ENV.outcomeSource]: outcomeSource,
+      [ENV.dryRun]: String(props.dryRun ?? false),
+      [ENV.maxReceiveCount]: String(maxReceiveCount),
+    };
+    if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
+    // Not shared: the sweeper logs counts and endpoints, never identities, and is not granted the key.
+    if (this.logHashKey) environment[ENV.logHashKeySecretArn] = this.logHashKey.secretArn;
+    if (ledgerEnabled) {
+      this.ledgerTable = new RevocationLedgerTable(this, 'Ledger', {
+        removalPolicy: props.ledger?.removalPolicy,
+      }).table;
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'RecordRevocations',
+          actions: ['dynamodb:PutItem'],
+          resources: [this.ledgerTable.tableArn],
+        }),
+      );
+      environment[ENV.ledgerTableName] = this.ledgerTable.tableName;
+      environment[ENV.ledgerRetentionDays] = String(ledgerRetention.toDays());
     }
     if (oktaSources) {
       environment[ENV.oktaEventSources] = oktaSources.names.join(',');
@@ -427,12 +635,12 @@ export class ClientVpnRevoker extends Construct {
     const cloudTrailSources = addCloudTrailSources(
       this,
       { identityCenter: props.identityCenter, cognito: props.cognito },
-      { target, role: this.role, toCdkEventPattern, error: propsError },
+      { target, role: this.role, toCdkEventPattern, error: propsError, lift: ledgerEnabled },
     );
     const partnerSources = addPartnerSources(
       this,
       { auth0: props.auth0, onelogin: props.onelogin },
-      { target, toCdkEventPattern, error: propsError },
+      { target, toCdkEventPattern, error: propsError, lift: ledgerEnabled },
     );
     this.identityCenterUserArn = cloudTrailSources.identityCenterUserArn;
     this.rules.push(...cloudTrailSources.rules, ...partnerSources.rules);
@@ -449,6 +657,40 @@ export class ClientVpnRevoker extends Construct {
     });
     this.function = revoker.fn;
     this.logGroup = revoker.logGroup;
+
+    // --- revocation that sticks: connect handler and scheduled cleanup ---
+    const connectHandlerEnabled = props.connectHandler?.enabled ?? true;
+    if (!this.ledgerTable) validateNoConnectHandler(props.connectHandler);
+    if (this.ledgerTable && connectHandlerEnabled) {
+      const handlerProps = validateConnectHandler(props.connectHandler ?? {});
+      this.connectHandler = new ClientConnectHandler(this, 'ConnectHandler', {
+        table: this.ledgerTable,
+        protectedIdentities,
+        onLedgerUnavailable: handlerProps.onLedgerUnavailable,
+        ...(handlerProps.deniedMessage !== undefined && { deniedMessage: handlerProps.deniedMessage }),
+        endpointIds: handlerProps.endpointIds,
+        provisionedConcurrency: handlerProps.provisionedConcurrency,
+        logRetention,
+        ...(this.logHashKey && { logHashKey: this.logHashKey }),
+      });
+    }
+    if (sweeperEnabled) {
+      const cleanup = validateSessionCleanup(props.sessionCleanup ?? {});
+      this.sweeper = new SessionSweeper(this, 'SessionCleanup', {
+        regions: this.regions,
+        endpoints: selection,
+        interval: cleanup.interval,
+        ...(cleanup.maxSessionAge && { maxSessionAge: cleanup.maxSessionAge }),
+        ...(this.ledgerTable && { table: this.ledgerTable }),
+        outcomeEventBus,
+        outcomeSource,
+        protectedIdentities,
+        dryRun: props.dryRun ?? false,
+        environment: sharedEnvironment,
+        deadLetterQueue: this.deadLetterQueue,
+        logRetention,
+      });
+    }
 
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
@@ -542,6 +784,21 @@ export class ClientVpnRevoker extends Construct {
         'Powertools logs. Active tracing would add a wildcard xray:PutTraceSegments grant for no spans',
     });
   }
+}
+
+/** The key usernames in logs are hashed with, when none is given: generated once, never rotated. */
+function generatedLogHashKey(scope: Construct): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, 'LogHashKey', {
+    description: 'Client VPN Revoker: key for the hashes of usernames in logs',
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
+  Validations.of(secret.node.defaultChild ?? secret).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'The value is an HMAC key for pseudonymising usernames in logs, not a credential: rotating it would ' +
+      'make the same person hash differently before and after, breaking correlation across the logs',
+  });
+  return secret;
 }
 
 function validateInteger(prop: string, value: number, min: number, max: number): void {
@@ -729,4 +986,143 @@ function validateRegions(
     }
   }
   return unique;
+}
+
+const roundDown = (value: number) => Math.floor(value * 100) / 100;
+
+function validateProtectedIdentities(identities: readonly string[]): string[] {
+  for (const identity of identities) {
+    // The functions parse the list with identitySchema at cold start: reject here what they would reject.
+    if (known(identity) && (identity.includes(',') || !identitySchema.safeParse(identity).success)) {
+      throw new ClientVpnRevokerPropsError(
+        'protectedIdentities',
+        'expected non-empty names of at most 256 characters without surrounding spaces, commas or ' +
+          `control characters, got ${show(identity)}`,
+      );
+    }
+  }
+  return [...new Set(identities)];
+}
+
+/** The smallest per-environment share the functions accept (their environment holds two decimals). */
+const MIN_CALLS_PER_SECOND_SHARE = 0.01;
+
+function validateBudget(budget: Ec2CallBudget | undefined, callers: number): Required<Ec2CallBudget> {
+  const terminateCallsPerSecond = budget?.terminateCallsPerSecond ?? 4;
+  const describeCallsPerSecond = budget?.describeCallsPerSecond ?? 15;
+  const check = (prop: string, value: number, max: number) => {
+    if (!(value > 0 && value <= max)) {
+      throw new ClientVpnRevokerPropsError(
+        `ec2CallBudget.${prop}`,
+        `expected more than 0 and at most ${max} (EC2's refill per second), got ${value}`,
+      );
+    }
+    if (roundDown(value / callers) < MIN_CALLS_PER_SECOND_SHARE) {
+      throw new ClientVpnRevokerPropsError(
+        `ec2CallBudget.${prop}`,
+        `${value} split over ${callers} concurrent function environments is below ` +
+          `${MIN_CALLS_PER_SECOND_SHARE} per second each; raise it or lower maxConcurrency`,
+      );
+    }
+  };
+  check('terminateCallsPerSecond', terminateCallsPerSecond, 5);
+  check('describeCallsPerSecond', describeCallsPerSecond, 20);
+  return { terminateCallsPerSecond, describeCallsPerSecond };
+}
+
+function validateLedger(props: LedgerProps | undefined, retention: Duration): void {
+  if (props?.enabled === false && (props.retention || props.removalPolicy)) {
+    throw new ClientVpnRevokerPropsError('ledger', 'retention/removalPolicy given but enabled is false');
+  }
+  const days = retention.toDays({ integral: false });
+  if (!(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+    throw new ClientVpnRevokerPropsError(
+      'ledger.retention',
+      `expected whole days from 1 to 3650, got ${retention}`,
+    );
+  }
+}
+
+/** Without a ledger there is nothing for a connect handler to look up: asking for one is an error. */
+function validateNoConnectHandler(props: ConnectHandlerProps | undefined): void {
+  if (!props || props.enabled === false) return;
+  const { enabled, ...options } = props;
+  if (enabled === true || Object.values(options).some((value) => value !== undefined)) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.enabled',
+      'the connect handler needs the ledger (ledger.enabled is false); set connectHandler.enabled to false',
+    );
+  }
+}
+
+/**
+ * Whether to create the sweeper. It needs something to sweep for: revoked identities (the ledger) or a maximum
+ * session age. Without either, the default cleanup is left out, and an explicitly requested one is an error.
+ */
+function sweeperWanted(props: SessionCleanupProps | undefined, ledgerEnabled: boolean): boolean {
+  if (props?.enabled === false) return false;
+  if (ledgerEnabled || props?.maxSessionAge) return true;
+  if (props?.enabled === true || props?.interval) {
+    throw new ClientVpnRevokerPropsError(
+      'sessionCleanup',
+      'without the ledger a sweep needs maxSessionAge (there are no revoked identities to sweep for)',
+    );
+  }
+  return false;
+}
+
+function validateConnectHandler(props: ConnectHandlerProps) {
+  const endpointIds = [...new Set(props.endpointIds ?? [])];
+  for (const endpointId of endpointIds) {
+    if (known(endpointId) && !ENDPOINT_ID_PATTERN.test(endpointId)) {
+      throw new ClientVpnRevokerPropsError(
+        'connectHandler.endpointIds',
+        `expected cvpn-endpoint-<8 to 17 hex digits>, got ${show(endpointId)}`,
+      );
+    }
+  }
+  const onLedgerUnavailable = props.onLedgerUnavailable ?? 'deny';
+  if (onLedgerUnavailable !== 'deny' && onLedgerUnavailable !== 'allow') {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.onLedgerUnavailable',
+      `expected 'deny' or 'allow', got ${show(onLedgerUnavailable)}`,
+    );
+  }
+  const { deniedMessage } = props;
+  if (
+    deniedMessage !== undefined &&
+    known(deniedMessage) &&
+    (deniedMessage === '' || deniedMessage.length > 255)
+  ) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.deniedMessage',
+      `expected 1 to 255 characters (Client VPN's limit), got ${deniedMessage.length}`,
+    );
+  }
+  const provisionedConcurrency = props.provisionedConcurrency ?? 0;
+  validateInteger('connectHandler.provisionedConcurrency', provisionedConcurrency, 0, 1000);
+  return { endpointIds, onLedgerUnavailable, deniedMessage, provisionedConcurrency };
+}
+
+function validateSessionCleanup(props: SessionCleanupProps) {
+  const interval = props.interval ?? Duration.minutes(5);
+  const minutes = interval.toMinutes({ integral: false });
+  if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60)) {
+    throw new ClientVpnRevokerPropsError(
+      'sessionCleanup.interval',
+      `expected whole minutes from 1 minute to 24 hours, got ${interval}`,
+    );
+  }
+  const { maxSessionAge } = props;
+  if (maxSessionAge) {
+    const ageMinutes = maxSessionAge.toMinutes({ integral: false });
+    if (!(Number.isInteger(ageMinutes) && ageMinutes >= 15 && ageMinutes < 8 * 60)) {
+      throw new ClientVpnRevokerPropsError(
+        'sessionCleanup.maxSessionAge',
+        `expected whole minutes from 15 minutes to below 8 hours (Client VPN's minimum session timeout; ` +
+          `set the endpoint's sessionTimeoutHours for longer), got ${maxSessionAge}`,
+      );
+    }
+  }
+  return { interval, maxSessionAge };
 }

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { identitySchema } from '../lambda/core/identity.ts';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/cognito.ts';
@@ -61,6 +62,16 @@ const integer = (min: number, max: number) =>
       .max(max, `expected at most ${max}`),
   );
 
+/** A decimal such as `4` or `1.5`, more than 0 and at most `max`. */
+const positiveNumber = (max: number) =>
+  z.preprocess(
+    fromString((value) => (/^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : value)),
+    z
+      .number({ error: 'expected a number' })
+      .positive('expected more than 0')
+      .max(max, `expected at most ${max}`),
+  );
+
 const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (days): days is number => typeof days === 'number',
 );
@@ -106,6 +117,13 @@ const endpointTag = z.preprocess(
   ),
 );
 
+/** A break-glass identity: as the functions parse it (identitySchema), and no comma (the list separator). */
+const protectedIdentity = identitySchema.refine((identity) => !identity.includes(','), 'expected no comma');
+
+/** A complete secret ARN, with the 6-character suffix Secrets Manager appends to the name. */
+const SECRET_COMPLETE_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+
 const eventSource = text.refine(
   (source) => !source.startsWith('aws.'),
   'expected a source not starting with "aws."',
@@ -116,6 +134,15 @@ const identityMapping = z.preprocess(
   fromString((value) => parseJson(value, (text) => text)),
   identityMappingSchema,
 );
+
+/** Keys that configure the connect handler: meaningless, and so rejected, without the ledger. */
+const CONNECT_HANDLER_OPTIONS = [
+  'connectHandlerEnabled',
+  'connectHandlerEndpointIds',
+  'onLedgerUnavailable',
+  'deniedMessage',
+  'connectHandlerProvisionedConcurrency',
+] as const;
 
 /** Every context key the app reads, in cdk.json or as `-c key=value`. */
 export const contextSchema = z
@@ -198,6 +225,27 @@ export const contextSchema = z
       })
       .optional(),
     memorySize: integer(128, 10_240).optional(),
+    protectedIdentities: list(protectedIdentity, 'identity').optional(),
+    hashIdentitiesInLogs: boolean.optional(),
+    logHashKeySecretArn: z
+      .string({ error: 'expected a Secrets Manager secret ARN' })
+      .regex(
+        SECRET_COMPLETE_ARN,
+        'expected a complete secret ARN, arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>',
+      )
+      .optional(),
+    ec2TerminateCallsPerSecond: positiveNumber(5).optional(),
+    ec2DescribeCallsPerSecond: positiveNumber(20).optional(),
+    ledgerEnabled: boolean.optional(),
+    ledgerRetentionDays: integer(1, 3650).optional(),
+    connectHandlerEnabled: boolean.optional(),
+    connectHandlerEndpointIds: list(endpointId, 'endpoint id').optional(),
+    onLedgerUnavailable: z.enum(['deny', 'allow'], { error: 'expected deny or allow' }).optional(),
+    deniedMessage: text.max(255, "expected at most 255 characters (Client VPN's limit)").optional(),
+    connectHandlerProvisionedConcurrency: integer(0, 1000).optional(),
+    sessionCleanupEnabled: boolean.optional(),
+    sessionCleanupIntervalMinutes: integer(1, 24 * 60).optional(),
+    maxSessionAgeMinutes: integer(15, 8 * 60 - 1).optional(),
     alarmTopicArn: z
       .string({ error: 'expected an SNS topic ARN' })
       .regex(
@@ -213,7 +261,38 @@ export const contextSchema = z
   .refine((context) => !(context.oktaEventTypes && !context.oktaEventSources), {
     message: 'oktaEventTypes needs oktaEventSources',
     path: ['oktaEventTypes'],
-  });
+  })
+  .refine((context) => !(context.logHashKeySecretArn && context.hashIdentitiesInLogs !== true), {
+    message: 'logHashKeySecretArn needs hashIdentitiesInLogs=true',
+    path: ['logHashKeySecretArn'],
+  })
+  .refine((context) => !(context.ledgerEnabled === false && context.ledgerRetentionDays !== undefined), {
+    message: 'ledgerRetentionDays given but ledgerEnabled is false',
+    path: ['ledgerRetentionDays'],
+  })
+  .refine(
+    (context) =>
+      !(
+        context.ledgerEnabled === false &&
+        context.connectHandlerEnabled !== false &&
+        CONNECT_HANDLER_OPTIONS.some((key) => context[key] !== undefined)
+      ),
+    {
+      message: 'the connect handler needs the ledger (ledgerEnabled is false)',
+      path: ['connectHandlerEnabled'],
+    },
+  )
+  .refine(
+    (context) =>
+      !(
+        context.sessionCleanupEnabled === false &&
+        (context.sessionCleanupIntervalMinutes !== undefined || context.maxSessionAgeMinutes !== undefined)
+      ),
+    {
+      message: 'sessionCleanupIntervalMinutes/maxSessionAgeMinutes given but sessionCleanupEnabled is false',
+      path: ['sessionCleanupEnabled'],
+    },
+  );
 
 export type RevokerContext = z.output<typeof contextSchema>;
 

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** Which endpoints the functions act on: listed ARNs, a tag condition, or every endpoint of the regions. */
@@ -23,6 +24,9 @@ export interface BundledFunctionProps {
   readonly memorySize: number;
   /** Only where AWS requires a name (Client VPN connect handlers must start with `AWSClientVPN-`). */
   readonly functionName?: string;
+  readonly reservedConcurrentExecutions?: number;
+  /** For asynchronously invoked functions: where events go after Lambda's retries. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -39,6 +43,10 @@ export function bundledFunction(
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
     ...(props.functionName && { functionName: props.functionName }),
+    ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
+    ...(props.reservedConcurrentExecutions !== undefined && {
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    }),
     entry: fileURLToPath(new URL(`../${props.entry}`, import.meta.url)),
     depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
     handler: 'handler',

@@ -68,17 +68,20 @@ export function addPartnerSources(
     readonly target: events.IRuleTarget;
     readonly toCdkEventPattern: (pattern: EventPattern) => events.EventPattern;
     readonly error: (prop: string, message: string) => Error;
+    /** Also route re-enable events (they lift revocations from the ledger). */
+    readonly lift: boolean;
   },
 ): SourceWiring {
   const rules: events.Rule[] = [];
   const environment: Record<string, string> = {};
-  const { target, toCdkEventPattern, error } = options;
+  const { target, toCdkEventPattern, error, lift } = options;
   const partnerRules = (
     id: string,
     prop: string,
     partner: string,
     names: readonly string[],
     patternFor: (name: string) => EventPattern,
+    liftPatternFor?: (name: string) => EventPattern,
   ) => {
     if (names.length === 0)
       throw error(`${prop}.eventSourceNames`, 'expected at least one partner event source name');
@@ -87,22 +90,38 @@ export function addPartnerSources(
         throw error(`${prop}.eventSourceNames`, `expected aws.partner/${partner}/<…>/<…>, got "${name}"`);
       }
       const suffix = index === 0 ? '' : String(index + 1);
+      const eventBus = events.EventBus.fromEventBusName(scope, `${id}EventBus${suffix}`, name);
       rules.push(
         new events.Rule(scope, `${id}Rule${suffix}`, {
           description: `${id}: revoke Client VPN access when the identity provider disables a user`,
-          eventBus: events.EventBus.fromEventBusName(scope, `${id}EventBus${suffix}`, name),
+          eventBus,
           eventPattern: toCdkEventPattern(checked(prop, () => patternFor(name), error)),
           targets: [target],
         }),
       );
+      if (lift && liftPatternFor) {
+        rules.push(
+          new events.Rule(scope, `${id}LiftRule${suffix}`, {
+            description: `${id}: lift the Client VPN revocation when the identity provider re-enables a user`,
+            eventBus,
+            eventPattern: toCdkEventPattern(checked(prop, () => liftPatternFor(name), error)),
+            targets: [target],
+          }),
+        );
+      }
     });
   };
 
   if (props.auth0) {
     const names = [...new Set(props.auth0.eventSourceNames)];
     const eventTypes = props.auth0.eventTypes ?? [...AUTH0_LOST_ACCESS_EVENT_TYPES];
-    partnerRules('Auth0', 'auth0', 'auth0.com', names, (name) =>
-      auth0.eventPattern({ eventSourceNames: [name], eventTypes }),
+    partnerRules(
+      'Auth0',
+      'auth0',
+      'auth0.com',
+      names,
+      (name) => auth0.eventPattern({ eventSourceNames: [name], eventTypes }),
+      (name) => auth0.liftEventPattern({ eventSourceNames: [name], eventTypes }),
     );
     Object.assign(environment, {
       [ENV.auth0EventSources]: names.join(','),
@@ -220,12 +239,14 @@ export function addCloudTrailSources(
     readonly role: iam.IRole;
     readonly toCdkEventPattern: (pattern: EventPattern) => events.EventPattern;
     readonly error: (prop: string, message: string) => Error;
+    /** Also route re-enable events (they lift revocations from the ledger). */
+    readonly lift: boolean;
   },
 ): SourceWiring {
   const stack = Stack.of(scope);
   const rules: events.Rule[] = [];
   const environment: Record<string, string> = {};
-  const { target, role, toCdkEventPattern, error } = options;
+  const { target, role, toCdkEventPattern, error, lift } = options;
   let identityCenterUserArn: string | undefined;
 
   if (props.identityCenter) {
@@ -251,6 +272,17 @@ export function addCloudTrailSources(
         targets: [target],
       }),
     );
+    if (lift) {
+      rules.push(
+        new events.Rule(scope, 'IdentityCenterLiftRule', {
+          description: 'IAM Identity Center: lift the Client VPN revocation when a user is enabled again',
+          eventPattern: toCdkEventPattern(
+            checked('identityCenter', () => identityCenter.liftEventPattern(sourceOptions), error),
+          ),
+          targets: [target],
+        }),
+      );
+    }
     Object.assign(environment, {
       [ENV.identityCenterEventTypes]: sourceOptions.eventTypes.join(','),
       ...(sourceOptions.identityStoreIds.length > 0 && {
@@ -297,6 +329,17 @@ export function addCloudTrailSources(
         targets: [target],
       }),
     );
+    if (lift) {
+      rules.push(
+        new events.Rule(scope, 'CognitoLiftRule', {
+          description: 'Amazon Cognito: lift the Client VPN revocation when a user is enabled again',
+          eventPattern: toCdkEventPattern(
+            checked('cognito', () => cognito.liftEventPattern(sourceOptions), error),
+          ),
+          targets: [target],
+        }),
+      );
+    }
     Object.assign(environment, {
       [ENV.cognitoUserPoolIds]: pools.join(','),
       [ENV.cognitoEventTypes]: sourceOptions.eventTypes.join(','),

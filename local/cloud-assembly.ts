@@ -1,13 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV } from '../lambda/core/environment.ts';
 import type { EventPattern } from '../lambda/core/event-pattern.ts';
 
-/** What a local run needs from the synthesized stack: the bundle, its environment and the delivery settings. */
-export interface SynthesizedRevoker {
+/** One bundled function of the stack, as deployment would run it. */
+export interface SynthesizedFunction {
   readonly bundleFile: string;
   readonly exportName: string;
   readonly environment: Record<string, string>;
   readonly timeoutMs: number;
+  /** The physical name when the template sets one (the connect handler's `AWSClientVPN-…`). */
+  readonly functionName?: string;
+}
+
+/** What a local run needs from the synthesized stack: the bundles, their environments and the delivery settings. */
+export interface SynthesizedRevoker extends SynthesizedFunction {
+  /** The client connect handler, when the stack has one. */
+  readonly connectHandler?: SynthesizedFunction;
+  /** The session sweeper, when the stack has one. */
+  readonly sweeper?: SynthesizedFunction;
   readonly rules: readonly {
     readonly logicalId: string;
     readonly eventBusName: string;
@@ -15,7 +26,14 @@ export interface SynthesizedRevoker {
   }[];
   readonly maxReceiveCount: number;
   readonly batchSize: number;
+  /** Most invocations in flight: the mapping's ScalingConfig.MaximumConcurrency (else reserved concurrency). */
+  readonly maxConcurrency: number;
+  /** The mapping's MaximumBatchingWindowInSeconds, in milliseconds. */
+  readonly batchingWindowMs: number;
 }
+
+/** What Lambda allows without ScalingConfig or reserved concurrency: the account's default limit. */
+const ACCOUNT_CONCURRENCY = 1000;
 
 type Template = {
   Resources: Record<
@@ -66,35 +84,30 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
     );
   for (const template of templates) {
     const resources = Object.entries(template.Resources);
-    const fn = resources.find(
-      ([, resource]) =>
-        resource.Type === 'AWS::Lambda::Function' &&
-        resource.Metadata?.['aws:asset:path'] &&
-        JSON.stringify(resource.Properties?.Environment ?? {}).includes('OUTCOME_EVENT_BUS'),
+    // The product's functions, told apart by the settings only each of them has.
+    const bundled = resources
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
+      .map(([, r]) => readFunction(cdkOut, r, context));
+    const revoker = bundled.find((fn) => ENV.maxReceiveCount in fn.environment);
+    if (!revoker) continue;
+    const connectHandler = bundled.find((fn) => ENV.onLedgerUnavailable in fn.environment);
+    const sweeper = bundled.find(
+      (fn) =>
+        fn !== revoker && ENV.outcomeEventBus in fn.environment && !(ENV.maxReceiveCount in fn.environment),
     );
-    if (!fn) continue;
-    const [, fnResource] = fn;
-    const properties = fnResource.Properties ?? {};
-    const [file = 'index', exportName = 'handler'] = String(properties.Handler).split('.');
-    const assetDir = join(cdkOut, String(fnResource.Metadata?.['aws:asset:path']));
-    const bundleFile = ['.mjs', '.js']
-      .map((ext) => join(assetDir, file + ext))
-      .find((path) => existsSync(path));
-    if (!bundleFile)
-      throw new Error(`No bundle for ${properties.Handler} in ${assetDir}: was bundling skipped?`);
-    const variables = resolveIntrinsics(
-      (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
-      context,
-    ) as Record<string, unknown>;
     const queue = resources.find(
       ([, resource]) => resource.Type === 'AWS::SQS::Queue' && resource.Properties?.RedrivePolicy,
     );
     const mapping = resources.find(([, resource]) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+    const revokerResource = resources.find(
+      ([, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(r.Properties?.Environment ?? {}).includes(ENV.maxReceiveCount),
+    )?.[1];
     return {
-      bundleFile,
-      exportName,
-      environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
-      timeoutMs: Number(properties.Timeout ?? 3) * 1000,
+      ...revoker,
+      ...(connectHandler && { connectHandler }),
+      ...(sweeper && { sweeper }),
       rules: resources
         .filter(([, resource]) => resource.Type === 'AWS::Events::Rule')
         .map(([logicalId, resource]) => ({
@@ -106,7 +119,40 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
         (queue?.[1].Properties?.RedrivePolicy as { maxReceiveCount?: number })?.maxReceiveCount ?? 5,
       ),
       batchSize: Number(mapping?.[1].Properties?.BatchSize ?? 10),
+      maxConcurrency: Number(
+        (mapping?.[1].Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+          ?.MaximumConcurrency ??
+          revokerResource?.Properties?.ReservedConcurrentExecutions ??
+          ACCOUNT_CONCURRENCY,
+      ),
+      batchingWindowMs: Number(mapping?.[1].Properties?.MaximumBatchingWindowInSeconds ?? 0) * 1000,
     };
   }
   throw new Error(`No Client VPN Revoker function found in ${cdkOut}: run \`npx cdk synth\` first`);
+}
+
+function readFunction(
+  cdkOut: string,
+  resource: Template['Resources'][string],
+  context: ResolveContext,
+): SynthesizedFunction {
+  const properties = resource.Properties ?? {};
+  const [file = 'index', exportName = 'handler'] = String(properties.Handler).split('.');
+  const assetDir = join(cdkOut, String(resource.Metadata?.['aws:asset:path']));
+  const bundleFile = ['.mjs', '.js']
+    .map((ext) => join(assetDir, file + ext))
+    .find((path) => existsSync(path));
+  if (!bundleFile)
+    throw new Error(`No bundle for ${properties.Handler} in ${assetDir}: was bundling skipped?`);
+  const variables = resolveIntrinsics(
+    (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+    context,
+  ) as Record<string, unknown>;
+  return {
+    bundleFile,
+    exportName,
+    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+    timeoutMs: Number(properties.Timeout ?? 3) * 1000,
+    ...(typeof properties.FunctionName === 'string' && { functionName: properties.FunctionName }),
+  };
 }

@@ -25,7 +25,10 @@ export class LambdaHost {
   readonly logs: string[] = [];
   private worker?: Promise<ChildProcess>;
   private nextId = 0;
+  /** Init duration of the latest cold start. */
   initMs = 0;
+  /** Cold starts so far: the first invocation, and the first after each timeout. */
+  coldStarts = 0;
 
   constructor(private readonly options: LambdaHostOptions) {}
 
@@ -64,6 +67,7 @@ export class LambdaHost {
   }
 
   private start(): Promise<ChildProcess> {
+    this.coldStarts++;
     const { bundleFile, exportName = 'handler', functionName = 'local-function', environment } = this.options;
     const child = fork(WORKER, [bundleFile, exportName, functionName], {
       // Only the function's own environment (plus PATH for Node itself), as in Lambda.

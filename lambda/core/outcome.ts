@@ -94,7 +94,11 @@ export const outcomeDetailSchema = z
     status: z.enum(REVOCATION_STATUSES),
     action: z
       .enum(['revoke', 'lift'])
-      .describe('revoke: the identity lost access; lift: it was re-enabled and its revocation is undone.'),
+      .optional()
+      .describe(
+        'revoke: the identity lost access; lift: it was re-enabled and its revocation is undone. ' +
+          'Absent when the event was rejected before its action was known.',
+      ),
     skipReason: z.enum(SKIP_REASONS).optional().describe('Set when status is skipped.'),
     ledger: ledgerReportSchema.optional(),
     identity: z

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
   booleanSchema,
+  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_OUTCOME_SOURCE,
+  DEFAULT_TERMINATE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_RETRY_BUDGET_MS,
   ENV,
   type EndpointSelection,
@@ -40,6 +42,15 @@ const identityMappingEnvSchema = z
   })
   .pipe(identityMappingSchema.optional());
 
+/** EC2 calls per second per region for one execution environment: a positive number such as 2 or 0.5. */
+const callsPerSecondSchema = (fallback: number) =>
+  z
+    .string()
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, 'expected a positive number of calls per second, such as 2 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('expected a positive number of calls per second, such as 2 or 0.5'))
+    .default(fallback);
+
 const envSchema = z
   .object({
     [ENV.regions]: z
@@ -62,6 +73,8 @@ const envSchema = z
       .regex(/^[1-9]\d*$/, 'expected a positive whole number')
       .transform(Number)
       .default(5),
+    [ENV.terminateCallsPerSecond]: callsPerSecondSchema(DEFAULT_TERMINATE_CALLS_PER_SECOND),
+    [ENV.describeCallsPerSecond]: callsPerSecondSchema(DEFAULT_DESCRIBE_CALLS_PER_SECOND),
     [ENV.oktaEventSources]: listOf(
       z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>'),
     ),
@@ -101,6 +114,17 @@ const envSchema = z
       COGNITO_LOST_ACCESS_EVENT_TYPES,
     ),
     [ENV.cognitoIdentityMapping]: identityMappingEnvSchema,
+    [ENV.protectedIdentities]: listOf(z.string().min(1)),
+    [ENV.logHashKeySecretArn]: z
+      .string()
+      .regex(/^arn:[^:]+:secretsmanager:/, 'expected a Secrets Manager secret ARN')
+      .optional(),
+    [ENV.ledgerTableName]: z.string().min(3, 'expected a DynamoDB table name or ARN').optional(),
+    [ENV.ledgerRetentionDays]: z
+      .string()
+      .regex(/^[1-9]\d*$/, 'expected a positive whole number of days')
+      .transform(Number)
+      .default(30),
     // IAM Identity Center lives in one home region, not necessarily the function's.
     [ENV.identityStoreRegion]: regionSchema.optional(),
     AWS_REGION: regionSchema.optional(),
@@ -118,7 +142,18 @@ export interface RevokerConfig {
   readonly dryRun: boolean;
   readonly terminateRetryBudgetMs: number;
   readonly maxReceiveCount: number;
+  /**
+   * EC2 calls per second per region this execution environment may make (its share of the account's
+   * budget, below EC2's bucket refill so that other callers keep tokens).
+   */
+  readonly pacing: { readonly terminatePerSecond: number; readonly describePerSecond: number };
   readonly sources: SourcesConfig;
+  /** Break-glass identities: never revoked. */
+  readonly protectedIdentities: readonly string[];
+  /** Secret holding the key that hashes identities in logs; unset = names are logged. */
+  readonly logHashKeySecretArn?: string;
+  /** The revocation ledger; unset = no reconnect blocking and no lifts. */
+  readonly ledger?: { readonly tableName: string; readonly retentionMs: number };
   /** Region of the Identity Store that id-only events are looked up in. */
   readonly identityStoreRegion: string;
 }
@@ -140,6 +175,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   const runbookSource = env[ENV.runbookSource];
   const identityCenterTypes = env[ENV.identityCenterEventTypes];
   const userPoolIds = env[ENV.cognitoUserPoolIds];
+  const ledgerTableName = env[ENV.ledgerTableName];
   return {
     regions,
     endpoints: endpointSelection(endpointIds, tag),
@@ -148,8 +184,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
     dryRun: env[ENV.dryRun],
     terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
     maxReceiveCount: env[ENV.maxReceiveCount],
+    pacing: {
+      terminatePerSecond: env[ENV.terminateCallsPerSecond],
+      describePerSecond: env[ENV.describeCallsPerSecond],
+    },
+    protectedIdentities: env[ENV.protectedIdentities],
+    ...(env[ENV.logHashKeySecretArn] && { logHashKeySecretArn: env[ENV.logHashKeySecretArn] }),
+    ...(ledgerTableName && {
+      ledger: { tableName: ledgerTableName, retentionMs: env[ENV.ledgerRetentionDays] * 86_400_000 },
+    }),
     identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? regions[0] ?? 'us-east-1',
     sources: {
+      // Re-enable events lift revocations, which only a ledger records.
+      lift: !!ledgerTableName,
       ...(oktaSources.length > 0 && {
         okta: {
           eventSourceNames: oktaSources,
@@ -194,4 +241,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
 const withMapping = (mapping: z.infer<typeof identityMappingSchema> | undefined) =>
   mapping ? { identityMapping: mapping } : {};
 
-export { DEFAULT_OUTCOME_SOURCE, DEFAULT_TERMINATE_RETRY_BUDGET_MS, ENV, type EndpointSelection };
+export {
+  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+  DEFAULT_OUTCOME_SOURCE,
+  DEFAULT_TERMINATE_CALLS_PER_SECOND,
+  DEFAULT_TERMINATE_RETRY_BUDGET_MS,
+  ENV,
+  type EndpointSelection,
+};

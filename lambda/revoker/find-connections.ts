@@ -1,7 +1,7 @@
 import { mapConcurrent } from '../core/concurrency.ts';
+import type { EndpointSelection } from '../core/environment.ts';
 import { ClientVpnApiError } from '../core/errors.ts';
 import { identityKey } from '../core/identity.ts';
-import type { EndpointSelection } from './config.ts';
 import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from './ports.ts';
 
 const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
@@ -19,7 +19,7 @@ export interface EndpointScan {
   readonly endpointId: string;
   readonly status: 'scanned' | 'not-found' | 'unreachable';
   readonly error?: ApiErrorSummary;
-  /** Live connections whose Username or CommonName is one of the identities looked for. */
+  /** Live connections the scan selected: for `findConnections`, those of the identities looked for. */
   readonly matches: readonly ConnectionSummary[];
 }
 
@@ -28,6 +28,9 @@ export interface RegionScan {
   readonly error?: ApiErrorSummary;
   readonly endpoints: readonly EndpointScan[];
 }
+
+/** Decides whether a live (`active` or `failed-to-terminate`) connection belongs in the scan's matches. */
+export type ConnectionPredicate = (connection: ConnectionSummary) => boolean;
 
 export const summariseError = (error: unknown): ApiErrorSummary =>
   error instanceof ClientVpnApiError
@@ -38,11 +41,26 @@ export const summariseError = (error: unknown): ApiErrorSummary =>
  * Lists every in-scope endpoint once and keeps the active connections of any of `identities`, so one
  * sweep serves a whole batch of requests. Endpoints or regions that cannot be read are reported, not fatal.
  */
-export async function findConnections(
+export function findConnections(
   clientVpn: ClientVpnApiForRegion,
   regions: readonly string[],
   selection: EndpointSelection,
   identities: ReadonlySet<string>,
+): Promise<RegionScan[]> {
+  return findConnectionsWhere(clientVpn, regions, selection, (connection) =>
+    isWanted(connection, identities),
+  );
+}
+
+/**
+ * Lists every in-scope endpoint once (all pages) and keeps the live connections `select` accepts.
+ * Endpoints or regions that cannot be read are reported, not fatal.
+ */
+export async function findConnectionsWhere(
+  clientVpn: ClientVpnApiForRegion,
+  regions: readonly string[],
+  selection: EndpointSelection,
+  select: ConnectionPredicate,
 ): Promise<RegionScan[]> {
   return Promise.all(
     regions.map(async (region): Promise<RegionScan> => {
@@ -54,7 +72,7 @@ export async function findConnections(
         return { region, error: summariseError(error), endpoints: [] };
       }
       const endpoints = await mapConcurrent(endpointIds, SCANS_IN_FLIGHT_PER_REGION, (endpointId) =>
-        scanEndpoint(api, region, endpointId, identities),
+        scanEndpoint(api, region, endpointId, select),
       );
       return { region, endpoints };
     }),
@@ -88,7 +106,7 @@ async function scanEndpoint(
   api: ClientVpnApi,
   region: string,
   endpointId: string,
-  identities: ReadonlySet<string>,
+  select: ConnectionPredicate,
 ): Promise<EndpointScan> {
   const matches: ConnectionSummary[] = [];
   try {
@@ -96,8 +114,7 @@ async function scanEndpoint(
     do {
       const page = await api.describeConnections(endpointId, { nextToken });
       for (const connection of page.items) {
-        if (STILL_CONNECTED.includes(connection.status) && isWanted(connection, identities))
-          matches.push(connection);
+        if (STILL_CONNECTED.includes(connection.status) && select(connection)) matches.push(connection);
       }
       nextToken = page.nextToken;
     } while (nextToken);

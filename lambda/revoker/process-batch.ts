@@ -1,13 +1,18 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { InvalidEventError } from '../core/errors.ts';
 import { mapIdentity } from '../core/identity-mapping.ts';
+import type { LedgerWriteResult, RevocationLedger } from '../core/ledger.ts';
+import type { IdentityForLogs } from '../core/log-identity.ts';
 import {
+  type LedgerReport,
   OUTCOME_SCHEMA_VERSION,
   type OutcomeDetail,
   outcomeDetailSchema,
   RETRYABLE_STATUSES,
   type RevocationStatus,
+  type SkipReason,
 } from '../core/outcome.ts';
+import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import type { RevocationRequest } from '../core/request.ts';
 import type { IdentityReference } from '../sources/identity-source.ts';
 import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
@@ -32,6 +37,12 @@ export interface ProcessBatchDependencies {
   readonly lookUpUserName: LookUpUserName;
   readonly publish: PublishOutcomes;
   readonly sources: SourcesConfig;
+  /** Where revocations are recorded before terminating, so reconnects are denied; absent = no ledger. */
+  readonly ledger?: RevocationLedger;
+  /** The break-glass list: never revoked (the request is reported `skipped`). */
+  readonly protectedIdentities: ProtectedIdentities;
+  /** How identities appear in logs (plain, or a keyed hash). */
+  readonly identityForLogs: IdentityForLogs;
   /** Forces every request to be a dry run (safe rollout). */
   readonly dryRun: boolean;
   /** The queue's redrive limit: the delivery after which a failed request goes to the DLQ. */
@@ -44,6 +55,12 @@ export interface ProcessBatchDependencies {
 interface Item {
   readonly record: SQSRecord;
   readonly attempt: number;
+  /** The request, once parsed and its identity resolved. */
+  request?: RevocationRequest;
+  /** What the ledger holds after this request's write. */
+  ledger?: LedgerReport;
+  /** Why the ledger write failed; the revocation still runs, then the request is retried. */
+  ledgerError?: string;
   outcome?: OutcomeDetail;
   /** True when the work is incomplete and the message must go back to the queue. */
   retry: boolean;
@@ -66,33 +83,9 @@ export const processRevocationBatch =
       attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
       retry: false,
     }));
-    const requests = new Map<Item, RevocationRequest>();
-    await Promise.all(
-      items.map(async (item) => {
-        let parsed: ParsedRequest | undefined;
-        try {
-          parsed = toRevocationRequest(item.record.body, deps.sources);
-          const identity = await resolveIdentity(deps, parsed);
-          requests.set(item, { ...parsed, identity, dryRun: parsed.dryRun || deps.dryRun });
-        } catch (error) {
-          if (error instanceof InvalidEventError) {
-            deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
-            item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
-          } else if (parsed) {
-            // The look-up failed (throttling, permissions): the request stays on the queue for another try.
-            const message = `User look-up failed: ${error instanceof Error ? error.message : String(error)}`;
-            deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
-            const request = { ...parsed, identity: describeReference(parsed.identity) };
-            item.outcome = failedOutcome(item, request, message, startedAt, deps.now(), deps.maxReceiveCount);
-            item.retry = true;
-          } else {
-            throw error;
-          }
-        }
-      }),
-    );
-
-    await revokeRequests(deps, requests, options.deadline);
+    await Promise.all(items.map((item) => prepare(deps, item, startedAt)));
+    const toRevoke = items.filter((item) => item.request?.action === 'revoke' && !item.outcome);
+    await revokeRequests(deps, toRevoke, options.deadline);
     await publishOutcomes(deps, items);
 
     return {
@@ -101,6 +94,138 @@ export const processRevocationBatch =
         .map((item) => ({ itemIdentifier: item.record.messageId })),
     };
   };
+
+/**
+ * Parses the message, resolves the identity, applies the break-glass list and writes the ledger. Leaves
+ * `item.outcome` set when the request is finished here (rejected, skipped, lifted, failed look-up).
+ */
+async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: number): Promise<void> {
+  let parsed: ParsedRequest | undefined;
+  try {
+    parsed = toRevocationRequest(item.record.body, deps.sources);
+    if (parsed.action === 'lift' && !deps.ledger) {
+      throw new InvalidEventError(
+        'lifting a revocation needs the revocation ledger, which is not configured',
+      );
+    }
+    const identity = await resolveIdentity(deps, parsed);
+    item.request = { ...parsed, identity, dryRun: parsed.dryRun || deps.dryRun };
+  } catch (error) {
+    if (error instanceof InvalidEventError) {
+      deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
+      item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
+      return;
+    }
+    if (!parsed) throw error;
+    // The look-up failed (throttling, permissions): the request stays on the queue for another try.
+    const message = `User look-up failed: ${errorText(error)}`;
+    deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
+    const request = { ...parsed, identity: describeReference(parsed.identity) };
+    item.outcome = bareOutcome(
+      'failed',
+      fieldsOf(item, request, item.attempt < deps.maxReceiveCount, message),
+      startedAt,
+      deps.now(),
+    );
+    item.retry = true;
+    return;
+  }
+  const { request } = item;
+  if (request.action === 'revoke' && deps.protectedIdentities.has(request.identity)) {
+    finishEarly(deps, item, 'skipped', startedAt, {
+      skipReason: 'protected-identity',
+      message: 'The identity is on the break-glass list (protected identities): it is never revoked',
+    });
+    return;
+  }
+  if (request.dryRun) {
+    if (request.action === 'lift') {
+      finishEarly(deps, item, 'dry-run', startedAt, { message: 'Dry run: the revocation would be lifted' });
+    }
+    return;
+  }
+  if (deps.ledger) await writeLedger(deps, deps.ledger, item, request, startedAt);
+}
+
+/** Records the revocation (before any Terminate) or the lift; an older event than the stored one changes nothing. */
+async function writeLedger(
+  deps: ProcessBatchDependencies,
+  ledger: RevocationLedger,
+  item: Item,
+  request: RevocationRequest,
+  startedAt: number,
+): Promise<void> {
+  const change = {
+    identity: request.identity,
+    source: request.trigger.source,
+    reason: request.reason,
+    requestId: request.requestId,
+    eventTime: request.trigger.eventTime,
+  };
+  let result: LedgerWriteResult;
+  try {
+    result =
+      request.action === 'revoke' ? await ledger.recordRevocation(change) : await ledger.recordLift(change);
+  } catch (error) {
+    item.ledger = { status: 'unavailable' };
+    item.ledgerError = `The revocation ledger could not be written (${errorText(error)})`;
+    deps.logger.error('Ledger write failed', {
+      requestId: request.requestId,
+      action: request.action,
+      identity: deps.identityForLogs(request.identity),
+      error: errorText(error),
+    });
+    if (request.action === 'lift') {
+      // Nothing else to do for a lift: it is retried until the ledger takes it.
+      item.retry = true;
+      finishEarly(deps, item, 'failed', startedAt, { message: item.ledgerError });
+    }
+    return;
+  }
+  const entry = result.kind === 'recorded' ? result.entry : result.current;
+  item.ledger = {
+    status: result.kind,
+    state: entry.state,
+    eventTime: entry.eventTime,
+    expiresAt: entry.expiresAt,
+  };
+  if (result.kind === 'superseded' && (request.action === 'lift' || entry.state === 'lifted')) {
+    // A later event decided the other way (e.g. re-enabled after this disable): applying this one would undo it.
+    finishEarly(deps, item, 'skipped', startedAt, {
+      skipReason: 'superseded',
+      message:
+        `Superseded: the ledger holds a later event for this identity (${entry.state} at ${entry.eventTime}); ` +
+        `this ${request.action} from ${request.trigger.eventTime} is not applied`,
+    });
+  } else if (request.action === 'lift') {
+    finishEarly(deps, item, 'lifted', startedAt, {
+      message: 'The revocation is lifted: reconnects are allowed again',
+    });
+  }
+}
+
+/** Ends a request before the revocation engine runs (skipped, lifted, failed ledger write). */
+function finishEarly(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  status: RevocationStatus,
+  startedAt: number,
+  extra: { readonly message: string; readonly skipReason?: SkipReason },
+): void {
+  const request = item.request;
+  if (!request) throw new Error('finishEarly needs a parsed request');
+  item.outcome = {
+    ...bareOutcome(
+      status,
+      fieldsOf(item, request, item.retry && item.attempt < deps.maxReceiveCount, extra.message),
+      startedAt,
+      deps.now(),
+    ),
+    ...(extra.skipReason && { skipReason: extra.skipReason }),
+  };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The name to revoke: as the event gave it, or looked up and then mapped like any other name. */
 async function resolveIdentity(deps: ProcessBatchDependencies, parsed: ParsedRequest): Promise<string> {
@@ -123,11 +248,9 @@ const describeReference = (identity: string | IdentityReference) => {
     : `Cognito user with sub ${identity.sub} (user pool ${identity.userPoolId})`;
 };
 
-async function revokeRequests(
-  deps: ProcessBatchDependencies,
-  requests: Map<Item, RevocationRequest>,
-  deadline: number,
-) {
+async function revokeRequests(deps: ProcessBatchDependencies, items: readonly Item[], deadline: number) {
+  const requests = new Map<Item, RevocationRequest>();
+  for (const item of items) if (item.request) requests.set(item, item.request);
   if (requests.size === 0) return;
   const startedAt = deps.now();
   let results: RevocationResult[];
@@ -139,8 +262,13 @@ async function revokeRequests(
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     for (const [item, request] of requests) {
-      const message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-      item.outcome = failedOutcome(item, request, message, startedAt, deps.now(), deps.maxReceiveCount);
+      const message = `Unexpected error: ${errorText(error)}`;
+      item.outcome = bareOutcome(
+        'failed',
+        fieldsOf(item, request, item.attempt < deps.maxReceiveCount, message),
+        startedAt,
+        deps.now(),
+      );
       item.retry = true;
     }
     return;
@@ -149,15 +277,35 @@ async function revokeRequests(
   for (const [item, request] of requests) {
     const result = byRequest.get(request);
     if (!result) throw new Error(`No result for request ${request.requestId}`);
-    const incomplete = RETRYABLE_STATUSES.includes(result.status);
+    const { status, message } = withLedgerFailure(result, item.ledgerError);
+    const incomplete = RETRYABLE_STATUSES.includes(status);
     item.retry = incomplete;
-    item.outcome = toOutcome(
-      result,
-      item.attempt,
-      incomplete && item.attempt < deps.maxReceiveCount,
-      deps.now(),
-    );
+    item.outcome = {
+      ...toOutcome(
+        { ...result, status, ...(message && { message }) },
+        item.attempt,
+        incomplete && item.attempt < deps.maxReceiveCount,
+        deps.now(),
+      ),
+      ...(item.ledger && { ledger: item.ledger }),
+    };
   }
+}
+
+/**
+ * Sessions ended but no ledger record means reconnects are not blocked: the work is incomplete and the
+ * request is retried (the retry records it, and finds nothing left to terminate).
+ */
+function withLedgerFailure(
+  result: RevocationResult,
+  ledgerError: string | undefined,
+): { status: RevocationResult['status']; message?: string } {
+  if (!ledgerError || result.status === 'dry-run') return result;
+  const message = [result.message, `${ledgerError}: reconnects are not blocked until a retry records it`]
+    .filter(Boolean)
+    .join('; ');
+  const status = result.status === 'revoked' || result.status === 'partial' ? 'partial' : 'failed';
+  return { status, message };
 }
 
 async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
@@ -171,7 +319,8 @@ async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly I
       requestId: outcome.requestId,
       messageId: item.record.messageId,
       status: outcome.status,
-      identity: outcome.identity,
+      action: outcome.action,
+      identity: deps.identityForLogs(outcome.identity),
       attempt: item.attempt,
       summary: outcome.summary,
       ...(outcome.message && { detail: outcome.message }),
@@ -211,6 +360,7 @@ function toOutcome(
     schemaVersion: OUTCOME_SCHEMA_VERSION,
     requestId: request.requestId,
     status: result.status,
+    action: request.action,
     identity: request.identity,
     reason: request.reason,
     dryRun: request.dryRun,
@@ -241,7 +391,7 @@ function bareOutcome(
   status: RevocationStatus,
   fields: Pick<
     OutcomeDetail,
-    'requestId' | 'identity' | 'reason' | 'dryRun' | 'trigger' | 'delivery' | 'message'
+    'requestId' | 'action' | 'identity' | 'reason' | 'dryRun' | 'trigger' | 'delivery' | 'message' | 'ledger'
   >,
   startedAt: number,
   now: number,
@@ -262,28 +412,25 @@ function bareOutcome(
   };
 }
 
-const failedOutcome = (
+/** The outcome fields a request determines; a retryable status says whether another delivery follows. */
+function fieldsOf(
   item: Item,
-  request: RevocationRequest,
+  request: Pick<RevocationRequest, 'requestId' | 'action' | 'identity' | 'reason' | 'dryRun' | 'trigger'>,
+  willRetry: boolean,
   message: string,
-  startedAt: number,
-  now: number,
-  maxReceiveCount: number,
-) =>
-  bareOutcome(
-    'failed',
-    {
-      requestId: request.requestId,
-      identity: request.identity,
-      reason: request.reason,
-      dryRun: request.dryRun,
-      trigger: request.trigger,
-      delivery: { attempt: item.attempt, willRetry: item.attempt < maxReceiveCount },
-      message,
-    },
-    startedAt,
-    now,
-  );
+) {
+  return {
+    requestId: request.requestId,
+    action: request.action,
+    identity: request.identity,
+    reason: request.reason,
+    dryRun: request.dryRun,
+    trigger: request.trigger,
+    delivery: { attempt: item.attempt, willRetry },
+    message,
+    ...(item.ledger && { ledger: item.ledger }),
+  };
+}
 
 /** Whatever of the envelope can be read still identifies the rejected event for auditors. */
 function rejectedOutcome(item: Item, message: string, startedAt: number, now: number): OutcomeDetail {

@@ -12,23 +12,28 @@
  * `data.user_id` is the admin who called the API and is never read. Paths below a user
  * (`/api/v2/users/{id}/roles`, …) are rejected.
  *
+ * Re-enable types (lift requests, for stacks with a revocation ledger; never matched by the revoke rule):
+ * - `user-unblocked` → `sapi` `PATCH /api/v2/users/{id}` with `details.request.body.blocked` `false`.
+ * - `brute-force-unblocked` → `ublkdu` (brute-force block released), only when `brute-force-blocked` revokes:
+ *   the release can be self-service (the link in Auth0's notification email, or a password reset), so it must
+ *   not lift a revocation that an administrator caused. Which user `ublkdu` names is unverified; it is read
+ *   like `limit_wc`.
+ *
  * What is read, per `identityMapping.field`:
- * | field | `sdu`, `limit_wc` | `sapi` block | `sapi` delete |
+ * | field | `sdu`, `limit_wc`, `ublkdu` | `sapi` block, unblock | `sapi` delete |
  * |---|---|---|---|
  * | `user_name` (default) | `data.user_name` | `details.response.body.email`, else `.username` | rejected: only the id exists |
  * | `user_id` | `data.user_id` | `{id}` from the path | `{id}` from the path |
  * | `email` | `data.user_name` if it contains `@` | `details.response.body.email` | rejected |
  * Auth0 logs no separate email for `sdu`/`limit_wc`; `user_name` is the email for database connections.
- *
- * Re-enable events (`sapi` PATCH with `blocked` `false`, `ublkdu`) are never matched by the rule;
- * {@link classifyAuth0Event} tells them apart for an undo path.
  */
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { InvalidEventError } from '../core/errors.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource, SourceOptions } from './identity-source.ts';
+import type { RequestAction } from '../core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /** What can happen to an Auth0 user after which they must lose VPN access (see the header for the mapping). */
@@ -43,6 +48,16 @@ export type Auth0LostAccessEventType = (typeof AUTH0_LOST_ACCESS_EVENT_TYPES)[nu
 /** `sapi` PATCH with `blocked: false`, and `ublkdu` (brute-force block released). */
 export const AUTH0_REENABLE_EVENT_TYPES = ['user-unblocked', 'brute-force-unblocked'] as const;
 export type Auth0ReenableEventType = (typeof AUTH0_REENABLE_EVENT_TYPES)[number];
+type Auth0EventType = Auth0LostAccessEventType | Auth0ReenableEventType;
+
+/** The re-enable types that lift a revocation, given the lost-access types that revoke (see the header). */
+export function auth0LiftEventTypes(
+  eventTypes: readonly Auth0LostAccessEventType[],
+): Auth0ReenableEventType[] {
+  return AUTH0_REENABLE_EVENT_TYPES.filter(
+    (type) => type !== 'brute-force-unblocked' || eventTypes.includes('brute-force-blocked'),
+  );
+}
 
 export const AUTH0_IDENTITY_FIELDS = ['user_name', 'user_id', 'email'] as const;
 export type Auth0IdentityField = (typeof AUTH0_IDENTITY_FIELDS)[number];
@@ -61,11 +76,23 @@ const REQUEST_PATH = 'detail.data.details.request.path';
 const USER_PATH = /^\/api\/v2\/users\/([^/?#]+)$/;
 
 /** `data.type` values that are an event type on their own. */
-const LOG_TYPES: ReadonlyMap<string, Auth0LostAccessEventType | Auth0ReenableEventType> = new Map([
+const LOG_TYPES: ReadonlyMap<string, Auth0EventType> = new Map([
   ['sdu', 'user-deleted'],
   ['limit_wc', 'brute-force-blocked'],
   ['ublkdu', 'brute-force-unblocked'],
 ] as const);
+
+interface UserCall {
+  readonly method: string;
+  readonly body?: EventPattern;
+}
+
+/** The Management API calls on `/api/v2/users/{id}` that are an event type, as pattern parts. */
+const USER_CALLS: ReadonlyMap<Auth0EventType, UserCall> = new Map<Auth0EventType, UserCall>([
+  ['user-deleted-by-api', { method: 'delete' }],
+  ['user-blocked', { method: 'patch', body: { blocked: [true] } }],
+  ['user-unblocked', { method: 'patch', body: { blocked: [false] } }],
+]);
 
 const includes = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);
@@ -90,7 +117,7 @@ const sapiRequestSchema = z
   .loose();
 
 interface Classified {
-  readonly type: Auth0LostAccessEventType | Auth0ReenableEventType;
+  readonly type: Auth0EventType;
   /** Auth0's own name for the event: `data.type`, or `sapi:<METHOD>` plus what it did. */
   readonly eventType: string;
   /** The URL-decoded `{id}` of a `sapi` call on `/api/v2/users/{id}`. */
@@ -163,8 +190,8 @@ function identityField(options: Auth0Options): Auth0IdentityField {
 const responseBodySchema = z.object({ email: z.unknown(), username: z.unknown() }).partial().loose();
 const RESPONSE_BODY = 'detail.data.details.response.body';
 
-/** The user's name in the response of a block call: its email, else (for `user_name`) its username. */
-function blockedUserName(data: LogEntry, field: 'user_name' | 'email'): string {
+/** The user's name in the response of a block or unblock call: its email, else (for `user_name`) its username. */
+function patchedUserName(data: LogEntry, field: 'user_name' | 'email'): string {
   const details = z
     .object({ response: z.object({ body: z.unknown() }).loose() })
     .loose()
@@ -178,8 +205,8 @@ function blockedUserName(data: LogEntry, field: 'user_name' | 'email'): string {
   }
   throw parseDetail.error(
     `${RESPONSE_BODY}.email`,
-    `expected the blocked user's email${field === 'user_name' ? ' or username' : ''} in the API response; ` +
-      'set identityMapping.field to "user_id" to revoke by Auth0 user id',
+    `expected the user's email${field === 'user_name' ? ' or username' : ''} in the API response; ` +
+      'set identityMapping.field to "user_id" to name users by Auth0 user id',
   );
 }
 
@@ -194,7 +221,7 @@ function readIdentity(data: LogEntry, classified: Classified, field: Auth0Identi
           'set identityMapping.field to "user_id", or rely on the sdu (user-deleted) event',
       );
     }
-    return blockedUserName(data, field);
+    return patchedUserName(data, field);
   }
   const key = field === 'user_id' ? 'user_id' : 'user_name';
   const value = parseDetail(z.object({ [key]: z.unknown() }).loose(), data, 'detail.data')[key];
@@ -208,20 +235,17 @@ function readIdentity(data: LogEntry, classified: Classified, field: Auth0Identi
   return identity;
 }
 
-export const auth0: IdentitySource<Auth0Options> = {
-  name: 'auth0',
-
-  /**
-   * Exact `source` list and `detail-type`; under `detail.data` one branch per selected kind (`$or` when
-   * there are several). EventBridge cannot exclude sub-resources of `/api/v2/users/` while requiring the
-   * prefix, so the normaliser rejects those.
-   */
-  eventPattern: ({ eventSourceNames, eventTypes }) => {
-    const selected = AUTH0_LOST_ACCESS_EVENT_TYPES.filter((type) => eventTypes.includes(type));
-    const logTypes = [...LOG_TYPES]
-      .filter(([, type]) => includes(selected, type))
-      .map(([logType]) => logType);
-    const userCall = (method: string, body?: EventPattern): EventPattern => ({
+/**
+ * Exact `source` list and `detail-type`; under `detail.data` one branch per selected kind (`$or` when there
+ * are several). EventBridge cannot exclude sub-resources of `/api/v2/users/` while requiring the prefix, so
+ * the normaliser rejects those.
+ */
+function patternFor(eventSourceNames: readonly string[], types: readonly Auth0EventType[]): EventPattern {
+  const logTypes = [...LOG_TYPES].filter(([, type]) => types.includes(type)).map(([logType]) => logType);
+  const branches: EventPattern[] = logTypes.length > 0 ? [{ type: logTypes }] : [];
+  for (const [type, { method, body }] of USER_CALLS) {
+    if (!types.includes(type)) continue;
+    branches.push({
       type: ['sapi'],
       details: {
         request: {
@@ -231,40 +255,49 @@ export const auth0: IdentitySource<Auth0Options> = {
         },
       },
     });
-    const branches: EventPattern[] = [];
-    if (logTypes.length > 0) branches.push({ type: logTypes });
-    if (selected.includes('user-deleted-by-api')) branches.push(userCall('delete'));
-    if (selected.includes('user-blocked')) branches.push(userCall('patch', { blocked: [true] }));
-    const [first, second, ...others] = branches;
-    return {
-      source: [...eventSourceNames],
-      'detail-type': [AUTH0_DETAIL_TYPE],
-      detail: { data: first && second ? { $or: [first, second, ...others] } : (first ?? { type: [] }) },
-    };
-  },
+  }
+  const [first, second, ...others] = branches;
+  return {
+    source: [...eventSourceNames],
+    'detail-type': [AUTH0_DETAIL_TYPE],
+    detail: { data: first && second ? { $or: [first, second, ...others] } : (first ?? { type: [] }) },
+  };
+}
 
-  toRequest(event: EventBridgeEnvelope, options: Auth0Options) {
-    const field = identityField(options);
-    const { data } = parseDetail(auth0DetailSchema, event.detail);
-    const classified = classify(data);
-    if (!includes(options.eventTypes, classified.type)) {
-      throw parseDetail.error(
-        'detail.data.type',
-        `${classified.eventType} is a ${classified.type} event; expected one of ${options.eventTypes.join(', ')}`,
-      );
-    }
-    const identity = readIdentity(data, classified, field);
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: classified.eventType,
-        eventTime: data.date,
-      },
-      identity,
-      reason: `Auth0 ${classified.eventType}${data.description ? `: ${data.description}` : ''}`,
-      dryRun: false,
-    };
-  },
+/** The request for an event of one of the `allowed` types (the types the rule of `action` matches). */
+function auth0Request<Action extends RequestAction>(
+  action: Action,
+  event: EventBridgeEnvelope,
+  options: Auth0Options,
+  allowed: readonly Auth0EventType[],
+) {
+  const field = identityField(options);
+  const { data } = parseDetail(auth0DetailSchema, event.detail);
+  const classified = classify(data);
+  if (!allowed.includes(classified.type)) {
+    throw parseDetail.error(
+      'detail.data.type',
+      `${classified.eventType} is a ${classified.type} event; expected one of ${allowed.join(', ')}`,
+    );
+  }
+  return sourceRequest(action, event, {
+    eventType: classified.eventType,
+    eventTime: data.date,
+    identity: readIdentity(data, classified, field),
+    reason: `Auth0 ${classified.eventType}${data.description ? `: ${data.description}` : ''}`,
+  });
+}
+
+export const auth0: LiftableIdentitySource<Auth0Options> = {
+  name: 'auth0',
+
+  eventPattern: ({ eventSourceNames, eventTypes }) => patternFor(eventSourceNames, eventTypes),
+
+  toRequest: (event, options) => auth0Request('revoke', event, options, options.eventTypes),
+
+  liftEventPattern: ({ eventSourceNames, eventTypes }) =>
+    patternFor(eventSourceNames, auth0LiftEventTypes(eventTypes)),
+
+  toLiftRequest: (event, options) =>
+    auth0Request('lift', event, options, auth0LiftEventTypes(options.eventTypes)),
 };

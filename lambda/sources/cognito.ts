@@ -1,14 +1,24 @@
 import { z } from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import type { EventPattern } from '../core/event-pattern.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentityReference, IdentitySource, SourceOptions } from './identity-source.ts';
+import type { RequestAction } from '../core/request.ts';
+import {
+  type IdentityReference,
+  type LiftableIdentitySource,
+  type SourceOptions,
+  sourceRequest,
+} from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /**
  * Amazon Cognito user pools: CloudTrail records of the admin calls that take a user's access away, on the
  * DEFAULT bus of the pool's Region. The identity is `requestParameters.username`; when CloudTrail hides it, the
  * request names a `cognito-user` by `sub` that the batch step resolves with ListUsers.
+ *
+ * Lifts (stacks with a revocation ledger): `AdminEnableUser` on the configured pools, the user read exactly as
+ * for a revocation.
  */
 
 export const COGNITO_SOURCE = 'aws.cognito-idp';
@@ -21,6 +31,10 @@ export const COGNITO_LOST_ACCESS_EVENT_TYPES = [
   'AdminUserGlobalSignOut',
 ] as const;
 export type CognitoLostAccessEventType = (typeof COGNITO_LOST_ACCESS_EVENT_TYPES)[number];
+
+/** Cognito admin calls that give a user access back: lift requests, never matched by the revoke rule. */
+export const COGNITO_REENABLE_EVENT_TYPES = ['AdminEnableUser'] as const;
+export type CognitoReenableEventType = (typeof COGNITO_REENABLE_EVENT_TYPES)[number];
 
 /** `identityMapping.field`: `username` (default) or `sub` (the user's immutable id as the VPN name). */
 export const COGNITO_IDENTITY_FIELDS = ['username', 'sub'] as const;
@@ -80,87 +94,96 @@ function checkOptions(options: CognitoOptions) {
   identityField(options);
 }
 
-export const cognito: IdentitySource<CognitoOptions> = {
+/** Successful calls of `eventNames` on the configured user pools. */
+function patternFor(options: CognitoOptions, eventNames: readonly string[]): EventPattern {
+  checkOptions(options);
+  return {
+    source: [COGNITO_SOURCE],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: {
+      eventSource: [COGNITO_EVENT_SOURCE],
+      eventName: [...new Set(eventNames)],
+      // A failed call (NotAuthorizedException, UserNotFoundException…) carries errorCode and changed nothing.
+      errorCode: [{ exists: false }],
+      requestParameters: { userPoolId: [...new Set(options.userPoolIds)] },
+    },
+  };
+}
+
+/** The request for a successful call of one of the `allowed` names (those the rule of `action` matches). */
+function cognitoRequest<Action extends RequestAction>(
+  action: Action,
+  event: EventBridgeEnvelope,
+  options: CognitoOptions,
+  allowed: readonly string[],
+) {
+  const revoking = action === 'revoke';
+  if ('errorCode' in event.detail) {
+    const consequence = revoking ? 'the user still has access' : 'nothing was re-enabled';
+    throw parseDetail.error('detail.errorCode', `the call failed, so ${consequence}`);
+  }
+  const detail = parseDetail(detailSchema, event.detail);
+  if (!allowed.includes(detail.eventName)) {
+    const kind = revoking ? 'event type' : 're-enable event type';
+    throw parseDetail.error('detail.eventName', `${detail.eventName} is not a configured Cognito ${kind}`);
+  }
+  const { userPoolId, username } = detail.requestParameters;
+  if (!options.userPoolIds.includes(userPoolId)) {
+    throw parseDetail.error(
+      'detail.requestParameters.userPoolId',
+      `"${userPoolId}" is not one of the configured user pools`,
+    );
+  }
+  const sub = detail.additionalEventData?.sub;
+  const readSub = (why: string) => {
+    if (sub === undefined || sub === null) throw parseDetail.error('detail.additionalEventData.sub', why);
+    return parseDetail(subSchema, sub, 'detail.additionalEventData.sub');
+  };
+  let identity: string | IdentityReference;
+  if (identityField(options) === 'sub') {
+    identity = readSub('expected the user sub (identityMapping.field is "sub")');
+  } else if (username !== undefined && username !== null && !isHidden(username)) {
+    identity = parseDetail(identitySchema, username, 'detail.requestParameters.username');
+  } else {
+    const why = username === undefined || username === null ? 'missing' : 'hidden by CloudTrail';
+    identity = {
+      kind: 'cognito-user',
+      userPoolId,
+      sub: readSub(`expected the user sub: detail.requestParameters.username is ${why}`),
+    };
+  }
+  return sourceRequest(action, event, {
+    eventType: `cognito-idp:${detail.eventName}`,
+    eventTime: detail.eventTime,
+    identity,
+    reason: `Amazon Cognito ${detail.eventName} in user pool ${userPoolId}`,
+  });
+}
+
+export const cognito: LiftableIdentitySource<CognitoOptions> = {
   name: 'cognito',
 
-  eventPattern(options) {
-    checkOptions(options);
-    return {
-      source: [COGNITO_SOURCE],
-      'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
-      detail: {
-        eventSource: [COGNITO_EVENT_SOURCE],
-        eventName: [...new Set(options.eventTypes)],
-        // A failed call (NotAuthorizedException, UserNotFoundException…) carries errorCode and changed nothing.
-        errorCode: [{ exists: false }],
-        requestParameters: { userPoolId: [...new Set(options.userPoolIds)] },
-      },
-    };
-  },
+  eventPattern: (options) => patternFor(options, options.eventTypes),
 
-  toRequest(event: EventBridgeEnvelope, options) {
-    if ('errorCode' in event.detail) {
-      throw parseDetail.error('detail.errorCode', 'the call failed, so the user still has access');
-    }
-    const detail = parseDetail(detailSchema, event.detail);
-    if (!(options.eventTypes as readonly string[]).includes(detail.eventName)) {
-      throw parseDetail.error(
-        'detail.eventName',
-        `${detail.eventName} is not a configured Cognito event type`,
-      );
-    }
-    const { userPoolId, username } = detail.requestParameters;
-    if (!options.userPoolIds.includes(userPoolId)) {
-      throw parseDetail.error(
-        'detail.requestParameters.userPoolId',
-        `"${userPoolId}" is not one of the configured user pools`,
-      );
-    }
-    const sub = detail.additionalEventData?.sub;
-    const readSub = (why: string) => {
-      if (sub === undefined || sub === null) throw parseDetail.error('detail.additionalEventData.sub', why);
-      return parseDetail(subSchema, sub, 'detail.additionalEventData.sub');
-    };
-    let identity: string | IdentityReference;
-    if (identityField(options) === 'sub') {
-      identity = readSub('expected the user sub (identityMapping.field is "sub")');
-    } else if (username !== undefined && username !== null && !isHidden(username)) {
-      identity = parseDetail(identitySchema, username, 'detail.requestParameters.username');
-    } else {
-      const why = username === undefined || username === null ? 'missing' : 'hidden by CloudTrail';
-      identity = {
-        kind: 'cognito-user',
-        userPoolId,
-        sub: readSub(`expected the user sub: detail.requestParameters.username is ${why}`),
-      };
-    }
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: `cognito-idp:${detail.eventName}`,
-        eventTime: detail.eventTime,
-      },
-      identity,
-      reason: `Amazon Cognito ${detail.eventName} in user pool ${userPoolId}`,
-      dryRun: false,
-    };
-  },
+  toRequest: (event, options) => cognitoRequest('revoke', event, options, options.eventTypes),
+
+  liftEventPattern: (options) => patternFor(options, COGNITO_REENABLE_EVENT_TYPES),
+
+  toLiftRequest: (event, options) => cognitoRequest('lift', event, options, COGNITO_REENABLE_EVENT_TYPES),
 };
 
 /** What a Cognito event means for VPN access; `undefined`: neither (or a failed call). */
 export type CognitoEventClass = 'lost-access' | 're-enabled';
 
 /**
- * Classifies any Cognito user-pool CloudTrail event, for an undo path (`AdminEnableUser`) and for reports. Not
- * used by the revocation rule: `eventPattern` never matches a re-enable.
+ * Classifies any Cognito user-pool CloudTrail event, for reports. `eventPattern` never matches a re-enable
+ * (`AdminEnableUser`); `liftEventPattern` does.
  */
 export function classifyCognitoEvent(event: EventBridgeEnvelope): CognitoEventClass | undefined {
   const { detail } = event;
   if (event.source !== COGNITO_SOURCE || event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) return undefined;
   if (detail.eventSource !== COGNITO_EVENT_SOURCE || 'errorCode' in detail) return undefined;
-  if (detail.eventName === 'AdminEnableUser') return 're-enabled';
+  if ((COGNITO_REENABLE_EVENT_TYPES as readonly unknown[]).includes(detail.eventName)) return 're-enabled';
   return (COGNITO_LOST_ACCESS_EVENT_TYPES as readonly unknown[]).includes(detail.eventName)
     ? 'lost-access'
     : undefined;

@@ -2,13 +2,20 @@ import { z } from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
-import type { IdentitySource, SourceOptions } from './identity-source.ts';
+import type { RequestAction } from '../core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /**
  * IAM Identity Center and its Identity Store: CloudTrail records of the calls that take a user's access away,
  * delivered on the DEFAULT bus of the Identity Center home Region. The events carry only the user's id, so
  * the request names an `identity-store-user` that the batch step resolves to its `UserName` (DescribeUser).
+ *
+ * Lifts (stacks with a revocation ledger): a console `EnableUser` (always), and a SCIM `PatchUser` that proves
+ * a re-activation — the response shows `active: true` AND an operation's path is `active` — when a SCIM event
+ * type revokes. A patch of other attributes also answers `active: true`, so that alone proves nothing; Okta's
+ * path-less re-activations therefore never lift (re-enable such users with a runbook lift request). The user
+ * is read exactly as for a revocation.
  */
 
 /**
@@ -58,6 +65,34 @@ export type IdentityCenterEventType = keyof typeof LOST_ACCESS_EVENTS;
 export const IDENTITY_CENTER_EVENT_TYPES = Object.keys(
   LOST_ACCESS_EVENTS,
 ) as readonly IdentityCenterEventType[];
+
+const REENABLE_EVENTS = {
+  'console-enable-user': { origin: 'console', eventName: 'EnableUser', description: 'user enabled' },
+  'scim-activate-user': {
+    origin: 'scim',
+    eventName: 'PatchUser',
+    description: 'user re-activated by SCIM provisioning',
+  },
+} as const satisfies Record<string, EventDefinition>;
+
+/** The Identity Center events that give a user access back: lift requests, never matched by the revoke rule. */
+export type IdentityCenterReenableEventType = keyof typeof REENABLE_EVENTS;
+export const IDENTITY_CENTER_REENABLE_EVENT_TYPES = Object.keys(
+  REENABLE_EVENTS,
+) as readonly IdentityCenterReenableEventType[];
+
+/**
+ * The re-enable types that lift a revocation, given the lost-access types that revoke: `EnableUser` always;
+ * the SCIM re-activation when a SCIM type revokes (SCIM in use, and exactly one identity store configured).
+ */
+export function identityCenterLiftEventTypes(
+  eventTypes: readonly IdentityCenterEventType[],
+): IdentityCenterReenableEventType[] {
+  const scim = eventTypes.some((type) => LOST_ACCESS_EVENTS[type]?.origin === 'scim');
+  return IDENTITY_CENTER_REENABLE_EVENT_TYPES.filter(
+    (type) => scim || REENABLE_EVENTS[type].origin !== 'scim',
+  );
+}
 
 export interface IdentityCenterOptions extends SourceOptions {
   readonly eventTypes: readonly IdentityCenterEventType[];
@@ -119,6 +154,23 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const activeAfter = (responseElements: unknown): unknown =>
   isRecord(responseElements) ? responseElements.active : undefined;
 
+/** Why a SCIM PatchUser does not prove a re-activation, as `[field, message]`; `undefined` when it does. */
+function unprovenReactivation(
+  requestParameters: unknown,
+  responseElements: unknown,
+): readonly [field: string, message: string] | undefined {
+  if (activeAfter(responseElements) !== true) {
+    return ['detail.responseElements.active', 'expected true (the user active after the patch)'];
+  }
+  if (!patchesActive(requestParameters)) {
+    return [
+      'detail.requestParameters.httpBody.operations',
+      'expected an operation on path "active": a patch of other attributes does not prove a re-activation',
+    ];
+  }
+  return undefined;
+}
+
 function checkOptions({ eventTypes, identityMapping }: IdentityCenterOptions) {
   if (eventTypes.length === 0) {
     throw new ConfigurationError('Identity Center: expected at least one event type');
@@ -150,7 +202,83 @@ function branchFor(origin: Origin, eventNames: string[], identityStoreIds: reado
   return branch;
 }
 
-export const identityCenter: IdentitySource<IdentityCenterOptions> = {
+/** The CloudTrail pattern for `branches` (one per origin or kind of call) of events from `origins`. */
+function patternFor(origins: readonly Origin[], branches: readonly EventPattern[]): EventPattern {
+  // `$or` needs two or more sub-patterns; a single branch is merged into `detail`.
+  const [first = {}, second, ...rest] = branches;
+  return {
+    source: unique(origins).map((origin) => SOURCES[origin].source),
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    // A failed call (AccessDenied, ResourceNotFound…) carries errorCode and changed nothing.
+    detail: { errorCode: [{ exists: false }], ...(second ? { $or: [first, second, ...rest] } : first) },
+  };
+}
+
+/** The CloudTrail record, once it is known that the call succeeded. */
+function succeededCall(event: EventBridgeEnvelope, consequence: string): CloudTrailDetail {
+  if ('errorCode' in event.detail) {
+    throw parseDetail.error('detail.errorCode', `the call failed, so ${consequence}`);
+  }
+  return parseDetail(cloudTrailDetailSchema, event.detail);
+}
+
+/** The request about the user of `detail`, an event of `origin`, checked against the configured stores. */
+function identityCenterRequest<Action extends RequestAction>(
+  action: Action,
+  event: EventBridgeEnvelope,
+  detail: CloudTrailDetail,
+  { origin, description }: EventDefinition,
+  options: IdentityCenterOptions,
+) {
+  const storeIds = options.identityStoreIds ?? [];
+  let identityStoreId: string;
+  let userId: string;
+  if (origin === 'scim') {
+    ({ id: userId } = parseDetail(scimUserSchema, detail.requestParameters, 'detail.requestParameters'));
+    const [onlyStore, ...others] = storeIds;
+    if (onlyStore === undefined || others.length > 0) {
+      throw parseDetail.error(
+        'detail.requestParameters.tenantId',
+        'SCIM events name no identity store; configure exactly one identity store id (identityStoreIds) ' +
+          'for the Identity Center source',
+      );
+    }
+    identityStoreId = onlyStore;
+  } else {
+    ({ identityStoreId, userId } = parseDetail(
+      byIdSchema,
+      detail.requestParameters,
+      'detail.requestParameters',
+    ));
+    if (storeIds.length > 0 && !storeIds.includes(identityStoreId)) {
+      throw parseDetail.error(
+        'detail.requestParameters.identityStoreId',
+        `"${identityStoreId}" is not one of the configured identity stores`,
+      );
+    }
+  }
+  const service = detail.eventSource.replace(/\.amazonaws\.com$/, '');
+  return sourceRequest(action, event, {
+    eventType: `${service}:${detail.eventName}`,
+    eventTime: detail.eventTime,
+    identity: { kind: 'identity-store-user', identityStoreId, userId },
+    reason: `IAM Identity Center: ${description} (${service} ${detail.eventName})`,
+  });
+}
+
+/** The type among `types` (keys of `events`) of the call `detail` records. */
+function typeOf<Type extends string>(
+  events: Readonly<Record<Type, EventDefinition>>,
+  types: readonly Type[],
+  detail: CloudTrailDetail,
+): Type | undefined {
+  return types.find((type) => {
+    const { origin, eventName } = events[type];
+    return SOURCES[origin].eventSource === detail.eventSource && eventName === detail.eventName;
+  });
+}
+
+export const identityCenter: LiftableIdentitySource<IdentityCenterOptions> = {
   name: 'identity-center',
 
   eventPattern(options) {
@@ -173,91 +301,77 @@ export const identityCenter: IdentitySource<IdentityCenterOptions> = {
         responseElements: { active: [false] },
       });
     }
-    const origins = unique(types.map((type) => LOST_ACCESS_EVENTS[type].origin));
-    // `$or` needs two or more sub-patterns; a single branch is merged into `detail`.
-    const [first = {}, second, ...rest] = branches;
-    return {
-      source: origins.map((origin) => SOURCES[origin].source),
-      'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
-      // A failed call (AccessDenied, ResourceNotFound…) carries errorCode and changed nothing.
-      detail: { errorCode: [{ exists: false }], ...(second ? { $or: [first, second, ...rest] } : first) },
-    };
+    return patternFor(
+      types.map((type) => LOST_ACCESS_EVENTS[type].origin),
+      branches,
+    );
   },
 
-  toRequest(event: EventBridgeEnvelope, options) {
-    if ('errorCode' in event.detail) {
-      throw parseDetail.error('detail.errorCode', 'the call failed, so the user still has access');
-    }
-    const detail = parseDetail(cloudTrailDetailSchema, event.detail);
-    const type = lostAccessType(detail);
+  toRequest(event, options) {
+    const detail = succeededCall(event, 'the user still has access');
+    const type = typeOf(LOST_ACCESS_EVENTS, IDENTITY_CENTER_EVENT_TYPES, detail);
     if (!type || !options.eventTypes.includes(type)) {
       throw parseDetail.error(
         'detail.eventName',
         `${detail.eventSource} ${detail.eventName} is not a configured Identity Center event type`,
       );
     }
-    const { origin, description } = LOST_ACCESS_EVENTS[type];
     if (type === 'scim-deactivate-user') {
       if (activeAfter(detail.responseElements) !== false) {
         throw parseDetail.error('detail.responseElements.active', 'expected false (the user deactivated)');
       }
     }
-    const storeIds = options.identityStoreIds ?? [];
-    let identityStoreId: string;
-    let userId: string;
-    if (origin === 'scim') {
-      ({ id: userId } = parseDetail(scimUserSchema, detail.requestParameters, 'detail.requestParameters'));
-      const [onlyStore, ...others] = storeIds;
-      if (onlyStore === undefined || others.length > 0) {
-        throw parseDetail.error(
-          'detail.requestParameters.tenantId',
-          'SCIM events name no identity store; configure exactly one identity store id (identityStoreIds) ' +
-            'for the Identity Center source',
-        );
+    return identityCenterRequest('revoke', event, detail, LOST_ACCESS_EVENTS[type], options);
+  },
+
+  /**
+   * `EnableUser` restricted to the configured stores like the revoke rule, and a SCIM `PatchUser` whose
+   * response shows `active: true` and one of whose operations has the path `active` (in any case).
+   */
+  liftEventPattern(options) {
+    checkOptions(options);
+    const types = identityCenterLiftEventTypes(options.eventTypes);
+    const branches = types.map((type): EventPattern => {
+      if (type === 'console-enable-user') {
+        return branchFor('console', ['EnableUser'], options.identityStoreIds ?? []);
       }
-      identityStoreId = onlyStore;
-    } else {
-      ({ identityStoreId, userId } = parseDetail(
-        byIdSchema,
-        detail.requestParameters,
-        'detail.requestParameters',
-      ));
-      if (storeIds.length > 0 && !storeIds.includes(identityStoreId)) {
-        throw parseDetail.error(
-          'detail.requestParameters.identityStoreId',
-          `"${identityStoreId}" is not one of the configured identity stores`,
-        );
-      }
+      return {
+        eventSource: [SOURCES.scim.eventSource],
+        eventName: ['PatchUser'],
+        responseElements: { active: [true] },
+        requestParameters: { httpBody: { operations: { path: [{ 'equals-ignore-case': 'active' }] } } },
+      };
+    });
+    return patternFor(
+      types.map((type) => REENABLE_EVENTS[type].origin),
+      branches,
+    );
+  },
+
+  toLiftRequest(event, options) {
+    const detail = succeededCall(event, 'nothing was re-enabled');
+    const types = identityCenterLiftEventTypes(options.eventTypes);
+    const type = typeOf(REENABLE_EVENTS, types, detail);
+    if (!type) {
+      throw parseDetail.error(
+        'detail.eventName',
+        `${detail.eventSource} ${detail.eventName} is not a configured Identity Center re-enable event type`,
+      );
     }
-    const service = detail.eventSource.replace(/\.amazonaws\.com$/, '');
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: `${service}:${detail.eventName}`,
-        eventTime: detail.eventTime,
-      },
-      identity: { kind: 'identity-store-user', identityStoreId, userId },
-      reason: `IAM Identity Center: ${description} (${service} ${detail.eventName})`,
-      dryRun: false,
-    };
+    if (type === 'scim-activate-user') {
+      const problem = unprovenReactivation(detail.requestParameters, detail.responseElements);
+      if (problem) throw parseDetail.error(...problem);
+    }
+    return identityCenterRequest('lift', event, detail, REENABLE_EVENTS[type], options);
   },
 };
-
-function lostAccessType(detail: CloudTrailDetail): IdentityCenterEventType | undefined {
-  return IDENTITY_CENTER_EVENT_TYPES.find((type) => {
-    const { origin, eventName } = LOST_ACCESS_EVENTS[type];
-    return SOURCES[origin].eventSource === detail.eventSource && eventName === detail.eventName;
-  });
-}
 
 /** What an Identity Center event means for VPN access; `undefined`: neither (or a failed call). */
 export type IdentityCenterEventClass = 'lost-access' | 're-enabled';
 
 /**
- * Classifies any Identity Center CloudTrail event, for an undo path (re-enabled users) and for reports. Not
- * used by the revocation rule: `eventPattern` never matches a re-enable.
+ * Classifies any Identity Center CloudTrail event (re-enabled users, lost access), for reports. `eventPattern`
+ * never matches a re-enable; `liftEventPattern` and `toLiftRequest` apply the same proof to a SCIM re-activation.
  */
 export function classifyIdentityCenterEvent(
   event: EventBridgeEnvelope,
@@ -268,12 +382,12 @@ export function classifyIdentityCenterEvent(
   const { eventSource, eventName, requestParameters, responseElements } = event.detail;
   if (eventSource !== SOURCES[origin].eventSource) return undefined;
   if (origin === 'scim' && eventName === 'PatchUser') {
-    const active = activeAfter(responseElements);
     // An inactive user has lost access whatever the patch changed; lifting a revocation needs proof.
-    if (active === false) return 'lost-access';
-    return active === true && patchesActive(requestParameters) ? 're-enabled' : undefined;
+    if (activeAfter(responseElements) === false) return 'lost-access';
+    return unprovenReactivation(requestParameters, responseElements) ? undefined : 're-enabled';
   }
-  if (origin === 'console' && eventName === 'EnableUser') return 're-enabled';
+  if (origin === 'console' && eventName === REENABLE_EVENTS['console-enable-user'].eventName)
+    return 're-enabled';
   const lost = IDENTITY_CENTER_EVENT_TYPES.some(
     (type) => LOST_ACCESS_EVENTS[type].origin === origin && LOST_ACCESS_EVENTS[type].eventName === eventName,
   );

@@ -1,7 +1,7 @@
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 import type { IdentityMapping } from '../core/identity-mapping.ts';
-import type { RevocationRequest } from '../core/request.ts';
+import type { RequestAction, RevocationRequest } from '../core/request.ts';
 
 /** A user the event names only by an id that must be looked up (the name is not in the event). */
 export type IdentityReference =
@@ -9,7 +9,9 @@ export type IdentityReference =
   | { readonly kind: 'cognito-user'; readonly userPoolId: string; readonly sub: string };
 
 /** What a source makes of an event: the identity is a name as the IdP gives it, or a reference to look up. */
-export interface SourceRequest extends Omit<RevocationRequest, 'identity'> {
+export interface SourceRequest<Action extends RequestAction = RequestAction>
+  extends Omit<RevocationRequest, 'identity' | 'action'> {
+  readonly action: Action;
   readonly identity: string | IdentityReference;
 }
 
@@ -21,11 +23,51 @@ export interface SourceOptions {
 
 /**
  * One identity source = one file implementing this: the EventBridge pattern its rule uses (also what
- * the handler accepts) and the normaliser from its event to a revocation request.
+ * the handler accepts) and the normaliser from its event to a revocation request. A source whose identity
+ * provider reports re-enabled users also has a lift pattern and normaliser; both or neither are present.
  */
 export interface IdentitySource<Options extends SourceOptions> {
   readonly name: string;
   eventPattern(options: Options): EventPattern;
   /** Throws `InvalidEventError` naming the field when the event cannot identify a user. */
-  toRequest(event: EventBridgeEnvelope, options: Options): SourceRequest;
+  toRequest(event: EventBridgeEnvelope, options: Options): SourceRequest<'revoke'>;
+  /**
+   * The pattern of the rule for this source's re-enable events (used only when the stack has a revocation
+   * ledger); like `eventPattern`, it is also exactly what the handler accepts as a lift.
+   */
+  liftEventPattern?(options: Options): EventPattern;
+  /** The lift request for a re-enable event; throws `InvalidEventError` naming the field, like `toRequest`. */
+  toLiftRequest?(event: EventBridgeEnvelope, options: Options): SourceRequest<'lift'>;
+}
+
+/** A source that can lift revocations: its lift members are always present. */
+export type LiftableIdentitySource<Options extends SourceOptions> = IdentitySource<Options> &
+  Required<Pick<IdentitySource<Options>, 'liftEventPattern' | 'toLiftRequest'>>;
+
+/** What a normaliser reads from its event; the rest of the request comes from the envelope. */
+export interface RequestFields {
+  /** The identity provider's own event type, e.g. `user.lifecycle.deactivate`. */
+  readonly eventType: string;
+  /** When the identity provider says it happened (ISO 8601). */
+  readonly eventTime: string;
+  readonly identity: string | IdentityReference;
+  readonly reason: string;
+  /** @default false */
+  readonly dryRun?: boolean;
+}
+
+/** The request every source builds the same way: id and trigger from the envelope, the rest from `fields`. */
+export function sourceRequest<Action extends RequestAction>(
+  action: Action,
+  event: EventBridgeEnvelope,
+  { eventType, eventTime, identity, reason, dryRun = false }: RequestFields,
+): SourceRequest<Action> {
+  return {
+    action,
+    requestId: event.id,
+    trigger: { source: event.source, detailType: event['detail-type'], eventType, eventTime },
+    identity,
+    reason,
+    dryRun,
+  };
 }

@@ -1,6 +1,6 @@
 import { eventBridgeEnvelopeSchema } from '../core/envelope.ts';
 import { InvalidEventError } from '../core/errors.ts';
-import { matchesEventPattern } from '../core/event-pattern.ts';
+import { type EventPattern, matchesEventPattern } from '../core/event-pattern.ts';
 import { type IdentityMapping, mapIdentity } from '../core/identity-mapping.ts';
 import { type Auth0Options, auth0 } from './auth0.ts';
 import { type CognitoOptions, cognito } from './cognito.ts';
@@ -19,6 +19,12 @@ export interface SourcesConfig {
   readonly identityCenter?: IdentityCenterOptions;
   readonly cognito?: CognitoOptions;
   readonly runbook?: RunbookOptions;
+  /**
+   * Accept re-enable events as lift requests (true when the stack has a revocation ledger). Otherwise they are
+   * rejected like any event no rule routes.
+   * @default false
+   */
+  readonly lift?: boolean;
 }
 
 interface EnabledSource {
@@ -26,9 +32,16 @@ interface EnabledSource {
   readonly options: SourceOptions;
 }
 
+/** One enabled source's lift rule: the pattern of its re-enable events. */
+export interface LiftRule {
+  /** The source's name (`okta`, `auth0`, `identity-center`, `cognito`, `runbook`). */
+  readonly source: string;
+  readonly pattern: EventPattern;
+}
+
 /**
- * A request as far as the event alone can tell: a mapped name, or a reference whose name is looked up
- * (then mapped with `identityMapping`) before the revocation runs.
+ * A revoke or lift request as far as the event alone can tell: a mapped name, or a reference whose name is
+ * looked up (then mapped with `identityMapping`) before the revocation or lift runs.
  */
 export type ParsedRequest =
   | (SourceRequest & { readonly identity: string })
@@ -45,9 +58,37 @@ export function enabledSources(config: SourcesConfig): EnabledSource[] {
   return enabled;
 }
 
+/** The lift pattern and normaliser of a source that has them. */
+function liftOf(source: IdentitySource<SourceOptions>) {
+  const { liftEventPattern, toLiftRequest } = source;
+  return liftEventPattern && toLiftRequest
+    ? { pattern: liftEventPattern.bind(source), toRequest: toLiftRequest.bind(source) }
+    : undefined;
+}
+
 /**
- * Parses an SQS message body into a revocation request. Only events matching an enabled source's
- * rule pattern are accepted, so a message put on the queue by other means cannot widen the trust
+ * The lift rule of every enabled source that has one (OneLogin has none), whether or not `config.lift` is
+ * set. A partner source's pattern lists all its event source names; a rule on each partner bus takes the
+ * source's `liftEventPattern` with that one name, as the revoke rules do.
+ */
+export function liftRules(config: SourcesConfig): LiftRule[] {
+  return enabledSources(config).flatMap(({ source, options }) => {
+    const lift = liftOf(source as IdentitySource<SourceOptions>);
+    return lift ? [{ source: source.name, pattern: lift.pattern(options) }] : [];
+  });
+}
+
+const mapped = (request: SourceRequest, options: SourceOptions): ParsedRequest => {
+  const { identity } = request;
+  return typeof identity === 'string'
+    ? { ...request, identity: mapIdentity(identity, options.identityMapping) }
+    : { ...request, identity, identityMapping: options.identityMapping };
+};
+
+/**
+ * Parses an SQS message body into a revocation request (`action` `revoke`) or, when `config.lift` is set, a
+ * lift request (`action` `lift`). Only events matching an enabled source's rule pattern — revoke, or lift
+ * when lifts are on — are accepted, so a message put on the queue by other means cannot widen the trust
  * boundary the rules draw.
  */
 export function toRevocationRequest(body: string, config: SourcesConfig): ParsedRequest {
@@ -60,15 +101,20 @@ export function toRevocationRequest(body: string, config: SourcesConfig): Parsed
   const event = parseDetail(eventBridgeEnvelopeSchema, parsed, 'event');
   for (const { source, options } of enabledSources(config)) {
     const typed = source as IdentitySource<SourceOptions>;
-    if (!matchesEventPattern(typed.eventPattern(options), event)) continue;
-    const request = typed.toRequest(event, options);
-    const { identity } = request;
-    return typeof identity === 'string'
-      ? { ...request, identity: mapIdentity(identity, options.identityMapping) }
-      : { ...request, identity, identityMapping: options.identityMapping };
+    if (matchesEventPattern(typed.eventPattern(options), event)) {
+      return mapped(typed.toRequest(event, options), options);
+    }
+    const lift = config.lift ? liftOf(typed) : undefined;
+    if (lift && matchesEventPattern(lift.pattern(options), event)) {
+      return mapped(lift.toRequest(event, options), options);
+    }
   }
+  // Only to say why: a re-enable event is rejected all the same when lifts are off.
+  const unroutedLift =
+    !config.lift && liftRules(config).some(({ pattern }) => matchesEventPattern(pattern, event));
+  const why = unroutedLift ? ' (a re-enable event: lifts are accepted only with a revocation ledger)' : '';
   throw new InvalidEventError(
-    `no enabled identity source accepts source "${event.source}" with detail-type "${event['detail-type']}"`,
+    `no enabled identity source accepts source "${event.source}" with detail-type "${event['detail-type']}"${why}`,
     'event',
   );
 }

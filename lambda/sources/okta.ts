@@ -9,12 +9,21 @@
  *   `actor` (which must have `type` `User`), read the same way.
  * Client VPN sees the SAML NameID, which is the Okta login only while the VPN app keeps Okta's default
  * "Application username"; otherwise map it with `identityMapping`.
+ *
+ * Lifts (stacks with a revocation ledger): `user.lifecycle.activate`, `.reactivate`, `.unsuspend` and, only
+ * when `user.account.lock` revokes, `user.account.unlock` — each with outcome `SUCCESS`, the user read from
+ * `target[type=User]` exactly as above (`actor` may be the admin and is never read). An unlock can be
+ * self-service, so it lifts only when locks revoke: otherwise a user (or whoever holds their recovery factor)
+ * could lock and unlock the account to lift a revocation an administrator caused. Even then, the ledger keeps
+ * one record per identity, so a later lock and unlock supersede an earlier revocation of a still-active user
+ * (a session clear, a runbook request).
  */
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource, SourceOptions } from './identity-source.ts';
+import type { RequestAction } from '../core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /** Okta System Log event types after which a user must lose VPN access. */
@@ -35,7 +44,7 @@ export type OktaLostAccessEventType = (typeof OKTA_LOST_ACCESS_EVENT_TYPES)[numb
 export const OKTA_DEFAULT_EVENT_TYPES: readonly OktaLostAccessEventType[] =
   OKTA_LOST_ACCESS_EVENT_TYPES.filter((type) => type !== 'user.account.lock');
 
-/** Okta System Log event types that give a user access back (for an undo path; never matched by the rule). */
+/** Okta System Log event types that give a user access back: lift requests, never matched by the revoke rule. */
 export const OKTA_REENABLE_EVENT_TYPES = [
   'user.lifecycle.activate',
   'user.lifecycle.reactivate',
@@ -58,6 +67,8 @@ export const OKTA_DETAIL_TYPE = 'SystemLog';
 
 /** The one lost-access type whose user is the `actor` and whose outcome is `FAILURE`. */
 const LOCK: OktaLostAccessEventType = 'user.account.lock';
+/** The undo of a lock, possibly self-service: a lift only when locks revoke. */
+const UNLOCK: OktaReenableEventType = 'user.account.unlock';
 
 const includes = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);
@@ -66,6 +77,11 @@ export function classifyOktaEvent(eventType: string): 'lost-access' | 're-enable
   if (includes(OKTA_LOST_ACCESS_EVENT_TYPES, eventType)) return 'lost-access';
   if (includes(OKTA_REENABLE_EVENT_TYPES, eventType)) return 're-enabled';
   return undefined;
+}
+
+/** The re-enable types that lift a revocation, given the lost-access types that revoke (see the header). */
+export function oktaLiftEventTypes(eventTypes: readonly OktaLostAccessEventType[]): OktaReenableEventType[] {
+  return OKTA_REENABLE_EVENT_TYPES.filter((type) => type !== UNLOCK || eventTypes.includes(LOCK));
 }
 
 const userEntrySchema = z.object({ type: z.string() }).loose();
@@ -103,7 +119,38 @@ function userEntry(detail: OktaLogEvent): { entry: z.infer<typeof userEntrySchem
   return { entry, path: `detail.target.${index}` };
 }
 
-export const okta: IdentitySource<OktaOptions> = {
+const patternFor = (eventSourceNames: readonly string[], detail: EventPattern): EventPattern => ({
+  source: [...eventSourceNames],
+  'detail-type': [OKTA_DETAIL_TYPE],
+  detail,
+});
+
+/** The request for an event of one of the `allowed` types (the types the rule of `action` matches). */
+function oktaRequest<Action extends RequestAction>(
+  action: Action,
+  event: EventBridgeEnvelope,
+  options: OktaOptions,
+  allowed: readonly string[],
+) {
+  const field = identityField(options);
+  const detail = parseDetail(oktaLogEventSchema, event.detail);
+  if (!allowed.includes(detail.eventType)) {
+    throw parseDetail.error(
+      'detail.eventType',
+      `expected one of ${allowed.join(', ')}, got "${detail.eventType}"`,
+    );
+  }
+  const { entry, path } = userEntry(detail);
+  const value = parseDetail(z.object({ [field]: z.unknown() }), entry, path)[field];
+  return sourceRequest(action, event, {
+    eventType: detail.eventType,
+    eventTime: detail.published,
+    identity: parseDetail(identitySchema, value, `${path}.${field}`),
+    reason: `Okta ${detail.eventType}${detail.displayMessage ? `: ${detail.displayMessage}` : ''}`,
+  });
+}
+
+export const okta: LiftableIdentitySource<OktaOptions> = {
   name: 'okta',
 
   /**
@@ -117,36 +164,21 @@ export const okta: IdentitySource<OktaOptions> = {
     if (succeeded.length > 0) branches.push({ eventType: succeeded, outcome: { result: ['SUCCESS'] } });
     if (selected.includes(LOCK)) branches.push({ eventType: [LOCK] });
     const [first, second, ...others] = branches;
-    return {
-      source: [...eventSourceNames],
-      'detail-type': [OKTA_DETAIL_TYPE],
-      detail: first && second ? { $or: [first, second, ...others] } : (first ?? { eventType: [] }),
-    };
+    return patternFor(
+      eventSourceNames,
+      first && second ? { $or: [first, second, ...others] } : (first ?? { eventType: [] }),
+    );
   },
 
-  toRequest(event: EventBridgeEnvelope, options: OktaOptions) {
-    const field = identityField(options);
-    const detail = parseDetail(oktaLogEventSchema, event.detail);
-    if (!includes(options.eventTypes, detail.eventType)) {
-      throw parseDetail.error(
-        'detail.eventType',
-        `expected one of ${options.eventTypes.join(', ')}, got "${detail.eventType}"`,
-      );
-    }
-    const { entry, path } = userEntry(detail);
-    const value = parseDetail(z.object({ [field]: z.unknown() }), entry, path)[field];
-    const identity = parseDetail(identitySchema, value, `${path}.${field}`);
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: detail.eventType,
-        eventTime: detail.published,
-      },
-      identity,
-      reason: `Okta ${detail.eventType}${detail.displayMessage ? `: ${detail.displayMessage}` : ''}`,
-      dryRun: false,
-    };
-  },
+  toRequest: (event, options) => oktaRequest('revoke', event, options, options.eventTypes),
+
+  /** The configured partner sources, `SystemLog`, the re-enable types of `oktaLiftEventTypes`, outcome `SUCCESS`. */
+  liftEventPattern: ({ eventSourceNames, eventTypes }) =>
+    patternFor(eventSourceNames, {
+      eventType: oktaLiftEventTypes(eventTypes),
+      outcome: { result: ['SUCCESS'] },
+    }),
+
+  toLiftRequest: (event, options) =>
+    oktaRequest('lift', event, options, oktaLiftEventTypes(options.eventTypes)),
 };

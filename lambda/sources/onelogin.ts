@@ -5,7 +5,13 @@
  *
  * Lost-access ids (see {@link ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS}): 17 user deleted, 551 user suspended via
  * API, 531/532/553 user locked — which of 531/532 is "locked via API" is disputed (panther-analysis vs
- * Sigma), so both are accepted. Re-enable ids are not known, so there is no classify function here.
+ * Sigma), so both are accepted.
+ *
+ * No lifts: OneLogin's `event_type_id`s for unsuspend, unlock or re-activate are not documented, and no
+ * captured event or detection rule we know of names them. Guessing an id would let an unrelated event lift a
+ * revocation, so this source implements neither `liftEventPattern` nor `toLiftRequest`, and a stack with a
+ * revocation ledger has no OneLogin lift rule. Lift OneLogin users with a runbook lift request (`Client VPN
+ * Revocation Lifted`), or route OneLogin through SCIM into IAM Identity Center, whose re-activations lift.
  *
  * What is read, per `identityMapping.field`:
  * - `user_name` (default): `detail.user_name`. CAVEAT: in real events this looks like a display name
@@ -19,7 +25,7 @@
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource, SourceOptions } from './identity-source.ts';
+import { type IdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 /** OneLogin `event_type_id`s after which a user must lose VPN access, with what they mean. */
@@ -89,17 +95,11 @@ export const onelogin: IdentitySource<OneLoginOptions> = {
       `detail.${field}`,
     );
     const id = detail.event_type_id;
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: String(id),
-        eventTime: detail.created_at ?? event.time,
-      },
+    return sourceRequest('revoke', event, {
+      eventType: String(id),
+      eventTime: detail.created_at ?? event.time,
       identity,
       reason: `OneLogin event_type_id ${id}: ${ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS[id]}`,
-      dryRun: false,
-    };
+    });
   },
 };

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
-import type { IdentitySource, SourceOptions } from './identity-source.ts';
+import type { RequestAction } from '../core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
 import { parseDetail } from './parse-detail.ts';
 
 export const RUNBOOK_DETAIL_TYPE = 'Client VPN Revocation Requested';
+/** An operator lifts a revocation (only accepted when the stack has a revocation ledger). */
+export const RUNBOOK_LIFT_DETAIL_TYPE = 'Client VPN Revocation Lifted';
 export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
 
 export interface RunbookOptions extends SourceOptions {
@@ -12,34 +15,44 @@ export interface RunbookOptions extends SourceOptions {
   readonly source: string;
 }
 
-// Strict: a misspelt `dryRun` must not silently turn a rehearsal into a real revocation.
+// Strict: a misspelt `dryRun` must not silently turn a rehearsal into a real revocation (or lift).
 const runbookDetailSchema = z.strictObject({
   username: identitySchema,
   reason: z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty reason').max(1024),
   dryRun: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
+/** The detail of a revocation request and of a lift request alike. */
 export type RunbookDetail = z.input<typeof runbookDetailSchema>;
 
-/** The incident-response path: an operator asks for a user to be cut off. */
-export const runbook: IdentitySource<RunbookOptions> = {
+const DETAIL_TYPES: Readonly<Record<RequestAction, string>> = {
+  revoke: RUNBOOK_DETAIL_TYPE,
+  lift: RUNBOOK_LIFT_DETAIL_TYPE,
+};
+
+function runbookRequest<Action extends RequestAction>(action: Action, event: EventBridgeEnvelope) {
+  const detail = parseDetail(runbookDetailSchema, event.detail);
+  return sourceRequest(action, event, {
+    eventType: DETAIL_TYPES[action],
+    eventTime: event.time,
+    identity: detail.username,
+    reason: detail.reason,
+    dryRun: detail.dryRun,
+  });
+}
+
+/**
+ * The incident-response path: an operator asks for a user to be cut off (`Client VPN Revocation Requested`)
+ * or let back in (`Client VPN Revocation Lifted`), with the same detail and from the same configured source.
+ */
+export const runbook: LiftableIdentitySource<RunbookOptions> = {
   name: 'runbook',
 
   eventPattern: ({ source }) => ({ source: [source], 'detail-type': [RUNBOOK_DETAIL_TYPE] }),
 
-  toRequest(event: EventBridgeEnvelope) {
-    const detail = parseDetail(runbookDetailSchema, event.detail);
-    return {
-      requestId: event.id,
-      trigger: {
-        source: event.source,
-        detailType: event['detail-type'],
-        eventType: RUNBOOK_DETAIL_TYPE,
-        eventTime: event.time,
-      },
-      identity: detail.username,
-      reason: detail.reason,
-      dryRun: detail.dryRun ?? false,
-    };
-  },
+  toRequest: (event) => runbookRequest('revoke', event),
+
+  liftEventPattern: ({ source }) => ({ source: [source], 'detail-type': [RUNBOOK_LIFT_DETAIL_TYPE] }),
+
+  toLiftRequest: (event) => runbookRequest('lift', event),
 };

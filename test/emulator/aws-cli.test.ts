@@ -182,6 +182,43 @@ describe('AWS CLI v2 against the emulator', () => {
     expect(emu.connections({ username: 'Jane.Doe@example.com' })[0]?.status).toBe('active');
   });
 
+  it('modify-client-vpn-endpoint --client-connect-options, then describe-client-vpn-endpoints shows it', async () => {
+    // Prepare
+    const handler = 'arn:aws:lambda:us-east-1:111122223333:function:AWSClientVPN-connect-handler';
+
+    // Act
+    const modified = await awsJson<{ Return: boolean }>(
+      'ec2',
+      'modify-client-vpn-endpoint',
+      '--client-vpn-endpoint-id',
+      'cvpn-endpoint-cert',
+      '--client-connect-options',
+      `Enabled=true,LambdaFunctionArn=${handler}`,
+    );
+    const described = await awsJson<{
+      ClientVpnEndpoints: { ClientConnectOptions: { Enabled: boolean; LambdaFunctionArn?: string } }[];
+    }>('ec2', 'describe-client-vpn-endpoints', '--client-vpn-endpoint-ids', 'cvpn-endpoint-cert');
+    const invalid = await aws(
+      'ec2',
+      'modify-client-vpn-endpoint',
+      '--client-vpn-endpoint-id',
+      'cvpn-endpoint-cert',
+      '--client-connect-options',
+      'Enabled=true,LambdaFunctionArn=arn:aws:lambda:us-east-1:111122223333:function:handler',
+    );
+
+    // Assess
+    expect(modified).toEqual({ Return: true });
+    expect(described.ClientVpnEndpoints[0]?.ClientConnectOptions).toEqual({
+      Enabled: true,
+      LambdaFunctionArn: handler,
+      Status: { Code: 'applied' },
+    });
+    expect([254, 255]).toContain(invalid.code);
+    expect(invalid.stderr).toContain('InvalidParameterValue');
+    expect(invalid.stderr).toContain("must start with 'AWSClientVPN-'");
+  });
+
   it('reports an unknown endpoint as InvalidClientVpnEndpointId.NotFound', async () => {
     // Act
     const result = await aws(

@@ -70,6 +70,7 @@ describe('emulator/cli.ts', () => {
     expect(banner).toContain(`export AWS_ENDPOINT_URL_EC2=${url}`);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_EVENTBRIDGE=${url}`);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_IDENTITYSTORE=${url}`);
+    expect(banner).toContain(`export AWS_ENDPOINT_URL_SECRETS_MANAGER=${url}`);
     expect(banner).toMatch(/Seed: demo: 5 endpoints, \d+ connections/);
     expect(response.status).toBe(200);
     expect(body).toContain('cvpn-endpoint-0a1b2c3d4e5f6a7b8');

@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Seed } from '../../emulator/seed.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server.ts';
@@ -17,6 +18,9 @@ export const eventsClient = (emu: Emulator, region = 'us-east-1') =>
 
 export const identityStoreClient = (emu: Emulator, region = 'us-east-1') =>
   new IdentitystoreClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
+
+export const secretsManagerClient = (emu: Emulator, region = 'us-east-1') =>
+  new SecretsManagerClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
 
 /** What an SDK v3 service error exposes. */
 export interface AwsError extends Error {

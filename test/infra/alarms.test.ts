@@ -13,7 +13,7 @@ import {
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { ContextError, parseContext } from '../../lib/config.ts';
-import { ACCOUNT, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';
+import { ACCOUNT, environmentOf, flatten, logicalId, synthRevoker, testApp } from './synth.ts';
 
 interface AlarmProperties {
   Namespace: string;
@@ -116,7 +116,12 @@ describe('RevokerAlarms', () => {
     const { stack, revoker, template } = synthRevoker({ identityCenter: {} });
 
     // Assess
-    expect(revoker.rules.map((rule) => rule.node.id)).toEqual(['RunbookRule', 'IdentityCenterRule']);
+    expect(revoker.rules.map((rule) => rule.node.id)).toEqual([
+      'RunbookRule',
+      'RunbookLiftRule',
+      'IdentityCenterRule',
+      'IdentityCenterLiftRule',
+    ]);
     for (const rule of revoker.rules) {
       const dimensions = [dimension('RuleName', `<${logicalId(stack, rule)}>`)];
       for (const metricName of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
@@ -141,20 +146,17 @@ describe('RevokerAlarms', () => {
     });
 
     // Assess
-    const [oktaRule, runbookRule] = revoker.rules;
-    if (!oktaRule || !runbookRule) throw new Error('expected the Okta and runbook rules');
+    // Okta revoke and lift rules, then the runbook revoke and lift rules.
+    expect(revoker.rules).toHaveLength(4);
     const runbookBus = Object.keys(template.findResources('AWS::Events::EventBus'))[0];
+    const busOf = (index: number) => (index < 2 ? OKTA_SOURCE : `<${runbookBus}>`);
     const failed = alarmOf(template, 'AWS/Events', 'FailedInvocations').map((a) => a.Dimensions);
-    expect(failed).toEqual([
-      [
-        dimension('EventBusName', OKTA_SOURCE),
-        dimension('RuleName', ruleNameAfterBus(logicalId(stack, oktaRule))),
-      ],
-      [
-        dimension('EventBusName', `<${runbookBus}>`),
-        dimension('RuleName', ruleNameAfterBus(logicalId(stack, runbookRule))),
-      ],
-    ]);
+    expect(failed).toEqual(
+      revoker.rules.map((rule, index) => [
+        dimension('EventBusName', busOf(index)),
+        dimension('RuleName', ruleNameAfterBus(logicalId(stack, rule))),
+      ]),
+    );
   });
 
   it('treats a rule on a bus imported by the name "default" as a default-bus rule', () => {
@@ -193,11 +195,8 @@ describe('RevokerAlarms', () => {
 
   it('watches the namespace and dimensions Powertools emits the outcome metrics with', () => {
     // Prepare: the function's own Powertools settings, then what Metrics emits with them
-    const { template } = synthRevoker();
-    const fn = onlyResource(template, 'AWS::Lambda::Function') as {
-      Environment: { Variables: Record<string, string> };
-    };
-    const env = fn.Environment.Variables;
+    const { template, stack, revoker } = synthRevoker();
+    const env = environmentOf(template, stack, revoker.function);
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', env.POWERTOOLS_SERVICE_NAME);
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', env.POWERTOOLS_METRICS_NAMESPACE);
     const metrics = new Metrics();

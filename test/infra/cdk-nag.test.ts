@@ -34,6 +34,33 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
     ['explicit endpoints', { endpoints: 'eu-west-1:cvpn-endpoint-0123456789abcdef0', ...OKTA }],
     ['endpoint tag', { endpointTag: 'team=secops', regions: 'eu-west-1,us-east-1', ...OKTA }],
     ['all endpoints', { ...OKTA }],
+    [
+      'everything on (wired connect handler with provisioned concurrency, hashing, maximum age, break-glass)',
+      {
+        endpoints: 'eu-west-1:cvpn-endpoint-0123456789abcdef0,eu-west-1:cvpn-endpoint-0fedcba9876543210',
+        connectHandlerEndpointIds: 'cvpn-endpoint-0123456789abcdef0,cvpn-endpoint-0fedcba9876543210',
+        connectHandlerProvisionedConcurrency: '2',
+        hashIdentitiesInLogs: 'true',
+        maxSessionAgeMinutes: '240',
+        protectedIdentities: 'breakglass-admin',
+        ...OKTA,
+      },
+    ],
+    [
+      'everything on, all endpoints and a given hashing key',
+      {
+        connectHandlerEndpointIds: 'cvpn-endpoint-0123456789abcdef0',
+        hashIdentitiesInLogs: 'true',
+        logHashKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:vpn/log-hash-key-AbCdEf',
+        sessionCleanupIntervalMinutes: '1',
+        ...OKTA,
+      },
+    ],
+    [
+      'the ledger off (sweeps by maximum age only)',
+      { ledgerEnabled: 'false', maxSessionAgeMinutes: '60', ...OKTA },
+    ],
+    ['the ledger off (no sweeper)', { ledgerEnabled: 'false', endpointTag: 'team=secops', ...OKTA }],
   ])('reports no unacknowledged error or warning with %s', (_mode, context) => {
     // Act
     const agnostic = nagFindings(context);

@@ -7,12 +7,21 @@ import { ENV, loadConfig } from '../../lambda/revoker/config.ts';
 import { OKTA_DEFAULT_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../../lambda/sources/runbook.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
-import { ACCOUNT, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';
+import {
+  ACCOUNT,
+  environmentOf,
+  flatten,
+  logicalId,
+  onlyResource,
+  resourceOf,
+  synthRevoker,
+  testApp,
+} from './synth.ts';
 
 const OKTA_SOURCES = ['aws.partner/okta.com/acme/revoker', 'aws.partner/okta.com/acme-preview/revoker'];
 
 describe('ClientVpnRevoker rules', () => {
-  it('creates one rule per Okta source on its partner bus, with the pattern okta.eventPattern() returns', () => {
+  it('creates a revoke and a lift rule per Okta source on its partner bus, with the patterns okta returns', () => {
     // Prepare
     const eventTypes = ['user.lifecycle.suspend' as const];
 
@@ -25,8 +34,31 @@ describe('ClientVpnRevoker rules', () => {
         EventBusName: eventSourceName,
         EventPattern: Match.exact(okta.eventPattern({ eventSourceNames: [eventSourceName], eventTypes })),
       });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: eventSourceName,
+        EventPattern: Match.exact(okta.liftEventPattern({ eventSourceNames: [eventSourceName], eventTypes })),
+      });
     }
-    expect(revoker.rules).toHaveLength(3);
+    expect(revoker.rules.map((rule) => rule.node.id)).toEqual([
+      'OktaRule',
+      'OktaLiftRule',
+      'OktaRule2',
+      'OktaLiftRule2',
+      'RunbookRule',
+      'RunbookLiftRule',
+    ]);
+  });
+
+  it('creates no lift rule without the ledger (nothing records a revocation to lift)', () => {
+    // Act
+    const { revoker } = synthRevoker({
+      okta: { eventSourceNames: OKTA_SOURCES },
+      ledger: { enabled: false },
+      sessionCleanup: { enabled: false },
+    });
+
+    // Assess
+    expect(revoker.rules.map((rule) => rule.node.id)).toEqual(['OktaRule', 'OktaRule2', 'RunbookRule']);
   });
 
   it('defaults the Okta event types to every administrator lost-access type', () => {
@@ -44,16 +76,20 @@ describe('ClientVpnRevoker rules', () => {
     });
   });
 
-  it('creates only the runbook rule by default, on the default bus, with runbook.eventPattern()', () => {
+  it('creates only the runbook rules (revoke, lift) by default, on the default bus, with the runbook patterns', () => {
     // Act
     const { template, revoker } = synthRevoker();
 
     // Assess
-    template.resourceCountIs('AWS::Events::Rule', 1);
-    expect(revoker.rules).toHaveLength(1);
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    expect(revoker.rules).toHaveLength(2);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
       EventPattern: Match.exact(runbook.eventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: Match.exact(runbook.liftEventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
     });
   });
 
@@ -71,16 +107,22 @@ describe('ClientVpnRevoker rules', () => {
 
     // Assess
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourceCountIs('AWS::Events::Rule', 2);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'security-ops',
       EventPattern: Match.exact(runbook.eventPattern({ source: 'soar.playbooks' })),
     });
-    disabled.template.resourceCountIs('AWS::Events::Rule', 1);
-    disabled.template.hasResourceProperties('AWS::Events::Rule', { EventBusName: OKTA_SOURCES[0] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'security-ops',
+      EventPattern: Match.exact(runbook.liftEventPattern({ source: 'soar.playbooks' })),
+    });
+    // The Okta revoke and lift rules only.
+    disabled.template.resourceCountIs('AWS::Events::Rule', 2);
+    disabled.template.allResourcesProperties('AWS::Events::Rule', { EventBusName: OKTA_SOURCES[0] });
     // The function is told too, so it rejects runbook requests that reach the queue by other means.
-    const [fn] = Object.values(disabled.template.findResources('AWS::Lambda::Function'));
-    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('RUNBOOK_EVENT_SOURCE');
+    expect(environmentOf(disabled.template, disabled.stack, disabled.revoker.function)).not.toHaveProperty(
+      'RUNBOOK_EVENT_SOURCE',
+    );
   });
 
   it('targets the queue from every rule, with the dead-letter queue and a retry policy', () => {
@@ -91,7 +133,7 @@ describe('ClientVpnRevoker rules', () => {
     const queueArn = `<${logicalId(stack, revoker.queue)}.Arn>`;
     const dlqArn = `<${logicalId(stack, revoker.deadLetterQueue)}.Arn>`;
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(3);
+    expect(rules).toHaveLength(6);
     for (const rule of rules) {
       expect(flatten(rule.Properties.Targets)).toEqual([
         {
@@ -146,18 +188,19 @@ describe('ClientVpnRevoker queues', () => {
     const { template, stack, revoker } = synthRevoker();
 
     // Assess
-    const ruleId = logicalId(stack, revoker.rules[0] as ClientVpnRevoker['rules'][number]);
+    const ruleArns = revoker.rules.map((rule) => ({ 'Fn::GetAtt': [logicalId(stack, rule), 'Arn'] }));
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
     const allows = policies.flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Effect: string }[]).filter(
         (s) => s.Effect === 'Allow',
       ),
     );
-    expect(allows).toHaveLength(2);
+    // Each rule (revoke, lift) may send to the queue and, for undeliverable events, to the dead-letter queue.
+    expect(allows).toHaveLength(2 * ruleArns.length);
     for (const statement of allows) {
       expect(statement).toMatchObject({
         Principal: { Service: 'events.amazonaws.com' },
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+        Condition: { ArnEquals: { 'aws:SourceArn': expect.toBeOneOf(ruleArns) } },
       });
     }
   });
@@ -193,7 +236,7 @@ describe('ClientVpnRevoker function', () => {
     const { template, stack, revoker } = synthRevoker();
 
     // Assess
-    expect(onlyResource(template, 'AWS::Lambda::Function')).toMatchObject({
+    expect(resourceOf(template, stack, revoker.function)).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
@@ -201,12 +244,12 @@ describe('ClientVpnRevoker function', () => {
       Timeout: 120,
       LoggingConfig: { LogGroup: `<${logicalId(stack, revoker.logGroup)}>` },
     });
-    expect(onlyResource(template, 'AWS::Logs::LogGroup')).toEqual({ RetentionInDays: 365 });
+    expect(resourceOf(template, stack, revoker.logGroup)).toEqual({ RetentionInDays: 365 });
   });
 
   it('applies memory, timeout and log retention props', () => {
     // Act
-    const { template } = synthRevoker({
+    const { template, stack, revoker } = synthRevoker({
       memorySize: 1024,
       timeout: Duration.minutes(10),
       terminateRetryBudget: Duration.minutes(4),
@@ -214,14 +257,17 @@ describe('ClientVpnRevoker function', () => {
     });
 
     // Assess
-    expect(onlyResource(template, 'AWS::Lambda::Function')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
-    expect(onlyResource(template, 'AWS::Logs::LogGroup')).toEqual({ RetentionInDays: 90 });
+    expect(resourceOf(template, stack, revoker.function)).toMatchObject({ MemorySize: 1024, Timeout: 600 });
+    // Every function's log group (revoker, connect handler, sweeper) keeps the same retention.
+    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(logGroup.Properties).toEqual({ RetentionInDays: 90 });
+    }
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 3600 });
   });
 
   it('sets every environment variable the handler reads, for explicit endpoints and Okta', () => {
     // Act
-    const { template } = synthRevoker({
+    const { template, stack, revoker } = synthRevoker({
       regions: ['eu-west-1', 'us-east-1'],
       endpoints: [
         { endpointId: 'cvpn-endpoint-0123456789abcdef0' },
@@ -236,10 +282,8 @@ describe('ClientVpnRevoker function', () => {
     });
 
     // Assess
-    const { Environment } = onlyResource(template, 'AWS::Lambda::Function') as {
-      Environment: { Variables: Record<string, string> };
-    };
-    expect(Environment.Variables).toEqual({
+    const variables = environmentOf(template, stack, revoker.function);
+    expect(variables).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
       POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
@@ -255,14 +299,21 @@ describe('ClientVpnRevoker function', () => {
       [ENV.oktaEventSources]: OKTA_SOURCES.join(','),
       [ENV.oktaEventTypes]: 'user.lifecycle.deactivate',
       [ENV.runbookSource]: 'soar.playbooks',
+      // The default budget (4 Terminates/s, 15 Describes/s) over 2 revoker environments and the sweeper.
+      [ENV.terminateCallsPerSecond]: '1.33',
+      [ENV.describeCallsPerSecond]: '5',
+      [ENV.ledgerTableName]: `<${logicalId(stack, revoker.ledgerTable as NonNullable<typeof revoker.ledgerTable>)}>`,
+      [ENV.ledgerRetentionDays]: '30',
     });
     // The handler accepts exactly this environment.
-    expect(loadConfig(Environment.Variables)).toMatchObject({
+    expect(loadConfig(variables)).toMatchObject({
       regions: ['eu-west-1', 'us-east-1'],
       endpoints: { kind: 'ids' },
       dryRun: true,
       maxReceiveCount: 4,
       sources: { okta: { eventSourceNames: OKTA_SOURCES }, runbook: { source: 'soar.playbooks' } },
+      pacing: { terminatePerSecond: 1.33, describePerSecond: 5 },
+      ledger: { retentionMs: 30 * 86_400_000 },
     });
   });
 
@@ -272,16 +323,12 @@ describe('ClientVpnRevoker function', () => {
     const keyOnly = synthRevoker({ endpointTag: { key: 'revoker-managed' } });
 
     // Assess
-    const variables = (template: typeof withValue.template) =>
-      (
-        onlyResource(template, 'AWS::Lambda::Function') as {
-          Environment: { Variables: Record<string, string> };
-        }
-      ).Environment.Variables;
-    expect(variables(withValue.template)).toMatchObject({ [ENV.endpointTag]: 'team=secops' });
-    expect(variables(withValue.template)).not.toHaveProperty(ENV.endpointIds);
-    expect(variables(keyOnly.template)).toMatchObject({ [ENV.endpointTag]: 'revoker-managed' });
-    expect(loadConfig(variables(withValue.template)).endpoints).toEqual({
+    const variables = ({ template, stack, revoker }: typeof withValue) =>
+      environmentOf(template, stack, revoker.function);
+    expect(variables(withValue)).toMatchObject({ [ENV.endpointTag]: 'team=secops' });
+    expect(variables(withValue)).not.toHaveProperty(ENV.endpointIds);
+    expect(variables(keyOnly)).toMatchObject({ [ENV.endpointTag]: 'revoker-managed' });
+    expect(loadConfig(variables(withValue)).endpoints).toEqual({
       kind: 'tag',
       key: 'team',
       value: 'secops',

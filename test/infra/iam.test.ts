@@ -6,9 +6,11 @@ import { OUTCOME_DETAIL_TYPE } from '../../lambda/core/outcome.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import {
   ACCOUNT,
+  allStatements,
   asList,
+  flatten,
   logicalId,
-  onlyResource,
+  resourceOf,
   roleStatements,
   type Statement,
   synthRevoker,
@@ -23,7 +25,7 @@ const bySid = (statements: Statement[], sid: string) => statements.find((stateme
 describe('ClientVpnRevoker IAM', () => {
   it('scopes Describe/Terminate connections to exactly the listed endpoint ARNs, without DescribeClientVpnEndpoints', () => {
     // Act
-    const { template } = synthRevoker({
+    const { template, stack, revoker } = synthRevoker({
       regions: ['eu-west-1', 'us-east-1'],
       endpoints: [
         { endpointId: 'cvpn-endpoint-0123456789abcdef0' },
@@ -32,7 +34,7 @@ describe('ClientVpnRevoker IAM', () => {
     });
 
     // Assess
-    const statements = roleStatements(template);
+    const statements = roleStatements(template, stack, revoker);
     const ec2 = statements.filter((statement) => asList(statement.Action).some((a) => a.startsWith('ec2:')));
     expect(ec2).toEqual([
       {
@@ -49,13 +51,13 @@ describe('ClientVpnRevoker IAM', () => {
 
   it('conditions the grants on the endpoint tag in every region, and lists endpoints only in those regions', () => {
     // Act
-    const { template } = synthRevoker({
+    const { template, stack, revoker } = synthRevoker({
       regions: ['eu-west-1', 'eu-central-1'],
       endpointTag: { key: 'team', value: 'secops' },
     });
 
     // Assess
-    const statements = roleStatements(template);
+    const statements = roleStatements(template, stack, revoker);
     expect(bySid(statements, 'TerminateOnTaggedEndpoints')).toEqual({
       Sid: 'TerminateOnTaggedEndpoints',
       Effect: 'Allow',
@@ -75,10 +77,10 @@ describe('ClientVpnRevoker IAM', () => {
 
   it('requires only the presence of the tag key when no value is given', () => {
     // Act
-    const { template } = synthRevoker({ endpointTag: { key: 'revoker-managed' } });
+    const { template, stack, revoker } = synthRevoker({ endpointTag: { key: 'revoker-managed' } });
 
     // Assess
-    expect(bySid(roleStatements(template), 'TerminateOnTaggedEndpoints')).toMatchObject({
+    expect(bySid(roleStatements(template, stack, revoker), 'TerminateOnTaggedEndpoints')).toMatchObject({
       Resource: endpointArn('eu-west-1', '*'),
       Condition: { Null: { 'aws:ResourceTag/revoker-managed': 'false' } },
     });
@@ -86,10 +88,10 @@ describe('ClientVpnRevoker IAM', () => {
 
   it('grants every endpoint of the regions when no selection is given', () => {
     // Act
-    const { template } = synthRevoker({ regions: ['eu-west-1', 'us-east-1'] });
+    const { template, stack, revoker } = synthRevoker({ regions: ['eu-west-1', 'us-east-1'] });
 
     // Assess
-    const statements = roleStatements(template);
+    const statements = roleStatements(template, stack, revoker);
     expect(bySid(statements, 'TerminateOnAllEndpoints')).toEqual({
       Sid: 'TerminateOnAllEndpoints',
       Effect: 'Allow',
@@ -112,18 +114,20 @@ describe('ClientVpnRevoker IAM', () => {
     );
 
     // Act
-    new ClientVpnRevoker(stack, 'Revoker', { outcomeEventBus, outcomeSource: 'acme.vpn' });
+    const revoker = new ClientVpnRevoker(stack, 'Revoker', { outcomeEventBus, outcomeSource: 'acme.vpn' });
     const defaults = synthRevoker();
 
     // Assess
-    expect(bySid(roleStatements(Template.fromStack(stack)), 'PublishOutcome')).toEqual({
+    expect(bySid(roleStatements(Template.fromStack(stack), stack, revoker), 'PublishOutcome')).toEqual({
       Sid: 'PublishOutcome',
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: 'arn:aws:events:eu-west-1:444455556666:event-bus/security',
       Condition: { StringEquals: { 'events:source': 'acme.vpn', 'events:detail-type': OUTCOME_DETAIL_TYPE } },
     });
-    expect(bySid(roleStatements(defaults.template), 'PublishOutcome')).toMatchObject({
+    expect(
+      bySid(roleStatements(defaults.template, defaults.stack, defaults.revoker), 'PublishOutcome'),
+    ).toMatchObject({
       Resource: `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`,
       Condition: {
         StringEquals: { 'events:source': 'client-vpn-revoker', 'events:detail-type': OUTCOME_DETAIL_TYPE },
@@ -136,7 +140,7 @@ describe('ClientVpnRevoker IAM', () => {
     const { template, stack, revoker } = synthRevoker();
 
     // Assess
-    const statements = roleStatements(template);
+    const statements = roleStatements(template, stack, revoker);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -161,17 +165,15 @@ describe('ClientVpnRevoker IAM', () => {
     ['all', {}],
   ])('has no wildcard action, no managed policy and nothing else on * (%s)', (_mode, props) => {
     // Act
-    const { template } = synthRevoker({ ...props, okta: { eventSourceNames: ['aws.partner/okta.com/a/b'] } });
+    const { template, stack, revoker } = synthRevoker({
+      ...props,
+      okta: { eventSourceNames: ['aws.partner/okta.com/a/b'] },
+    });
 
     // Assess
-    const statements = roleStatements(template);
-    expect(statements.flatMap((s) => asList(s.Action)).filter((action) => action.includes('*'))).toEqual([]);
+    const statements = roleStatements(template, stack, revoker);
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
-    const onStar = statements
-      .filter((s) => asList(s.Resource).includes('*'))
-      .flatMap((s) => asList(s.Action));
-    expect(onStar).toEqual(_mode === 'endpoints' ? [] : ['ec2:DescribeClientVpnEndpoints']);
-    const role = onlyResource(template, 'AWS::IAM::Role');
+    const role = resourceOf(template, stack, revoker.role);
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.Policies).toBeUndefined();
     expect(role.AssumeRolePolicyDocument).toEqual({
@@ -180,6 +182,25 @@ describe('ClientVpnRevoker IAM', () => {
         { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } },
       ],
     });
-    template.resourceCountIs('AWS::IAM::Policy', 1);
+    // Every role of the construct (revoker, connect handler, sweeper, scheduler): the same rules.
+    const everything = allStatements(template);
+    expect(everything.flatMap((s) => asList(s.Action)).filter((action) => action.includes('*'))).toEqual([]);
+    expect(everything.every((s) => s.Effect === 'Allow')).toBe(true);
+    const onStar = everything
+      .filter((s) => asList(s.Resource).includes('*'))
+      .flatMap((s) => asList(s.Action));
+    // The revoker and the sweeper list endpoints unless they are selected by id.
+    expect(onStar).toEqual(_mode === 'endpoints' ? [] : Array(2).fill('ec2:DescribeClientVpnEndpoints'));
+    for (const other of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(other.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(other.Properties.Policies).toBeUndefined();
+    }
+    expect(
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        (flatten(policy.Properties) as { Roles: string[] }).Roles.includes(
+          `<${logicalId(stack, revoker.role)}>`,
+        ),
+      ),
+    ).toHaveLength(1);
   });
 });

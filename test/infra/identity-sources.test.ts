@@ -4,7 +4,7 @@ import { auth0 } from '../../lambda/sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES, cognito } from '../../lambda/sources/cognito.ts';
 import { IDENTITY_CENTER_EVENT_TYPES, identityCenter } from '../../lambda/sources/identity-center.ts';
 import { onelogin } from '../../lambda/sources/onelogin.ts';
-import { ACCOUNT, synthRevoker } from './synth.ts';
+import { ACCOUNT, environmentOf, synthRevoker } from './synth.ts';
 
 const AUTH0 = 'aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs';
 const ONELOGIN = 'aws.partner/onelogin.com/US-123456/vpn-revoker';
@@ -14,7 +14,7 @@ const POOL = 'us-east-1_ExAmPlE12';
 describe('identity source rules, environment and permissions', () => {
   it('puts partner rules on their partner buses and CloudTrail rules on the default bus, with the source patterns', () => {
     // Act
-    const { template } = synthRevoker({
+    const { template, stack, revoker } = synthRevoker({
       auth0: { eventSourceNames: [AUTH0], identityMapping: { template: '{local}' } },
       onelogin: { eventSourceNames: [ONELOGIN] },
       identityCenter: { identityStoreIds: [STORE] },
@@ -39,12 +39,16 @@ describe('identity source rules, environment and permissions', () => {
     const defaultBusRules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (rule) => rule.Properties.EventBusName === undefined,
     );
+    const identityCenterOptions = { eventTypes: IDENTITY_CENTER_EVENT_TYPES, identityStoreIds: [STORE] };
+    const cognitoOptions = { userPoolIds: [POOL], eventTypes: COGNITO_LOST_ACCESS_EVENT_TYPES };
+    // Each with its lift rule (re-enables), which the ledger makes meaningful.
     expect(defaultBusRules.map((rule) => rule.Properties.EventPattern)).toEqual([
-      identityCenter.eventPattern({ eventTypes: IDENTITY_CENTER_EVENT_TYPES, identityStoreIds: [STORE] }),
-      cognito.eventPattern({ userPoolIds: [POOL], eventTypes: COGNITO_LOST_ACCESS_EVENT_TYPES }),
+      identityCenter.eventPattern(identityCenterOptions),
+      identityCenter.liftEventPattern(identityCenterOptions),
+      cognito.eventPattern(cognitoOptions),
+      cognito.liftEventPattern(cognitoOptions),
     ]);
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fn?.Properties.Environment.Variables).toMatchObject({
+    expect(environmentOf(template, stack, revoker.function)).toMatchObject({
       AUTH0_EVENT_SOURCES: AUTH0,
       AUTH0_IDENTITY_MAPPING: '{"template":"{local}"}',
       ONELOGIN_EVENT_SOURCES: ONELOGIN,
@@ -109,11 +113,10 @@ describe('identity source rules, environment and permissions', () => {
 
   it('leaves SCIM event types out by default when no single identity store is configured', () => {
     // Act
-    const { template } = synthRevoker({ identityCenter: {}, runbook: { enabled: false } });
+    const { template, stack, revoker } = synthRevoker({ identityCenter: {}, runbook: { enabled: false } });
 
     // Assess
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fn?.Properties.Environment.Variables.IDENTITY_CENTER_EVENT_TYPES).toBe(
+    expect(environmentOf(template, stack, revoker.function).IDENTITY_CENTER_EVENT_TYPES).toBe(
       'console-disable-user,console-delete-user,identitystore-delete-user',
     );
   });

@@ -121,6 +121,130 @@ describe('ClientVpnRevoker props validation', () => {
       { runbook: { enabled: false, source: 'x' } },
       /runbook: source\/eventBus given but enabled is false/,
     ],
+    [
+      'a ledger retention of 0 days',
+      { ledger: { retention: Duration.days(0) } },
+      /ledger\.retention: expected whole days from 1 to 3650, got/,
+    ],
+    [
+      'a ledger retention above 10 years',
+      { ledger: { retention: Duration.days(3651) } },
+      /ledger\.retention: expected whole days from 1 to 3650/,
+    ],
+    [
+      'a ledger retention that is not whole days',
+      { ledger: { retention: Duration.hours(36) } },
+      /ledger\.retention: expected whole days/,
+    ],
+    [
+      'ledger options while disabled',
+      { ledger: { enabled: false, retention: Duration.days(7) } },
+      /ledger: retention\/removalPolicy given but enabled is false/,
+    ],
+    [
+      'a cleanup interval below a minute',
+      { sessionCleanup: { interval: Duration.seconds(30) } },
+      /sessionCleanup\.interval: expected whole minutes from 1 minute to 24 hours/,
+    ],
+    [
+      'a cleanup interval above a day',
+      { sessionCleanup: { interval: Duration.hours(25) } },
+      /sessionCleanup\.interval: expected whole minutes from 1 minute to 24 hours/,
+    ],
+    [
+      'a maximum session age of 8 hours',
+      { sessionCleanup: { maxSessionAge: Duration.hours(8) } },
+      /sessionCleanup\.maxSessionAge: expected whole minutes from 15 minutes to below 8 hours/,
+    ],
+    [
+      'a maximum session age below 15 minutes',
+      { sessionCleanup: { maxSessionAge: Duration.minutes(14) } },
+      /sessionCleanup\.maxSessionAge: expected whole minutes from 15 minutes/,
+    ],
+    [
+      'a cleanup requested without the ledger and without a maximum session age',
+      { ledger: { enabled: false }, sessionCleanup: { enabled: true } },
+      /sessionCleanup: without the ledger a sweep needs maxSessionAge/,
+    ],
+    [
+      'a denied message longer than 255 characters',
+      { connectHandler: { deniedMessage: 'x'.repeat(256) } },
+      /connectHandler\.deniedMessage: expected 1 to 255 characters \(Client VPN's limit\), got 256/,
+    ],
+    [
+      'an empty denied message',
+      { connectHandler: { deniedMessage: '' } },
+      /connectHandler\.deniedMessage: expected 1 to 255 characters/,
+    ],
+    [
+      'a connect handler endpoint id with a region',
+      { connectHandler: { endpointIds: [`eu-west-1:${ENDPOINT}`] } },
+      /connectHandler\.endpointIds: expected cvpn-endpoint-<8 to 17 hex digits>, got "eu-west-1:cvpn-endpoint-/,
+    ],
+    [
+      'an unknown ledger fallback',
+      { connectHandler: { onLedgerUnavailable: 'open' as 'deny' } },
+      /connectHandler\.onLedgerUnavailable: expected 'deny' or 'allow', got "open"/,
+    ],
+    [
+      'negative provisioned concurrency',
+      { connectHandler: { provisionedConcurrency: -1 } },
+      /connectHandler\.provisionedConcurrency: expected an integer from 0 to 1000/,
+    ],
+    [
+      'the connect handler enabled without the ledger',
+      { ledger: { enabled: false }, connectHandler: { enabled: true } },
+      /connectHandler\.enabled: the connect handler needs the ledger/,
+    ],
+    [
+      'connect handler endpoints without the ledger',
+      {
+        ledger: { enabled: false },
+        connectHandler: { endpointIds: [ENDPOINT] },
+        sessionCleanup: { enabled: false },
+      },
+      /connectHandler\.enabled: the connect handler needs the ledger/,
+    ],
+    [
+      'a Terminate budget above 5 per second',
+      { ec2CallBudget: { terminateCallsPerSecond: 5.5 } },
+      /ec2CallBudget\.terminateCallsPerSecond: expected more than 0 and at most 5 \(EC2's refill per second\), got 5\.5/,
+    ],
+    [
+      'a zero Describe budget',
+      { ec2CallBudget: { describeCallsPerSecond: 0 } },
+      /ec2CallBudget\.describeCallsPerSecond: expected more than 0 and at most 20/,
+    ],
+    [
+      'a budget whose share per environment rounds to 0',
+      { maxConcurrency: 1000, ec2CallBudget: { terminateCallsPerSecond: 1 } },
+      /ec2CallBudget\.terminateCallsPerSecond: 1 split over 1001 concurrent function environments is below 0\.01/,
+    ],
+    [
+      'an empty protected identity',
+      { protectedIdentities: [''] },
+      /protectedIdentities: expected non-empty names .*got ""/,
+    ],
+    [
+      'a protected identity with surrounding spaces',
+      { protectedIdentities: ['admin '] },
+      /protectedIdentities: expected non-empty names .*got "admin "/,
+    ],
+    [
+      'a protected identity with a comma (the list separator)',
+      { protectedIdentities: ['doe,jane'] },
+      /protectedIdentities: .*got "doe,jane"/,
+    ],
+    [
+      'a protected identity with a control character',
+      { protectedIdentities: ['admin\n'] },
+      /protectedIdentities: .*control characters/,
+    ],
+    [
+      'a hashing key without hashIdentitiesInLogs',
+      { logHashKey: {} as never },
+      /logHashKey: given but hashIdentitiesInLogs is not true/,
+    ],
   ])('rejects %s', (_case, props, message) => {
     // Act
     const act = construct(props);

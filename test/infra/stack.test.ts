@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/revoker/config.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
-import { flatten, onlyResource, testApp } from './synth.ts';
+import {
+  ACCOUNT,
+  environmentOf,
+  flatten,
+  onlyResource,
+  policyStatements,
+  resourceOf,
+  testApp,
+} from './synth.ts';
 
 describe('ClientVpnRevokerStack', () => {
   it('builds the construct from context, importing buses by name or ARN', () => {
@@ -35,13 +43,11 @@ describe('ClientVpnRevokerStack', () => {
 
     // Assess
     const template = Template.fromStack(stack);
-    const fn = onlyResource(template, 'AWS::Lambda::Function') as {
-      MemorySize: number;
-      Timeout: number;
-      Environment: { Variables: Record<string, string> };
-    };
-    expect(fn).toMatchObject({ MemorySize: 256, Timeout: 180 });
-    expect(fn.Environment.Variables).toMatchObject({
+    expect(resourceOf(template, stack, stack.revoker.function)).toMatchObject({
+      MemorySize: 256,
+      Timeout: 180,
+    });
+    expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
       [ENV.endpointTag]: 'team=secops',
       [ENV.outcomeEventBus]: 'arn:aws:events:eu-west-1:444455556666:event-bus/outcomes',
       [ENV.outcomeSource]: 'acme.vpn',
@@ -55,7 +61,7 @@ describe('ClientVpnRevokerStack', () => {
       MaximumBatchingWindowInSeconds: 10,
       ScalingConfig: { MaximumConcurrency: 3 },
     });
-    expect(onlyResource(template, 'AWS::Logs::LogGroup')).toEqual({ RetentionInDays: 30 });
+    expect(resourceOf(template, stack, stack.revoker.logGroup)).toEqual({ RetentionInDays: 30 });
     template.hasResourceProperties('AWS::Events::Rule', { EventBusName: 'security-ops' });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'aws.partner/okta.com/acme/revoker',
@@ -64,6 +70,9 @@ describe('ClientVpnRevokerStack', () => {
       'FunctionName',
       'QueueUrl',
       'DeadLetterQueueUrl',
+      'QueueArn',
+      'DeadLetterQueueArn',
+      'ConnectHandlerArn',
     ]);
   });
 
@@ -73,9 +82,149 @@ describe('ClientVpnRevokerStack', () => {
 
     // Assess
     const template = Template.fromStack(stack);
+    // The runbook rule and its lift rule.
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
+      [ENV.regions]: '<AWS::Region>',
+      [ENV.dryRun]: 'false',
+      [ENV.terminateCallsPerSecond]: '1.33',
+      [ENV.describeCallsPerSecond]: '5',
+      [ENV.ledgerRetentionDays]: '30',
+    });
+    expect(stack.revoker.ledgerTable).toBeDefined();
+    expect(stack.revoker.connectHandler).toBeDefined();
+    expect(stack.revoker.sweeper).toBeDefined();
+    expect(stack.revoker.logHashKey).toBeUndefined();
+    template.resourceCountIs('Custom::AWS', 0);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+
+  it('maps the ledger, connect handler, cleanup, break-glass, hashing and budget keys to the props', () => {
+    // Prepare
+    const secretArn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:vpn/log-hash-key-AbCdEf`;
+    const config = parseContext({
+      protectedIdentities: 'breakglass-admin,Emergency@Example.com',
+      hashIdentitiesInLogs: 'true',
+      logHashKeySecretArn: secretArn,
+      ec2TerminateCallsPerSecond: '3',
+      ec2DescribeCallsPerSecond: '12',
+      maxConcurrency: '5',
+      ledgerRetentionDays: '90',
+      connectHandlerEndpointIds: `${ENDPOINT_A},${ENDPOINT_B}`,
+      onLedgerUnavailable: 'allow',
+      deniedMessage: 'Access revoked: call the service desk',
+      connectHandlerProvisionedConcurrency: '2',
+      sessionCleanupIntervalMinutes: '10',
+      maxSessionAgeMinutes: '120',
+    });
+
+    // Act
+    const stack = new ClientVpnRevokerStack(testApp(), 'ClientVpnRevoker', {
+      config,
+      env: { account: ACCOUNT, region: 'eu-west-1' },
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    const { revoker } = stack;
+    const { connectHandler, sweeper } = revoker;
+    if (!connectHandler || !sweeper) throw new Error('expected the connect handler and the sweeper');
+    const revokerEnv = environmentOf(template, stack, revoker.function);
+    expect(revokerEnv).toMatchObject({
+      [ENV.protectedIdentities]: 'breakglass-admin,Emergency@Example.com',
+      [ENV.logHashKeySecretArn]: secretArn,
+      // 3 and 12 calls per second over 5 revoker environments and the sweeper.
+      [ENV.terminateCallsPerSecond]: '0.5',
+      [ENV.describeCallsPerSecond]: '2',
+      [ENV.ledgerRetentionDays]: '90',
+    });
+    // No secret is generated for an imported key.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(environmentOf(template, stack, connectHandler.function)).toMatchObject({
+      [ENV.onLedgerUnavailable]: 'allow',
+      [ENV.deniedMessage]: 'Access revoked: call the service desk',
+      [ENV.logHashKeySecretArn]: secretArn,
+      [ENV.protectedIdentities]: 'breakglass-admin,Emergency@Example.com',
+    });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+    const wired = Object.values(template.findResources('Custom::AWS')).map(
+      (resource) =>
+        JSON.parse((flatten(resource.Properties) as { Create: string }).Create).parameters
+          .ClientVpnEndpointId,
+    );
+    expect(wired).toEqual([ENDPOINT_A, ENDPOINT_B]);
+    expect(environmentOf(template, stack, sweeper.function)).toMatchObject({
+      [ENV.maxSessionAgeMinutes]: '120',
+      [ENV.terminateCallsPerSecond]: '0.5',
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(10 minutes)' });
+    expect(template.toJSON().Outputs.ConnectHandlerArn.Value).toEqual({ Ref: logicalIdOfAlias(template) });
+    // The imported key is read by ARN, including its random suffix.
+    expect(policyStatements(template, stack, revoker.role)).toContainEqual(
+      expect.objectContaining({
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: secretArn,
+      }),
+    );
+  });
+
+  it('leaves out the ledger, connect handler and lift rules with ledgerEnabled=false', () => {
+    // Act
+    const stack = new ClientVpnRevokerStack(testApp(), 'ClientVpnRevoker', {
+      config: parseContext({ ledgerEnabled: 'false', maxSessionAgeMinutes: '45' }),
+      env: { account: ACCOUNT, region: 'eu-west-1' },
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
     template.resourceCountIs('AWS::Events::Rule', 1);
-    expect(flatten(onlyResource(template, 'AWS::Lambda::Function').Environment)).toMatchObject({
-      Variables: { [ENV.regions]: '<AWS::Region>', [ENV.dryRun]: 'false' },
+    expect(stack.revoker.connectHandler).toBeUndefined();
+    expect(template.toJSON().Outputs).not.toHaveProperty('ConnectHandlerArn');
+    const sweeper = stack.revoker.sweeper;
+    if (!sweeper) throw new Error('expected the sweeper (maxSessionAgeMinutes is set)');
+    expect(environmentOf(template, stack, sweeper.function)).not.toHaveProperty(ENV.ledgerTableName);
+    expect(environmentOf(template, stack, stack.revoker.function)).not.toHaveProperty(ENV.ledgerTableName);
+  });
+
+  it('turns off the connect handler and the cleanup with their enabled keys', () => {
+    // Act
+    const stack = new ClientVpnRevokerStack(testApp(), 'ClientVpnRevoker', {
+      config: parseContext({ connectHandlerEnabled: 'false', sessionCleanupEnabled: 'false' }),
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    expect(stack.revoker.connectHandler).toBeUndefined();
+    expect(stack.revoker.sweeper).toBeUndefined();
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // Only the revoker paces itself: 4 and 15 calls per second over its 2 environments.
+    expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
+      [ENV.terminateCallsPerSecond]: '2',
+      [ENV.describeCallsPerSecond]: '7.5',
     });
   });
+
+  it('generates the hashing key when hashIdentitiesInLogs is set without a key', () => {
+    // Act
+    const stack = new ClientVpnRevokerStack(testApp(), 'ClientVpnRevoker', {
+      config: parseContext({ hashIdentitiesInLogs: 'true' }),
+    });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(stack.revoker.logHashKey).toBeDefined();
+  });
 });
+
+const ENDPOINT_A = 'cvpn-endpoint-0123456789abcdef0';
+const ENDPOINT_B = 'cvpn-endpoint-0fedcba9876543210';
+
+function logicalIdOfAlias(template: Template): string {
+  const [id] = Object.keys(template.findResources('AWS::Lambda::Alias'));
+  if (!id) throw new Error('expected the live alias');
+  return id;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Stack, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
 
 /** The feature flags of cdk.json (not its example app settings), so tests synthesize what `cdk synth` does. */
@@ -60,10 +61,55 @@ export interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Statements of the function role's policy, flattened. */
-export function roleStatements(template: Template): Statement[] {
-  const policy = onlyResource(template, 'AWS::IAM::Policy') as { PolicyDocument: { Statement: Statement[] } };
-  return policy.PolicyDocument.Statement;
+/** A construct's CloudFormation resource (its default child's), properties flattened. */
+export function resourceOf(
+  template: Template,
+  stack: Stack,
+  construct: { node: { defaultChild?: unknown } },
+): Record<string, unknown> {
+  const id = logicalId(stack, construct);
+  const resource = template.toJSON().Resources?.[id] as { Properties?: unknown } | undefined;
+  if (!resource) throw new Error(`expected a resource ${id}`);
+  return flatten(resource.Properties) as Record<string, unknown>;
+}
+
+/** A function's environment variables, flattened. */
+export function environmentOf(
+  template: Template,
+  stack: Stack,
+  fn: { node: { defaultChild?: unknown } },
+): Record<string, string> {
+  return (resourceOf(template, stack, fn) as { Environment: { Variables: Record<string, string> } })
+    .Environment.Variables;
+}
+
+/** Statements of every policy attached to a role (its DefaultPolicy and any other), flattened. */
+export function policyStatements(template: Template, stack: Stack, role: iam.IRole): Statement[] {
+  const roleRef = `<${logicalId(stack, role)}>`;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .map(
+      (policy) =>
+        flatten(policy.Properties) as { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } },
+    )
+    .filter((policy) => policy.Roles.includes(roleRef))
+    .flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** Statements of the revoker function role's policy, flattened. */
+export function roleStatements(
+  template: Template,
+  stack: Stack,
+  revoker: { readonly role: iam.IRole },
+): Statement[] {
+  return policyStatements(template, stack, revoker.role);
+}
+
+/** Every policy statement in the template, flattened. */
+export function allStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) =>
+      (flatten(policy.Properties) as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+  );
 }
 
 export const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);

@@ -16,8 +16,10 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('matched rule');
     expect(run.stdout).toMatch(/active → (terminating|terminated)/);
     expect(run.stdout).toContain('"status": "revoked"');
+    expect(run.stdout).toMatch(/jane\.doe@example\.com: denied — "Your VPN access has been revoked/);
+    expect(run.stdout).toContain('john.roe@example.com: allowed');
     expect(run.stdout).toContain(
-      'Revoked: 5 in-scope sessions of jane.doe@example.com ended, everyone else untouched.',
+      'Revoked: 5 in-scope sessions of jane.doe@example.com ended, her reconnect denied, everyone else untouched.',
     );
   }, 120_000);
 });

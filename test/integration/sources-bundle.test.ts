@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DEMO_IDENTITY_STORE_ID, DEMO_VICTIM, DEMO_VICTIM_USER_ID } from '../../emulator/index.ts';
+import { dynamoDbLedger } from '../../lambda/core/adapters/dynamodb-ledger.ts';
+import type { RevocationLedger } from '../../lambda/core/ledger.ts';
 import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import { deliveredExample, LIFT_EXAMPLES, NEGATIVE_EXAMPLES } from '../support/examples.ts';
 
 // Every example event in examples/events/ goes through the synthesized rules (test context enables every
 // source: test/support/sources-context.ts) to the bundled function, against the emulator.
@@ -10,20 +12,19 @@ const ENDPOINT = 'cvpn-endpoint-0aaa00000000000e1';
 const USER_POOL = 'us-east-1_ExAmPlE12';
 const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
-const example = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../examples/events/${name}`, import.meta.url), 'utf8')) as {
-    id: string;
-    source: string;
-  };
+const example = (name: string) => deliveredExample(name);
 /** Partner events arrive on the partner bus named after their source; AWS events on the default bus. */
 const busOf = (event: { source: string }) =>
   event.source.startsWith('aws.partner/') ? event.source : 'default';
 
 let revoker: RevokerOnEmulator;
+let ledger: RevocationLedger;
 beforeAll(async () => {
   revoker = await RevokerOnEmulator.start({
     cdkOut: inject('cdkOut'),
     emulator: { terminateDelayMs: 20 },
+    // This file tests routing, not EC2 pacing: let the function call as fast as the emulator answers.
+    environment: { EC2_TERMINATE_CALLS_PER_SECOND: '1000', EC2_DESCRIBE_CALLS_PER_SECOND: '1000' },
     seed: {
       endpoints: [
         {
@@ -45,12 +46,20 @@ beforeAll(async () => {
       cognitoUserPools: [{ userPoolId: USER_POOL, users: [{ username: DEMO_VICTIM, sub: JANE_SUB }] }],
     },
   });
+  const dynamo = revoker.dynamo;
+  if (!dynamo) throw new Error('the synthesized stack has no revocation ledger');
+  ledger = dynamoDbLedger(dynamo.client, {
+    tableName: dynamo.tableName,
+    retentionMs: 86_400_000,
+    now: Date.now,
+  });
 });
 afterAll(async () => {
   await revoker.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
   revoker.emulator.reset();
+  await revoker.dynamo?.reset();
 });
 
 async function deliver(name: string) {
@@ -97,22 +106,52 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
     expect(johnLive).toHaveLength(1);
   });
 
-  it.each([
-    'okta-user-activate.json',
-    'auth0-sapi-user-unblocked.json',
-    'idc-console-enableuser.json',
-    'idc-scim-patchuser-activate.json',
-    'idc-console-disableuser-failed.json',
-    'cognito-adminenableuser.json',
-  ])('%s matches no rule and ends nobody', async (name) => {
+  it.each(LIFT_EXAMPLES)('%s lifts an earlier revocation of jane.doe@example.com', async (name) => {
+    // Prepare: Jane was revoked long before the re-enable
+    await ledger.recordRevocation({
+      identity: DEMO_VICTIM,
+      source: 'test',
+      reason: 'offboarding',
+      requestId: 'earlier',
+      eventTime: '2020-01-01T00:00:00Z',
+    });
+
+    // Act
+    const { event, report, outcomes, janeLive } = await deliver(name);
+
+    // Assess
+    expect(report.unmatched).toBe(0);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        requestId: event.id,
+        action: 'lift',
+        status: 'lifted',
+        identity: DEMO_VICTIM,
+        ledger: expect.objectContaining({ status: 'recorded', state: 'lifted' }),
+      }),
+    ]);
+    expect(await ledger.findRevoked([DEMO_VICTIM])).toEqual([]);
+    expect(janeLive).toHaveLength(2);
+  });
+
+  it.each(NEGATIVE_EXAMPLES)('%s revokes and lifts nobody', async (name) => {
+    // Prepare
+    await ledger.recordRevocation({
+      identity: DEMO_VICTIM,
+      source: 'test',
+      reason: 'offboarding',
+      requestId: 'earlier',
+      eventTime: '2020-01-01T00:00:00Z',
+    });
+
     // Act
     const { report, outcomes, janeLive } = await deliver(name);
 
-    // Assess
-    expect(report.unmatched).toBe(1);
-    expect(report.invocations).toEqual([]);
-    expect(outcomes).toEqual([]);
+    // Assess: no rule routes it, or the function rejects it
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect(report.unmatched + outcomes.length).toBe(1);
     expect(janeLive).toHaveLength(2);
+    expect(await ledger.findRevoked([DEMO_VICTIM])).toHaveLength(1);
   });
 
   it.each([

@@ -25,11 +25,16 @@ export function oktaEvent(login: string, eventType = 'user.lifecycle.deactivate'
   };
 }
 
-export function runbookEvent(detail: Record<string, unknown>, source = 'client-vpn-revoker.runbook') {
+/** A runbook request as EventBridge delivers it; a lift request with `RUNBOOK_LIFT_DETAIL_TYPE`. */
+export function runbookEvent(
+  detail: Record<string, unknown>,
+  source = 'client-vpn-revoker.runbook',
+  detailType = RUNBOOK_DETAIL_TYPE,
+) {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': RUNBOOK_DETAIL_TYPE,
+    'detail-type': detailType,
     source,
     account: '111122223333',
     time: '2026-11-22T10:00:00Z',

@@ -12,6 +12,8 @@ export interface FakeConnection {
   username?: string;
   commonName?: string;
   status: string;
+  /** As EC2 reports it: "YYYY-MM-DD HH:MM:SS", UTC. */
+  establishedTime?: string;
 }
 
 interface FakeEndpoint {
@@ -58,7 +60,7 @@ export class FakeClientVpn {
   connect(
     region: string,
     endpointId: string,
-    who: { username?: string; commonName?: string },
+    who: { username?: string; commonName?: string; establishedTime?: string },
     status = 'active',
   ) {
     const connectionId = `cvpn-connection-${(this.counter++).toString(16).padStart(17, '0')}`;

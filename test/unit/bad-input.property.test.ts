@@ -1,19 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
+import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import type { OutcomeDetail } from '../../lambda/core/outcome.ts';
+import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
-import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/auth0.ts';
-import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/cognito.ts';
-import { IDENTITY_CENTER_EVENT_TYPES } from '../../lambda/sources/identity-center.ts';
 import type { IdentityReference } from '../../lambda/sources/identity-source.ts';
 import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
-import { OKTA_DEFAULT_EVENT_TYPES, OKTA_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
-import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
+import { OKTA_DEFAULT_EVENT_TYPES } from '../../lambda/sources/okta.ts';
+import { oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
+import {
+  deliveredExample,
+  EXAMPLE_FILES,
+  EXAMPLE_SOURCES,
+  EXAMPLES_DIR,
+  isPutEventsExample,
+  LIFT_EXAMPLES,
+} from '../support/examples.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 /** Fixed so a failure in CI replays locally; fast-check prints the counterexample and its path. */
@@ -29,36 +35,21 @@ const USER_POOL_ID = 'us-east-1_ExAmPlE12';
 const IDC_USER_ID = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01';
 const COGNITO_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
-/** Every identity source enabled, matching the example events in examples/events/. */
-const ALL_SOURCES: SourcesConfig = {
-  okta: { eventSourceNames: [OKTA_SOURCE], eventTypes: [...OKTA_LOST_ACCESS_EVENT_TYPES] },
-  auth0: {
-    eventSourceNames: ['aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs'],
-    eventTypes: [...AUTH0_LOST_ACCESS_EVENT_TYPES],
-  },
-  onelogin: { eventSourceNames: ['aws.partner/onelogin.com/US-123456/vpn-revoker'] },
-  identityCenter: { eventTypes: [...IDENTITY_CENTER_EVENT_TYPES], identityStoreIds: [STORE_ID] },
-  cognito: { userPoolIds: [USER_POOL_ID], eventTypes: [...COGNITO_LOST_ACCESS_EVENT_TYPES] },
-  runbook: { source: DEFAULT_RUNBOOK_SOURCE },
-};
+/** Every identity source enabled, matching the example events in examples/events/; lifts off (the batch's). */
+const ALL_SOURCES: SourcesConfig = EXAMPLE_SOURCES;
+/** The same with lifts on, so the lift normalisers get the hostile input too. */
+const ALL_SOURCES_WITH_LIFTS: SourcesConfig = { ...ALL_SOURCES, lift: true };
 
 // ---------------------------------------------------------------------------------------------------------
 // Example events
 // ---------------------------------------------------------------------------------------------------------
 
-const EXAMPLES_DIR = new URL('../../examples/events/', import.meta.url);
-
-/** Every example file as written, plus the runbook request as EventBridge delivers it (the file holds PutEvents entries). */
+/** Every example file as written, plus the runbook requests as EventBridge delivers them (the files hold PutEvents entries). */
 const EXAMPLES: ReadonlyMap<string, unknown> = (() => {
   const examples = new Map<string, unknown>();
-  for (const file of readdirSync(EXAMPLES_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .sort()) {
-    const parsed: unknown = JSON.parse(readFileSync(new URL(file, EXAMPLES_DIR), 'utf8'));
-    examples.set(file, parsed);
-    const [entry] = Array.isArray(parsed) ? (parsed as { Source: string; Detail: string }[]) : [];
-    if (entry)
-      examples.set(`${file} (delivered)`, runbookEvent(JSON.parse(entry.Detail) as Json, entry.Source));
+  for (const file of EXAMPLE_FILES) {
+    examples.set(file, JSON.parse(readFileSync(new URL(file, EXAMPLES_DIR), 'utf8')));
+    if (isPutEventsExample(file)) examples.set(`${file} (delivered)`, deliveredExample(file));
   }
   return examples;
 })();
@@ -246,10 +237,10 @@ function expectUsableReference(identity: IdentityReference) {
 }
 
 /** Parses with every source enabled; only `InvalidEventError` may escape, and it must come back promptly. */
-function parseOrReject(body: string): ParsedRequest | InvalidEventError {
+function parseOrReject(body: string, config: SourcesConfig = ALL_SOURCES): ParsedRequest | InvalidEventError {
   const startedAt = performance.now();
   try {
-    return toRevocationRequest(body, ALL_SOURCES);
+    return toRevocationRequest(body, config);
   } catch (error) {
     if (error instanceof InvalidEventError) return error;
     throw error;
@@ -258,11 +249,19 @@ function parseOrReject(body: string): ParsedRequest | InvalidEventError {
   }
 }
 
+/** With lifts on: a revoke or lift request with a usable identity, or `InvalidEventError`. */
 function expectRequestOrInvalidEvent(body: string) {
-  const result = parseOrReject(body);
+  const result = parseOrReject(body, ALL_SOURCES_WITH_LIFTS);
   if (result instanceof InvalidEventError) return;
+  expect(['revoke', 'lift']).toContain(result.action);
   if (typeof result.identity === 'string') expectUsableName(result.identity);
   else expectUsableReference(result.identity);
+}
+
+/** With lifts off, nothing becomes a lift request. */
+function expectNoLift(body: string) {
+  const result = parseOrReject(body, ALL_SOURCES);
+  if (!(result instanceof InvalidEventError)) expect(result.action).toBe('revoke');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -351,6 +350,8 @@ function setup(people: readonly Who[]) {
       return outcomes.map((): PublishResult => ({ published: true }));
     },
     sources: ALL_SOURCES,
+    protectedIdentities: protectedIdentities([]),
+    identityForLogs: identityForLogs(undefined),
     dryRun: false,
     maxReceiveCount: 3,
     now: clock.now,
@@ -464,6 +465,20 @@ describe('toRevocationRequest with every source enabled: a usable request or Inv
       numRuns: RUNS,
       seed: SEED,
     });
+  });
+});
+
+describe('toRevocationRequest with lifts off: never a lift request', () => {
+  const LIFT_NAMES = EXAMPLE_NAMES.filter((name) =>
+    LIFT_EXAMPLES.some((file) => name === file || name === `${file} (delivered)`),
+  );
+
+  it.each(LIFT_NAMES)('for mutations of %s', (name) => {
+    fc.assert(fc.property(mutatedExample([name]), expectNoLift), { numRuns: RUNS, seed: SEED });
+  });
+
+  it('for every source envelope around an arbitrary detail', () => {
+    fc.assert(fc.property(exampleEnvelopeWithJunkDetail, expectNoLift), { numRuns: RUNS, seed: SEED });
   });
 });
 

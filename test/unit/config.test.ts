@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../lambda/core/errors.ts';
 import {
+  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_OUTCOME_SOURCE,
+  DEFAULT_TERMINATE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_RETRY_BUDGET_MS,
   loadConfig,
 } from '../../lambda/revoker/config.ts';
@@ -38,7 +40,12 @@ describe('loadConfig', () => {
       dryRun: false,
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       maxReceiveCount: 5,
-      sources: {},
+      pacing: {
+        terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
+        describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+      },
+      sources: { lift: false },
+      protectedIdentities: [],
       identityStoreRegion: 'us-east-1',
     });
     expect(config.outcomeSource).toBe('client-vpn-revoker');
@@ -56,10 +63,16 @@ describe('loadConfig', () => {
       DRY_RUN: 'true',
       TERMINATE_RETRY_BUDGET_MS: '600000',
       MAX_RECEIVE_COUNT: '3',
+      EC2_TERMINATE_CALLS_PER_SECOND: '1.5',
+      EC2_DESCRIBE_CALLS_PER_SECOND: '10',
       OKTA_EVENT_SOURCES: `${OKTA_SOURCE},aws.partner/okta.com/example-org/second`,
       OKTA_EVENT_TYPES: 'user.lifecycle.suspend',
       RUNBOOK_EVENT_SOURCE: 'soar.acme',
       IDENTITY_STORE_REGION: 'eu-central-1',
+      PROTECTED_IDENTITIES: 'breakglass-admin, Emergency.Admin@example.com',
+      LOG_IDENTITY_HASH_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
+      LEDGER_TABLE_NAME: 'revocation-ledger',
+      LEDGER_RETENTION_DAYS: '90',
     };
 
     // Act
@@ -80,13 +93,18 @@ describe('loadConfig', () => {
       dryRun: true,
       terminateRetryBudgetMs: 600_000,
       maxReceiveCount: 3,
+      pacing: { terminatePerSecond: 1.5, describePerSecond: 10 },
       sources: {
+        lift: true,
         okta: {
           eventSourceNames: [OKTA_SOURCE, 'aws.partner/okta.com/example-org/second'],
           eventTypes: ['user.lifecycle.suspend'],
         },
         runbook: { source: 'soar.acme' },
       },
+      protectedIdentities: ['breakglass-admin', 'Emergency.Admin@example.com'],
+      logHashKeySecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
+      ledger: { tableName: 'revocation-ledger', retentionMs: 90 * 86_400_000 },
       identityStoreRegion: 'eu-central-1',
     });
   });
@@ -358,6 +376,76 @@ describe('loadConfig rejects values that look almost right', () => {
 
     // Assess
     expect(error.message).toContain(variable);
+  });
+});
+
+describe('loadConfig EC2 pacing', () => {
+  it("defaults to this environment's share of the account budget", () => {
+    // Prepare
+    const env = { ...MINIMAL };
+
+    // Act
+    const { pacing } = loadConfig(env);
+
+    // Assess: 2 environments × (2 Terminates, 7.5 Describes) stay below EC2's 5/s and 20/s refill
+    expect(pacing).toEqual({ terminatePerSecond: 2, describePerSecond: 7.5 });
+  });
+
+  it.each([
+    ['whole numbers', '4', '15', { terminatePerSecond: 4, describePerSecond: 15 }],
+    ['fractions', '0.5', '.25', { terminatePerSecond: 0.5, describePerSecond: 0.25 }],
+    ['a trailing point', '3.', '20.0', { terminatePerSecond: 3, describePerSecond: 20 }],
+    [
+      'rates above the refill (time-scaled tests)',
+      '100',
+      '375',
+      { terminatePerSecond: 100, describePerSecond: 375 },
+    ],
+  ])('reads %s', (_case, terminate, describe, expected) => {
+    // Prepare
+    const env = {
+      ...MINIMAL,
+      EC2_TERMINATE_CALLS_PER_SECOND: terminate,
+      EC2_DESCRIBE_CALLS_PER_SECOND: describe,
+    };
+
+    // Act
+    const { pacing } = loadConfig(env);
+
+    // Assess
+    expect(pacing).toEqual(expected);
+  });
+
+  it.each(
+    ['EC2_TERMINATE_CALLS_PER_SECOND', 'EC2_DESCRIBE_CALLS_PER_SECOND'].flatMap((variable) =>
+      ['0', '0.0', '-1', '', ' ', 'two', '1e3', '0x10', 'Infinity', 'NaN', '1,5', '2/s'].map((value) => [
+        variable,
+        value,
+      ]),
+    ),
+  )('rejects %s=%j, naming the variable', (variable, value) => {
+    // Prepare
+    const env = { ...MINIMAL, [variable]: value };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain(
+      `${variable}: expected a positive number of calls per second, such as 2 or 0.5`,
+    );
+  });
+
+  it('names both rate variables in one error', () => {
+    // Prepare
+    const env = { ...MINIMAL, EC2_TERMINATE_CALLS_PER_SECOND: '0', EC2_DESCRIBE_CALLS_PER_SECOND: 'fast' };
+
+    // Act
+    const error = configurationError(env);
+
+    // Assess
+    expect(error.message).toContain('EC2_TERMINATE_CALLS_PER_SECOND: ');
+    expect(error.message).toContain('EC2_DESCRIBE_CALLS_PER_SECOND: ');
   });
 });
 

@@ -10,13 +10,22 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type ConnectionReport,
   OUTCOME_DETAIL_TYPE,
+  OUTCOME_SCHEMA_VERSION,
   type OutcomeDetail,
   outcomeDetailSchema,
 } from '../../lambda/core/outcome.ts';
 import {
+  SWEEP_OUTCOME_DETAIL_TYPE,
+  type SweepOutcomeDetail,
+  sweepOutcomeDetailSchema,
+} from '../../lambda/core/sweep-outcome.ts';
+import {
   detailWithinLimit,
   eventBridgeOutcomePublisher,
+  eventBridgeSweepOutcomePublisher,
   type OutcomePublisherSettings,
+  serialiseWithinLimit,
+  sweepOutcomeEvent,
 } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
 
 const BUS = 'arn:aws:events:us-east-1:111122223333:event-bus/revocation-outcomes';
@@ -42,9 +51,10 @@ function connection(index: number): ConnectionReport {
 /** A valid outcome (checked against the schema) for `requestId` with `connections` terminated sessions. */
 function outcome(requestId: string, connections = 1): OutcomeDetail {
   return outcomeDetailSchema.parse({
-    schemaVersion: '1.0',
+    schemaVersion: OUTCOME_SCHEMA_VERSION,
     requestId,
     status: 'revoked',
+    action: 'revoke',
     identity: 'jane.doe@example.com',
     reason: 'Okta user.lifecycle.deactivate: Deactivate Okta User',
     dryRun: false,
@@ -375,5 +385,133 @@ describe('detailWithinLimit', () => {
 
     // Assess
     expect(JSON.stringify(item)).toBe(before);
+  });
+});
+
+/** A valid sweep outcome (checked against the schema) with `connections` ended sessions. */
+function sweepOutcome(sweepId: string, connections = 1): SweepOutcomeDetail {
+  return sweepOutcomeDetailSchema.parse({
+    schemaVersion: '1.0',
+    sweepId,
+    status: 'swept',
+    dryRun: false,
+    criteria: { revokedIdentities: true, maxSessionAgeMs: 14_400_000 },
+    ledger: { status: 'read' },
+    counts: {
+      revokedIdentities: 3,
+      endpointsScanned: 2,
+      endpointsUnreachable: 0,
+      connectionsFound: connections,
+      connectionsTerminated: connections,
+      connectionsRemaining: 0,
+      connectionsProtected: 1,
+    },
+    connections: Array.from({ length: connections }, (_, index) => {
+      const { matchedOn: _matchedOn, ...report } = connection(index);
+      return {
+        region: 'us-east-1',
+        endpointId: 'cvpn-endpoint-0aaa0000000000001',
+        ...report,
+        reason: 'max-session-age',
+        terminatedBy: 'connection-id',
+      };
+    }),
+    errors: [
+      {
+        region: 'eu-west-1',
+        endpointId: 'cvpn-endpoint-0ccc0000000000003',
+        code: 'InvalidClientVpnEndpointId.NotFound',
+        message: 'The endpoint does not exist',
+      },
+    ],
+    timings: {
+      startedAt: '2026-11-22T10:00:00.000Z',
+      finishedAt: '2026-11-22T10:00:02.500Z',
+      durationMs: 2500,
+      ledgerMs: 100,
+      findMs: 900,
+      terminateMs: 1500,
+    },
+  });
+}
+
+describe('eventBridgeSweepOutcomePublisher', () => {
+  it('publishes the sweep outcome with its own detail-type through the same publisher', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => reply(input));
+    const publish = eventBridgeSweepOutcomePublisher(new EventBridgeClient({ region: 'us-east-1' }), {
+      eventBusName: BUS,
+      source: SOURCE,
+      attempts: 3,
+      sleep: async () => {},
+    });
+    const item = sweepOutcome('sweep-1', 2);
+
+    // Act
+    const results = await publish([item]);
+
+    // Assess
+    expect(results).toEqual([{ published: true }]);
+    const entry = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toEqual({
+      EventBusName: BUS,
+      Source: SOURCE,
+      DetailType: 'Client VPN Session Sweep Outcome',
+      Detail: JSON.stringify(item),
+      Time: new Date('2026-11-22T10:00:02.500Z'),
+    });
+    expect(SWEEP_OUTCOME_DETAIL_TYPE).toBe('Client VPN Session Sweep Outcome');
+  });
+
+  it('sends a refused sweep outcome again and reports it published', async () => {
+    // Prepare
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFakeOnce((input: PutEventsCommandInput) => reply(input, () => true))
+      .callsFake((input: PutEventsCommandInput) => reply(input));
+    const sleep = vi.fn(async (_ms: number) => {});
+    const publish = eventBridgeSweepOutcomePublisher(new EventBridgeClient({ region: 'us-east-1' }), {
+      eventBusName: BUS,
+      source: SOURCE,
+      attempts: 3,
+      sleep,
+    });
+
+    // Act
+    const results = await publish([sweepOutcome('sweep-1')]);
+
+    // Assess
+    expect(results).toEqual([{ published: true }]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
+    expect(sleep).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('serialiseWithinLimit for sweep outcomes', () => {
+  it('keeps a small sweep outcome intact', () => {
+    // Prepare
+    const item = sweepOutcome('sweep-small', 3);
+
+    // Act
+    const detail = serialiseWithinLimit(item, sweepOutcomeEvent);
+
+    // Assess
+    expect(detail).toBe(JSON.stringify(item));
+  });
+
+  it('drops the per-connection details of an oversize sweep outcome, keeping counts and errors', () => {
+    // Prepare
+    const item = sweepOutcome('sweep-huge', 5_000);
+    expect(Buffer.byteLength(JSON.stringify(item))).toBeGreaterThan(MAX_DETAIL_BYTES);
+
+    // Act
+    const detail = serialiseWithinLimit(item, sweepOutcomeEvent);
+
+    // Assess
+    expect(Buffer.byteLength(detail)).toBeLessThan(MAX_DETAIL_BYTES);
+    const parsed = sweepOutcomeDetailSchema.parse(JSON.parse(detail));
+    expect(parsed).toEqual({ ...item, truncated: true, connections: [] });
+    expect(parsed.counts.connectionsTerminated).toBe(5_000);
+    expect(item.connections).toHaveLength(5_000);
   });
 });

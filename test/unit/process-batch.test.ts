@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dynamoDbLedger } from '../../lambda/core/adapters/dynamodb-ledger.ts';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
+import { LedgerUnavailableError, type RevocationLedger } from '../../lambda/core/ledger.ts';
+import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
+import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+import { useDynamo } from '../support/dynamodb.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
@@ -16,6 +22,10 @@ interface SetupOptions {
   dryRun?: boolean;
   oktaMapping?: IdentityMapping;
   lookUpUserName?: LookUpUserName;
+  protectedIdentities?: string[];
+  logHashKey?: Uint8Array;
+  ledger?: RevocationLedger;
+  lift?: boolean;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -45,12 +55,16 @@ function setup(options: SetupOptions = {}) {
         ...(options.oktaMapping && { identityMapping: options.oktaMapping }),
       },
       runbook: { source: 'client-vpn-revoker.runbook' },
+      lift: options.lift ?? !!options.ledger,
       identityCenter: {
         eventTypes: ['console-disable-user'],
         identityStoreIds: ['d-9067a1b2c3'],
         identityMapping: { template: '{local}' },
       },
     },
+    protectedIdentities: protectedIdentities(options.protectedIdentities ?? []),
+    identityForLogs: identityForLogs(options.logHashKey),
+    ...(options.ledger && { ledger: options.ledger }),
     dryRun: options.dryRun ?? false,
     maxReceiveCount: 3,
     now: clock.now,
@@ -299,5 +313,235 @@ describe('processRevocationBatch', () => {
       expect(published[0]?.message).toBe('User look-up failed: Rate exceeded');
       expect(published[0]?.identity).toMatch(/^Identity Store user 94a8e4d8/);
     });
+  });
+
+  describe('with the revocation ledger', () => {
+    const dynamo = useDynamo();
+    const ledgerOn = (wrap: (ledger: RevocationLedger) => RevocationLedger = (ledger) => ledger) =>
+      wrap(
+        dynamoDbLedger(dynamo.client, {
+          tableName: dynamo.tableName,
+          retentionMs: 30 * 86_400_000,
+          now: Date.now,
+        }),
+      );
+    const at = <Event extends { time: string }>(event: Event, time: string): Event => ({ ...event, time });
+    const revokeRequest = (username: string, time = '2026-11-22T10:00:00Z') =>
+      at(runbookEvent({ username, reason: 'offboarding' }), time);
+    const liftRequest = (username: string, time = '2026-11-22T11:00:00Z') =>
+      at(runbookEvent({ username, reason: 'rehired' }, undefined, RUNBOOK_LIFT_DETAIL_TYPE), time);
+
+    it('records the revocation before it terminates anything and reports the record', async () => {
+      // Prepare: note how many Terminate calls EC2 had seen when the ledger was written
+      let terminatesBeforeWrite = -1;
+      const ledger = ledgerOn((inner) => ({
+        ...inner,
+        recordRevocation: (change) => {
+          terminatesBeforeWrite = fake.calls.filter((call) => call.action === 'terminate').length;
+          return inner.recordRevocation(change);
+        },
+      }));
+      const { fake, published, run } = setup({ ledger });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane' });
+
+      // Act
+      const response = await run(sqsRecord(revokeRequest('Jane')));
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(terminatesBeforeWrite).toBe(0);
+      expect(fake.statusOf(session)).toBe('terminating');
+      expect(published[0]).toMatchObject({
+        status: 'revoked',
+        action: 'revoke',
+        ledger: { status: 'recorded', state: 'revoked', eventTime: '2026-11-22T10:00:00Z' },
+      });
+      expect(await ledger.findRevoked(['jane'])).toEqual([
+        expect.objectContaining({ identity: 'Jane', state: 'revoked', reason: 'offboarding' }),
+      ]);
+    });
+
+    it('lifts a revocation so the identity is no longer listed as revoked', async () => {
+      // Prepare
+      const ledger = ledgerOn();
+      const { published, run } = setup({ ledger });
+      await run(sqsRecord(revokeRequest('jane')));
+
+      // Act
+      const response = await run(sqsRecord(liftRequest('jane')));
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(published[1]).toMatchObject({
+        status: 'lifted',
+        action: 'lift',
+        identity: 'jane',
+        delivery: { willRetry: false },
+        ledger: { status: 'recorded', state: 'lifted', eventTime: '2026-11-22T11:00:00Z' },
+        summary: { connectionsFound: 0 },
+      });
+      expect(await ledger.findRevoked(['jane'])).toEqual([]);
+    });
+
+    it('resolves a re-enable that arrives before the older disable by event time: nobody is cut off', async () => {
+      // Prepare: the IdP disabled at 10:00 and re-enabled at 11:00; the enable is delivered first
+      const ledger = ledgerOn();
+      const { fake, published, run } = setup({ ledger });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane' });
+      await run(sqsRecord(liftRequest('jane', '2026-11-22T11:00:00Z')));
+
+      // Act
+      const response = await run(sqsRecord(revokeRequest('jane', '2026-11-22T10:00:00Z')));
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(fake.statusOf(session)).toBe('active');
+      expect(fake.calls.filter((call) => call.action !== 'describeEndpoints')).toEqual([]);
+      expect(published[1]).toMatchObject({
+        status: 'skipped',
+        skipReason: 'superseded',
+        action: 'revoke',
+        delivery: { willRetry: false },
+        ledger: { status: 'superseded', state: 'lifted', eventTime: '2026-11-22T11:00:00Z' },
+      });
+      expect(await ledger.findRevoked(['jane'])).toEqual([]);
+    });
+
+    it('ignores a stale re-enable that arrives after a newer disable: the revocation stands', async () => {
+      // Prepare: enabled at 09:00, disabled at 10:00; the enable is delivered last
+      const ledger = ledgerOn();
+      const { published, run } = setup({ ledger });
+      await run(sqsRecord(revokeRequest('jane', '2026-11-22T10:00:00Z')));
+
+      // Act
+      await run(sqsRecord(liftRequest('jane', '2026-11-22T09:00:00Z')));
+
+      // Assess
+      expect(published[1]).toMatchObject({
+        status: 'skipped',
+        skipReason: 'superseded',
+        action: 'lift',
+        ledger: { status: 'superseded', state: 'revoked', eventTime: '2026-11-22T10:00:00Z' },
+      });
+      expect(await ledger.findRevoked(['jane'])).toHaveLength(1);
+    });
+
+    it('still ends the sessions when the ledger cannot be written, then keeps the request for retry', async () => {
+      // Prepare
+      const ledger = ledgerOn((inner) => ({
+        ...inner,
+        recordRevocation: async () => {
+          throw new LedgerUnavailableError('ProvisionedThroughputExceededException: slow down');
+        },
+      }));
+      const { fake, published, run } = setup({ ledger });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane' });
+      const record = sqsRecord(revokeRequest('jane'));
+
+      // Act
+      const response = await run(record);
+
+      // Assess
+      expect(fake.statusOf(session)).toBe('terminating');
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      expect(published[0]).toMatchObject({
+        status: 'partial',
+        delivery: { willRetry: true },
+        ledger: { status: 'unavailable' },
+        summary: { connectionsTerminated: 1 },
+      });
+      expect(published[0]?.message).toContain('reconnects are not blocked until a retry records it');
+    });
+
+    it('keeps a lift for retry with a failed outcome when the ledger cannot be written', async () => {
+      // Prepare
+      const ledger = ledgerOn((inner) => ({
+        ...inner,
+        recordLift: async () => {
+          throw new LedgerUnavailableError('ECONNREFUSED');
+        },
+      }));
+      const { published, run } = setup({ ledger });
+      const record = sqsRecord(liftRequest('jane'));
+
+      // Act
+      const response = await run(record);
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      expect(published[0]).toMatchObject({
+        status: 'failed',
+        action: 'lift',
+        delivery: { willRetry: true },
+        ledger: { status: 'unavailable' },
+      });
+    });
+
+    it('does not write the ledger in a dry run, for a revocation or a lift', async () => {
+      // Prepare
+      const ledger = ledgerOn();
+      const { published, run } = setup({ ledger, dryRun: true });
+
+      // Act
+      await run(sqsRecord(revokeRequest('jane')), sqsRecord(liftRequest('john')));
+
+      // Assess
+      expect(published.map((outcome) => [outcome.action, outcome.status, outcome.ledger])).toEqual([
+        ['revoke', 'dry-run', undefined],
+        ['lift', 'dry-run', undefined],
+      ]);
+      expect(await ledger.listRevoked()).toEqual([]);
+    });
+  });
+
+  it('never revokes a break-glass identity, in any spelling, and reports it skipped', async () => {
+    // Prepare
+    const { fake, published, run } = setup({ protectedIdentities: ['BreakGlass-Admin'] });
+    const session = fake.connect(REGION, ENDPOINT, { username: 'breakglass-admin' });
+
+    // Act
+    const response = await run(sqsRecord(runbookEvent({ username: 'breakglass-admin', reason: 'forged' })));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.statusOf(session)).toBe('active');
+    expect(fake.calls).toEqual([]);
+    expect(published[0]).toMatchObject({
+      status: 'skipped',
+      skipReason: 'protected-identity',
+      identity: 'breakglass-admin',
+      delivery: { willRetry: false },
+    });
+  });
+
+  it('rejects a lift when there is no ledger to lift from', async () => {
+    // Prepare: the sources accept lifts, but the function has no ledger
+    const { published, run } = setup({ lift: true });
+
+    // Act
+    const response = await run(
+      sqsRecord(runbookEvent({ username: 'jane', reason: 'rehired' }, undefined, RUNBOOK_LIFT_DETAIL_TYPE)),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(published[0]?.status).toBe('rejected');
+    expect(published[0]?.message).toContain('needs the revocation ledger');
+  });
+
+  it('logs a keyed hash of the identity instead of the name when a key is configured', async () => {
+    // Prepare
+    const { fake, logs, run } = setup({ logHashKey: new TextEncoder().encode('k'.repeat(32)) });
+    fake.connect(REGION, ENDPOINT, { username: 'Jane.Doe@example.com' });
+
+    // Act
+    await run(sqsRecord(oktaEvent('jane.doe@example.com')));
+
+    // Assess
+    const logged = JSON.stringify(logs);
+    expect(logged).not.toMatch(/jane/i);
+    expect(logs.find((line) => line.message === 'Revocation outcome published')?.extra.identity).toMatch(
+      /^hmac-sha256:[0-9a-f]{32}$/,
+    );
   });
 });

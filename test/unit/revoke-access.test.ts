@@ -11,6 +11,7 @@ const CERT = 'cvpn-endpoint-0bbb0000000000002';
 const OTHER = 'cvpn-endpoint-0ccc0000000000003';
 
 const request = (identity: string, overrides: Partial<RevocationRequest> = {}): RevocationRequest => ({
+  action: 'revoke',
   requestId: `req-${identity}`,
   trigger: { source: 'test', detailType: 'test', eventType: 'test', eventTime: '2026-11-22T10:00:00Z' },
   identity,

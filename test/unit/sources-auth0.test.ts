@@ -8,6 +8,7 @@ import {
   type Auth0LostAccessEventType,
   type Auth0Options,
   auth0,
+  auth0LiftEventTypes,
   classifyAuth0Event,
 } from '../../lambda/sources/auth0.ts';
 import { invalidEventFrom, loadExample } from '../support/examples.ts';
@@ -41,6 +42,20 @@ const accepts = (event: unknown, options: Auth0Options = ALL) =>
 
 const rejection = (event: Event, options: Auth0Options = ALL) =>
   invalidEventFrom(() => auth0.toRequest(event, options));
+
+const acceptsLift = (event: unknown, options: Auth0Options = ALL) =>
+  matchesEventPattern(auth0.liftEventPattern(options), event);
+
+const liftRejection = (event: Event, options: Auth0Options = ALL) =>
+  invalidEventFrom(() => auth0.toLiftRequest(event, options));
+
+/** The brute-force block example turned into its release (`ublkdu`). */
+const released = (change: (data: Data) => void = () => {}) =>
+  example('auth0-limit-wc.json', (data) => {
+    data.type = 'ublkdu';
+    data.description = 'User block released';
+    change(data);
+  });
 
 const requestOf = (data: Data) => data.details.request as Json & { body: Json };
 
@@ -127,6 +142,7 @@ describe('Auth0 example events', () => {
     // Assess
     expect(matched).toBe(true);
     expect(request).toMatchObject({
+      action: 'revoke',
       requestId: event.id,
       trigger: {
         source: AUTH0_SOURCE,
@@ -216,7 +232,7 @@ describe('Auth0 example events', () => {
 
 describe('events the Auth0 pattern does not match', () => {
   it.each<[string, Event]>([
-    ['the unblock example', example('auth0-sapi-user-unblocked.json')],
+    ['the unblock example', example('auth0-sapi-user-unblocked.lift.json')],
     [
       'ublkdu (brute-force block released)',
       example('auth0-limit-wc.json', (data) => {
@@ -313,7 +329,7 @@ describe('events the Auth0 pattern does not match', () => {
 
 describe('sub-resources of a user: matched by the prefix, rejected by the normaliser', () => {
   it.each([
-    ['the roles example', example('auth0-sapi-roles-patch.json')],
+    ['the roles example', example('auth0-sapi-roles-patch.negative.json')],
     [
       'a PATCH on an authentication method with blocked true',
       example('auth0-sapi-user-blocked.json', (data) => {
@@ -489,7 +505,7 @@ describe('auth0.toRequest', () => {
       }),
       'detail.data.details.request',
     ],
-    ['an unblock', example('auth0-sapi-user-unblocked.json'), 'detail.data.type'],
+    ['an unblock', example('auth0-sapi-user-unblocked.lift.json'), 'detail.data.type'],
     [
       'another type',
       example('auth0-sdu-user-deleted.json', (data) => {
@@ -549,8 +565,8 @@ describe('classifyAuth0Event', () => {
     ['auth0-sapi-user-blocked.json', 'lost-access'],
     ['auth0-sapi-user-deleted.json', 'lost-access'],
     ['auth0-limit-wc.json', 'lost-access'],
-    ['auth0-sapi-user-unblocked.json', 're-enabled'],
-    ['auth0-sapi-roles-patch.json', undefined],
+    ['auth0-sapi-user-unblocked.lift.json', 're-enabled'],
+    ['auth0-sapi-roles-patch.negative.json', undefined],
   ])('%s → %s', (name, expected) => {
     // Prepare
     const { detail } = load(name);
@@ -581,5 +597,214 @@ describe('classifyAuth0Event', () => {
 
     // Assess
     expect(kind).toBe(expected);
+  });
+});
+
+describe('auth0.liftEventPattern', () => {
+  it('matches unblocks, and brute-force releases when brute-force blocks revoke', () => {
+    // Prepare — every lost-access type
+
+    // Act
+    const pattern = auth0.liftEventPattern(ALL);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: [AUTH0_SOURCE],
+      'detail-type': [AUTH0_DETAIL_TYPE],
+      detail: { data: { $or: [{ type: ['ublkdu'] }, USERS_CALL('patch', { blocked: [false] })] } },
+    });
+  });
+
+  it('leaves out ublkdu when brute-force blocks do not revoke (the release can be self-service)', () => {
+    // Prepare
+    const options: Auth0Options = { ...ALL, eventTypes: ['user-blocked', 'user-deleted'] };
+
+    // Act
+    const pattern = auth0.liftEventPattern(options);
+
+    // Assess
+    expect(auth0LiftEventTypes(options.eventTypes)).toEqual(['user-unblocked']);
+    expect(pattern.detail).toEqual({ data: USERS_CALL('patch', { blocked: [false] }) });
+  });
+});
+
+describe('Auth0 lift examples', () => {
+  it('auth0-sapi-user-unblocked.lift.json matches the lift pattern, not the revoke pattern, and lifts Jane', () => {
+    // Prepare
+    const event = load('auth0-sapi-user-unblocked.lift.json');
+
+    // Act
+    const matched = [acceptsLift(event), accepts(event)];
+    const request = auth0.toLiftRequest(event, ALL);
+
+    // Assess
+    expect(matched).toEqual([true, false]);
+    expect(request).toEqual({
+      action: 'lift',
+      requestId: event.id,
+      trigger: {
+        source: AUTH0_SOURCE,
+        detailType: 'Auth0 log',
+        eventType: 'sapi:PATCH unblocked',
+        eventTime: '2025-03-05T10:15:02.442Z',
+      },
+      identity: JANE,
+      reason: 'Auth0 sapi:PATCH unblocked: Update a user',
+      dryRun: false,
+    });
+  });
+
+  it.each([
+    ['user_name', JANE],
+    ['user_id', USER_ID],
+    ['email', JANE],
+  ])(
+    'an unblock names the user of the path with field %s, never data.user_id (the admin)',
+    (field, expected) => {
+      // Prepare
+      const event = load('auth0-sapi-user-unblocked.lift.json');
+
+      // Act
+      const request = auth0.toLiftRequest(event, withField(field));
+
+      // Assess
+      expect(event.detail.data.user_id).toBe(ADMIN_ID);
+      expect(request.identity).toBe(expected);
+    },
+  );
+
+  it('a brute-force release (ublkdu) lifts the user it names', () => {
+    // Prepare
+    const event = released();
+
+    // Act
+    const matched = acceptsLift(event);
+    const request = auth0.toLiftRequest(event, ALL);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request).toMatchObject({
+      action: 'lift',
+      trigger: { eventType: 'ublkdu', eventTime: event.detail.data.date },
+      identity: JANE,
+      reason: 'Auth0 ublkdu: User block released',
+    });
+  });
+});
+
+describe('events the Auth0 lift pattern does not match', () => {
+  it.each<[string, Event]>([
+    ...EXAMPLES.map(([name]): [string, Event] => [`the revoke example ${name}`, example(name)]),
+    [
+      'an unblock with blocked "false" as a string',
+      example('auth0-sapi-user-unblocked.lift.json', (data) => {
+        requestOf(data).body = { blocked: 'false' };
+      }),
+    ],
+    [
+      'a PATCH without blocked',
+      example('auth0-sapi-user-unblocked.lift.json', (data) => {
+        requestOf(data).body = { name: 'Jane' };
+      }),
+    ],
+    [
+      'a failed API call (fapi)',
+      example('auth0-sapi-user-unblocked.lift.json', (data) => {
+        data.type = 'fapi';
+      }),
+    ],
+    [
+      'another tenant',
+      example('auth0-sapi-user-unblocked.lift.json', (_, event) => {
+        event.source = 'aws.partner/auth0.com/other-tenant-9a8b7c6d/auth0.logs';
+      }),
+    ],
+    [
+      'a lookalike partner domain',
+      Object.assign(released(), { source: 'aws.partner/auth0.com.evil/example-tenant-0f1e2d3c/auth0.logs' }),
+    ],
+    [
+      'another detail-type',
+      example('auth0-sapi-user-unblocked.lift.json', (_, event) => {
+        event['detail-type'] = 'Auth0 Log';
+      }),
+    ],
+  ])('%s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = acceptsLift(event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+
+  it('ublkdu when brute-force blocks do not revoke; toLiftRequest names detail.data.type', () => {
+    // Prepare
+    const options: Auth0Options = { ...ALL, eventTypes: ['user-blocked'] };
+    const event = released();
+
+    // Act
+    const matched = acceptsLift(event, options);
+    const error = liftRejection(event, options);
+
+    // Assess
+    expect(matched).toBe(false);
+    expect(error.field).toBe('detail.data.type');
+    expect(error.message).toBe(
+      'detail.data.type: ublkdu is a brute-force-unblocked event; expected one of user-unblocked',
+    );
+  });
+});
+
+describe('auth0.toLiftRequest rejects, naming the field', () => {
+  it.each([
+    [
+      'an unblock of a sub-resource (matched by the path prefix)',
+      example('auth0-sapi-user-unblocked.lift.json', (data) => {
+        requestOf(data).path =
+          '/api/v2/users/auth0%7C64f1c0de9a8b7c6d5e4f3a21/multifactor/actions/invalidate-remember-browser';
+      }),
+      REQUEST_PATH,
+    ],
+    ['a block', example('auth0-sapi-user-blocked.json'), 'detail.data.type'],
+    ['a delete', example('auth0-sdu-user-deleted.json'), 'detail.data.type'],
+    [
+      'an unblock without the user in the response',
+      example('auth0-sapi-user-unblocked.lift.json', (data) => {
+        data.details.response = { statusCode: 200, body: {} };
+      }),
+      'detail.data.details.response.body.email',
+    ],
+    [
+      'a ublkdu without user_name',
+      released((data) => {
+        delete data.user_name;
+      }),
+      'detail.data.user_name',
+    ],
+  ])('%s', (_, event, field) => {
+    // Prepare — event above
+
+    // Act
+    const error = liftRejection(event);
+
+    // Assess
+    expect(error.field).toBe(field);
+  });
+
+  it('an unblock of a sub-resource is matched by the prefix, so the normaliser must refuse it', () => {
+    // Prepare
+    const event = example('auth0-sapi-user-unblocked.lift.json', (data) => {
+      requestOf(data).path = '/api/v2/users/auth0%7C64f1c0de9a8b7c6d5e4f3a21/roles';
+    });
+
+    // Act
+    const matched = acceptsLift(event);
+    const error = liftRejection(event, withField('user_id'));
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(error.message).toContain('(a user, not a sub-resource)');
   });
 });

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
 import {
   COGNITO_LOST_ACCESS_EVENT_TYPES,
+  COGNITO_REENABLE_EVENT_TYPES,
   type CognitoOptions,
   classifyCognitoEvent,
   cognito,
@@ -29,6 +30,12 @@ const accepts = (event: unknown, options: CognitoOptions = OPTIONS) =>
 
 const rejection = (event: Event, options: CognitoOptions = OPTIONS) =>
   invalidEventFrom(() => cognito.toRequest(event, options));
+
+const acceptsLift = (event: unknown, options: CognitoOptions = OPTIONS) =>
+  matchesEventPattern(cognito.liftEventPattern(options), event);
+
+const liftRejection = (event: Event, options: CognitoOptions = OPTIONS) =>
+  invalidEventFrom(() => cognito.toLiftRequest(event, options));
 
 describe('cognito.eventPattern', () => {
   it('matches successful admin calls on the configured user pools', () => {
@@ -95,6 +102,7 @@ describe('Cognito lost-access examples', () => {
     // Assess
     expect(matched).toBe(true);
     expect(request).toEqual({
+      action: 'revoke',
       requestId: event.id,
       trigger: {
         source: 'aws.cognito-idp',
@@ -167,7 +175,7 @@ describe('Cognito lost-access examples', () => {
 
 describe('Cognito events the rule does not match', () => {
   it.each([
-    ['AdminEnableUser (re-enable)', load('cognito-adminenableuser.json')],
+    ['AdminEnableUser (re-enable)', load('cognito-adminenableuser.lift.json')],
     [
       'a failed AdminDisableUser',
       example('cognito-admindisableuser.json', (e) => {
@@ -279,7 +287,7 @@ describe('cognito.toRequest', () => {
       'detail.errorCode',
       /the call failed/,
     ],
-    ['a re-enable', load('cognito-adminenableuser.json'), 'detail.eventName', /not a configured/],
+    ['a re-enable', load('cognito-adminenableuser.lift.json'), 'detail.eventName', /not a configured/],
   ])('rejects %s, naming the field', (_, event, field, message) => {
     // Prepare — event above
 
@@ -310,8 +318,8 @@ describe('classifyCognitoEvent', () => {
     ['cognito-admindisableuser.json', 'lost-access'],
     ['cognito-admindeleteuser.json', 'lost-access'],
     ['cognito-adminuserglobalsignout-hidden-username.json', 'lost-access'],
-    ['cognito-adminenableuser.json', 're-enabled'],
-    ['idc-console-enableuser.json', undefined],
+    ['cognito-adminenableuser.lift.json', 're-enabled'],
+    ['idc-console-enableuser.lift.json', undefined],
   ])('%s → %s', (name, expected) => {
     // Prepare
     const event = load(name);
@@ -326,19 +334,19 @@ describe('classifyCognitoEvent', () => {
   it.each([
     [
       'a failed AdminEnableUser',
-      example('cognito-adminenableuser.json', (e) => {
+      example('cognito-adminenableuser.lift.json', (e) => {
         e.detail.errorCode = 'UserNotFoundException';
       }),
     ],
     [
       'a forged source',
-      example('cognito-adminenableuser.json', (e) => {
+      example('cognito-adminenableuser.lift.json', (e) => {
         e.source = 'cognito.fake';
       }),
     ],
     [
       'another Cognito call',
-      example('cognito-adminenableuser.json', (e) => {
+      example('cognito-adminenableuser.lift.json', (e) => {
         e.detail.eventName = 'AdminGetUser';
       }),
     ],
@@ -350,5 +358,184 @@ describe('classifyCognitoEvent', () => {
 
     // Assess
     expect(result).toBeUndefined();
+  });
+});
+
+describe('cognito.liftEventPattern', () => {
+  it('matches successful AdminEnableUser calls on the configured user pools', () => {
+    // Prepare — one pool
+
+    // Act
+    const pattern = cognito.liftEventPattern(OPTIONS);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: ['aws.cognito-idp'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['cognito-idp.amazonaws.com'],
+        eventName: ['AdminEnableUser'],
+        errorCode: [{ exists: false }],
+        requestParameters: { userPoolId: [POOL] },
+      },
+    });
+  });
+
+  it('refuses the options the revoke pattern refuses', () => {
+    // Prepare
+    const options: CognitoOptions = { ...OPTIONS, userPoolIds: [] };
+
+    // Act
+    const build = () => cognito.liftEventPattern(options);
+
+    // Assess
+    expect(build).toThrow(ConfigurationError);
+  });
+});
+
+describe('Cognito lift examples', () => {
+  it('cognito-adminenableuser.lift.json matches the lift pattern, not the revoke pattern, and lifts Jane', () => {
+    // Prepare
+    const event = load('cognito-adminenableuser.lift.json');
+
+    // Act
+    const matched = [acceptsLift(event), accepts(event)];
+    const request = cognito.toLiftRequest(event, OPTIONS);
+
+    // Assess
+    expect(matched).toEqual([true, false]);
+    expect(classifyCognitoEvent(event)).toBe('re-enabled');
+    expect(request).toEqual({
+      action: 'lift',
+      requestId: event.id,
+      trigger: {
+        source: 'aws.cognito-idp',
+        detailType: 'AWS API Call via CloudTrail',
+        eventType: 'cognito-idp:AdminEnableUser',
+        eventTime: '2025-03-05T08:45:12Z',
+      },
+      identity: 'jane.doe@example.com',
+      reason: `Amazon Cognito AdminEnableUser in user pool ${POOL}`,
+      dryRun: false,
+    });
+  });
+
+  it('falls back to a look-up by sub when CloudTrail hides the username, as a revocation does', () => {
+    // Prepare
+    const event = example('cognito-adminenableuser.lift.json', (e) => {
+      e.detail.requestParameters.username = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+    });
+
+    // Act
+    const request = cognito.toLiftRequest(event, OPTIONS);
+
+    // Assess
+    expect(request.identity).toEqual({ kind: 'cognito-user', userPoolId: POOL, sub: SUB });
+  });
+
+  it('uses the sub when identityMapping.field is "sub"', () => {
+    // Prepare
+    const options: CognitoOptions = { ...OPTIONS, identityMapping: { field: 'sub' } };
+
+    // Act
+    const request = cognito.toLiftRequest(load('cognito-adminenableuser.lift.json'), options);
+
+    // Assess
+    expect(request.identity).toBe(SUB);
+  });
+
+  it('matches AdminEnableUser whichever lost-access types are selected', () => {
+    // Prepare
+    const options: CognitoOptions = { ...OPTIONS, eventTypes: ['AdminDeleteUser'] };
+
+    // Act
+    const matched = acceptsLift(load('cognito-adminenableuser.lift.json'), options);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(COGNITO_REENABLE_EVENT_TYPES).toEqual(['AdminEnableUser']);
+  });
+});
+
+describe('Cognito events the lift pattern does not match', () => {
+  it.each([
+    ['the failed AdminEnableUser example', load('cognito-adminenableuser-failed.negative.json')],
+    ['AdminDisableUser', load('cognito-admindisableuser.json')],
+    ['AdminDeleteUser', load('cognito-admindeleteuser.json')],
+    [
+      'an AdminEnableUser in another user pool',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.detail.requestParameters.userPoolId = 'us-east-1_AbCdEfGhI';
+      }),
+    ],
+    [
+      'an AdminEnableUser from a forged custom source',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.source = 'cognito.fake';
+      }),
+    ],
+    [
+      'an AdminEnableUser recorded by another service',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.detail.eventSource = 'cognito-identity.amazonaws.com';
+      }),
+    ],
+    [
+      'another admin call (AdminSetUserPassword)',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.detail.eventName = 'AdminSetUserPassword';
+      }),
+    ],
+  ])('%s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = acceptsLift(event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+});
+
+describe('cognito.toLiftRequest rejects, naming the field', () => {
+  it.each([
+    [
+      'the failed AdminEnableUser example',
+      load('cognito-adminenableuser-failed.negative.json'),
+      'detail.errorCode',
+      /the call failed, so nothing was re-enabled/,
+    ],
+    [
+      'an AdminDisableUser',
+      load('cognito-admindisableuser.json'),
+      'detail.eventName',
+      /AdminDisableUser is not a configured Cognito re-enable event type/,
+    ],
+    [
+      'a user pool outside the options',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.detail.requestParameters.userPoolId = 'us-east-1_AbCdEfGhI';
+      }),
+      'detail.requestParameters.userPoolId',
+      /not one of the configured user pools/,
+    ],
+    [
+      'a hidden username without a sub',
+      example('cognito-adminenableuser.lift.json', (e) => {
+        e.detail.requestParameters.username = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+        e.detail.additionalEventData = null;
+      }),
+      'detail.additionalEventData.sub',
+      /username is hidden by CloudTrail/,
+    ],
+  ])('%s', (_, event, field, message) => {
+    // Prepare — event above
+
+    // Act
+    const error = liftRejection(event);
+
+    // Assess
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
   });
 });

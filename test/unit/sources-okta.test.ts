@@ -9,6 +9,7 @@ import {
   OKTA_REENABLE_EVENT_TYPES,
   type OktaOptions,
   okta,
+  oktaLiftEventTypes,
 } from '../../lambda/sources/okta.ts';
 import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
@@ -34,6 +35,27 @@ const accepts = (event: unknown, options: OktaOptions = ALL) =>
 
 const rejection = (event: Event, options: OktaOptions = ALL) =>
   invalidEventFrom(() => okta.toRequest(event, options));
+
+const acceptsLift = (event: unknown, options: OktaOptions = ALL) =>
+  matchesEventPattern(okta.liftEventPattern(options), event);
+
+const liftRejection = (event: Event, options: OktaOptions = ALL) =>
+  invalidEventFrom(() => okta.toLiftRequest(event, options));
+
+const LIFT_EXAMPLES = [
+  [
+    'okta-user-activate.lift.json',
+    'user.lifecycle.activate',
+    '2025-03-10T13:02:19.650Z',
+    'Activate Okta user',
+  ],
+  [
+    'okta-user-unsuspend.lift.json',
+    'user.lifecycle.unsuspend',
+    '2025-03-09T10:20:44.208Z',
+    'Unsuspend Okta user',
+  ],
+] as const;
 
 const EXAMPLES = [
   ['okta-user-deactivate.json', 'user.lifecycle.deactivate', '2025-03-04T15:22:09.512Z'],
@@ -127,6 +149,7 @@ describe('Okta example events', () => {
     // Assess
     expect(matched).toBe(true);
     expect(request).toMatchObject({
+      action: 'revoke',
       requestId: event.id,
       trigger: { source: OKTA_SOURCE, detailType: 'SystemLog', eventType, eventTime: published },
       identity: 'jane.doe@example.com',
@@ -205,7 +228,7 @@ describe('events the Okta pattern does not match', () => {
   };
 
   it.each<[string, Event]>([
-    ['the activate example', example('okta-user-activate.json')],
+    ...LIFT_EXAMPLES.map(([name]): [string, Event] => [`the lift example ${name}`, example(name)]),
     ...OKTA_REENABLE_EVENT_TYPES.map((type): [string, Event] => [
       `re-enable ${type}`,
       example('okta-user-deactivate.json', setEventType(type)),
@@ -286,7 +309,7 @@ describe('events the Okta pattern does not match', () => {
 
 describe('okta.toRequest rejects, naming the field', () => {
   it.each([
-    ['the activate example', example('okta-user-activate.json')],
+    ['the activate example', example('okta-user-activate.lift.json')],
     [
       'a reactivate',
       example('okta-user-deactivate.json', (event) => {
@@ -405,5 +428,259 @@ describe('classifyOktaEvent', () => {
 
     // Assess
     expect(overlap).toEqual([]);
+  });
+});
+
+describe('okta.liftEventPattern', () => {
+  it("matches the administrators' re-enable types with outcome SUCCESS, without unlock by default", () => {
+    // Prepare
+    const options: OktaOptions = {
+      ...ALL,
+      eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+    };
+
+    // Act
+    const pattern = okta.liftEventPattern(options);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: [OKTA_SOURCE],
+      'detail-type': [OKTA_DETAIL_TYPE],
+      detail: {
+        eventType: ['user.lifecycle.activate', 'user.lifecycle.reactivate', 'user.lifecycle.unsuspend'],
+        outcome: { result: ['SUCCESS'] },
+      },
+    });
+  });
+
+  it('adds user.account.unlock only when user.account.lock revokes', () => {
+    // Prepare — ALL selects the lock
+
+    // Act
+    const withLock = oktaLiftEventTypes(ALL.eventTypes);
+    const withoutLock = oktaLiftEventTypes(['user.lifecycle.deactivate']);
+
+    // Assess
+    expect(withLock).toEqual([...OKTA_REENABLE_EVENT_TYPES]);
+    expect(withoutLock).not.toContain('user.account.unlock');
+  });
+
+  it('lists every configured partner source exactly, as the revoke pattern does', () => {
+    // Prepare
+    const options: OktaOptions = {
+      ...ALL,
+      eventSourceNames: [OKTA_SOURCE, 'aws.partner/okta.com/acme/other'],
+    };
+
+    // Act
+    const pattern = okta.liftEventPattern(options);
+
+    // Assess
+    expect(pattern.source).toEqual(okta.eventPattern(options).source);
+  });
+});
+
+describe('Okta lift examples', () => {
+  it.each(LIFT_EXAMPLES)(
+    '%s matches the lift pattern, not the revoke pattern, and lifts Jane',
+    (name, eventType, published, displayMessage) => {
+      // Prepare
+      const event = load(name);
+
+      // Act
+      const matched = [acceptsLift(event), accepts(event)];
+      const request = okta.toLiftRequest(event, ALL);
+
+      // Assess
+      expect(matched).toEqual([true, false]);
+      expect(request).toEqual({
+        action: 'lift',
+        requestId: event.id,
+        trigger: { source: OKTA_SOURCE, detailType: 'SystemLog', eventType, eventTime: published },
+        identity: 'jane.doe@example.com',
+        reason: `Okta ${eventType}: ${displayMessage}`,
+        dryRun: false,
+      });
+    },
+  );
+
+  it.each(LIFT_EXAMPLES)('%s yields the Okta user id with identityMapping.field "id"', (name) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const request = okta.toLiftRequest(event, withField('id'));
+
+    // Assess
+    expect(request.identity).toBe(USER_ID);
+  });
+
+  it.each(LIFT_EXAMPLES)('%s: the admin (actor) is never the identity', (name) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const request = okta.toLiftRequest(event, ALL);
+
+    // Assess
+    expect((event.detail.actor as Json).alternateId).toBe(ADMIN);
+    expect(request.identity).not.toBe(ADMIN);
+  });
+
+  it.each(OKTA_REENABLE_EVENT_TYPES)('%s is a lift when selected', (eventType) => {
+    // Prepare
+    const event = example('okta-user-unsuspend.lift.json', (e) => {
+      e.detail.eventType = eventType;
+    });
+
+    // Act
+    const matched = acceptsLift(event);
+    const request = okta.toLiftRequest(event, ALL);
+
+    // Assess
+    expect(matched).toBe(true);
+    expect(request).toMatchObject({ action: 'lift', identity: 'jane.doe@example.com' });
+    expect(request.trigger.eventType).toBe(eventType);
+  });
+
+  it('reads an unlock from target (the unlocked user), never from actor', () => {
+    // Prepare
+    const event = example('okta-user-unsuspend.lift.json', (e) => {
+      e.detail.eventType = 'user.account.unlock';
+      e.detail.actor = { id: '00u1adm1nABCDEFG1d7', type: 'User', alternateId: ADMIN };
+    });
+
+    // Act
+    const request = okta.toLiftRequest(event, ALL);
+
+    // Assess
+    expect(request.identity).toBe('jane.doe@example.com');
+  });
+});
+
+describe('events the Okta lift pattern does not match', () => {
+  const DEFAULTS: OktaOptions = {
+    ...ALL,
+    eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
+  };
+
+  it('an unlock when locks do not revoke (an unlock can be self-service)', () => {
+    // Prepare
+    const event = example('okta-user-unsuspend.lift.json', (e) => {
+      e.detail.eventType = 'user.account.unlock';
+    });
+
+    // Act
+    const matched = acceptsLift(event, DEFAULTS);
+    const error = liftRejection(event, DEFAULTS);
+
+    // Assess
+    expect(matched).toBe(false);
+    expect(error.field).toBe('detail.eventType');
+  });
+
+  it.each<[string, Event]>([
+    ...EXAMPLES.map(([name]): [string, Event] => [`the revoke example ${name}`, example(name)]),
+    [
+      'an unsuspend with outcome FAILURE',
+      example('okta-user-unsuspend.lift.json', (e) => {
+        e.detail.outcome = { result: 'FAILURE', reason: 'INSUFFICIENT_PERMISSIONS' };
+      }),
+    ],
+    [
+      'an activate without an outcome',
+      example('okta-user-activate.lift.json', (e) => {
+        delete e.detail.outcome;
+      }),
+    ],
+    [
+      'an eventType in another case',
+      example('okta-user-activate.lift.json', (e) => {
+        e.detail.eventType = 'User.Lifecycle.Activate';
+      }),
+    ],
+    [
+      'user.lifecycle.create',
+      example('okta-user-activate.lift.json', (e) => {
+        e.detail.eventType = 'user.lifecycle.create';
+      }),
+    ],
+    [
+      'another org',
+      example('okta-user-unsuspend.lift.json', (e) => {
+        e.source = 'aws.partner/okta.com/other-org/vpn-kill-switch';
+      }),
+    ],
+    [
+      'a lookalike partner domain',
+      example('okta-user-unsuspend.lift.json', (e) => {
+        e.source = 'aws.partner/okta.com.evil/example-org/vpn-kill-switch';
+      }),
+    ],
+    [
+      'detail-type "Okta Log Event"',
+      example('okta-user-activate.lift.json', (e) => {
+        e['detail-type'] = 'Okta Log Event';
+      }),
+    ],
+  ])('%s', (_, event) => {
+    // Prepare — event above
+
+    // Act
+    const matched = acceptsLift(event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+});
+
+describe('okta.toLiftRequest rejects, naming the field', () => {
+  it.each(EXAMPLES)('the revoke example %s', (name) => {
+    // Prepare
+    const event = load(name);
+
+    // Act
+    const error = liftRejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.eventType');
+    expect(error.message).toContain('expected one of user.lifecycle.activate');
+  });
+
+  it('an activate without a User target', () => {
+    // Prepare
+    const event = example('okta-user-activate.lift.json', (e) => {
+      e.detail.target = [{ id: '0oa1', type: 'AppInstance', alternateId: 'AWS Client VPN' }];
+    });
+
+    // Act
+    const error = liftRejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.target');
+  });
+
+  it('an unsuspend whose target has no alternateId', () => {
+    // Prepare
+    const event = example('okta-user-unsuspend.lift.json', (e) => {
+      e.detail.target = [{ id: USER_ID, type: 'User' }];
+    });
+
+    // Act
+    const error = liftRejection(event);
+
+    // Assess
+    expect(error.field).toBe('detail.target.0.alternateId');
+  });
+
+  it('an unknown identityMapping.field', () => {
+    // Prepare
+    const event = load('okta-user-activate.lift.json');
+
+    // Act
+    const error = liftRejection(event, withField('email'));
+
+    // Assess
+    expect(error.field).toBe('identityMapping.field');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
+import { liftRules, toRevocationRequest } from '../../lambda/sources/index.ts';
 import {
   ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS,
   type OneLoginOptions,
@@ -64,6 +65,7 @@ describe('OneLogin example events', () => {
     // Assess
     expect(matched).toBe(true);
     expect(request).toEqual({
+      action: 'revoke',
       requestId: event.id,
       trigger: { source: ONELOGIN_SOURCE, detailType: 'OneLogin Event', eventType, eventTime },
       identity: 'Jane Doe',
@@ -246,5 +248,48 @@ describe('onelogin.toRequest', () => {
     expect(error.message).toBe(
       `identityMapping.field: expected one of user_name, user_id for OneLogin, got "${field}"`,
     );
+  });
+});
+
+describe('OneLogin lifts', () => {
+  it('has none: its re-enable event_type_ids are unknown', () => {
+    // Prepare — the source as exported
+
+    // Act
+    const { liftEventPattern, toLiftRequest } = onelogin;
+
+    // Assess
+    expect(liftEventPattern).toBeUndefined();
+    expect(toLiftRequest).toBeUndefined();
+  });
+
+  it('gets no lift rule, and its events are not lifts, even with lifts on', () => {
+    // Prepare
+    const config = { onelogin: OPTIONS, lift: true };
+    const event = load('onelogin-user-suspended.json');
+
+    // Act
+    const rules = liftRules(config);
+    const request = toRevocationRequest(JSON.stringify(event), config);
+
+    // Assess
+    expect(rules).toEqual([]);
+    expect(request.action).toBe('revoke');
+  });
+
+  it('rejects an event with an unknown event_type_id even with lifts on', () => {
+    // Prepare
+    const event = suspended((detail) => {
+      detail.event_type_id = 552;
+    });
+
+    // Act
+    const error = invalidEventFrom(() =>
+      toRevocationRequest(JSON.stringify(event), { onelogin: OPTIONS, lift: true }),
+    );
+
+    // Assess
+    expect(error.field).toBe('event');
+    expect(error.message).toMatch(/no enabled identity source accepts/);
   });
 });

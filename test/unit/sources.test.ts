@@ -2,14 +2,27 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
-import { type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
+import { auth0 } from '../../lambda/sources/auth0.ts';
+import { cognito } from '../../lambda/sources/cognito.ts';
+import { identityCenter } from '../../lambda/sources/identity-center.ts';
+import { liftRules, type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
 import { OKTA_DETAIL_TYPE, type OktaOptions, okta } from '../../lambda/sources/okta.ts';
 import {
   DEFAULT_RUNBOOK_SOURCE,
   RUNBOOK_DETAIL_TYPE,
+  RUNBOOK_LIFT_DETAIL_TYPE,
   type RunbookOptions,
   runbook,
 } from '../../lambda/sources/runbook.ts';
+import {
+  deliveredExample,
+  EXAMPLE_FILES,
+  EXAMPLE_SOURCES,
+  exampleKind,
+  LIFT_EXAMPLES,
+  NEGATIVE_EXAMPLES,
+  REVOKE_EXAMPLES,
+} from '../support/examples.ts';
 
 type Json = Record<string, unknown>;
 type Event = Json & { detail: Json };
@@ -77,6 +90,7 @@ describe('toRevocationRequest — Okta', () => {
 
     // Assess
     expect(request).toEqual({
+      action: 'revoke',
       requestId: '0f4a6b8e-2c1d-4f7e-9a3b-5d6c7e8f9a01',
       trigger: {
         source: OKTA_SOURCE,
@@ -393,6 +407,7 @@ describe('toRevocationRequest — runbook', () => {
 
     // Assess
     expect(request).toEqual({
+      action: 'revoke',
       requestId: '6a7e8f9a-0b1c-4d2e-8f30-415263748596',
       trigger: {
         source: DEFAULT_RUNBOOK_SOURCE,
@@ -714,5 +729,419 @@ describe('examples/events/runbook-request.json', () => {
     // Assess
     expect(entries).toHaveLength(1);
     expect(request).toMatchObject({ identity: 'jane.doe@example.com', dryRun: false });
+  });
+});
+
+const WITH_LIFTS: SourcesConfig = { ...EXAMPLE_SOURCES, lift: true };
+const JANE = 'jane.doe@example.com';
+const JANE_IN_THE_STORE = {
+  kind: 'identity-store-user',
+  identityStoreId: 'd-9067a1b2c3',
+  userId: '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01',
+};
+const AUTH0_SOURCE = 'aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs';
+const CLOUDTRAIL = 'AWS API Call via CloudTrail';
+
+/** Each lift example: the source of its lift rule, its trigger, the identity and the reason it lifts. */
+const LIFTS: Readonly<
+  Record<
+    string,
+    readonly [rule: string, trigger: Json, identity: string | typeof JANE_IN_THE_STORE, reason: string]
+  >
+> = {
+  'auth0-sapi-user-unblocked.lift.json': [
+    'auth0',
+    {
+      source: AUTH0_SOURCE,
+      detailType: 'Auth0 log',
+      eventType: 'sapi:PATCH unblocked',
+      eventTime: '2025-03-05T10:15:02.442Z',
+    },
+    JANE,
+    'Auth0 sapi:PATCH unblocked: Update a user',
+  ],
+  'cognito-adminenableuser.lift.json': [
+    'cognito',
+    {
+      source: 'aws.cognito-idp',
+      detailType: CLOUDTRAIL,
+      eventType: 'cognito-idp:AdminEnableUser',
+      eventTime: '2025-03-05T08:45:12Z',
+    },
+    JANE,
+    'Amazon Cognito AdminEnableUser in user pool us-east-1_ExAmPlE12',
+  ],
+  'idc-console-enableuser.lift.json': [
+    'identity-center',
+    {
+      source: 'aws.sso-directory',
+      detailType: CLOUDTRAIL,
+      eventType: 'sso-directory:EnableUser',
+      eventTime: '2025-03-05T08:30:02Z',
+    },
+    JANE_IN_THE_STORE,
+    'IAM Identity Center: user enabled (sso-directory EnableUser)',
+  ],
+  'idc-scim-patchuser-activate.lift.json': [
+    'identity-center',
+    {
+      source: 'aws.identitystore-scim',
+      detailType: CLOUDTRAIL,
+      eventType: 'identitystore-scim:PatchUser',
+      eventTime: '2025-03-07T09:15:30Z',
+    },
+    JANE_IN_THE_STORE,
+    'IAM Identity Center: user re-activated by SCIM provisioning (identitystore-scim PatchUser)',
+  ],
+  'okta-user-activate.lift.json': [
+    'okta',
+    {
+      source: OKTA_SOURCE,
+      detailType: OKTA_DETAIL_TYPE,
+      eventType: 'user.lifecycle.activate',
+      eventTime: '2025-03-10T13:02:19.650Z',
+    },
+    JANE,
+    'Okta user.lifecycle.activate: Activate Okta user',
+  ],
+  'okta-user-unsuspend.lift.json': [
+    'okta',
+    {
+      source: OKTA_SOURCE,
+      detailType: OKTA_DETAIL_TYPE,
+      eventType: 'user.lifecycle.unsuspend',
+      eventTime: '2025-03-09T10:20:44.208Z',
+    },
+    JANE,
+    'Okta user.lifecycle.unsuspend: Unsuspend Okta user',
+  ],
+  'runbook-lift-request.json': [
+    'runbook',
+    {
+      source: DEFAULT_RUNBOOK_SOURCE,
+      detailType: RUNBOOK_LIFT_DETAIL_TYPE,
+      eventType: RUNBOOK_LIFT_DETAIL_TYPE,
+      eventTime: '2026-11-22T10:00:00Z',
+    },
+    JANE,
+    'IR-2041: laptop recovered and reimaged',
+  ],
+};
+
+const parseExample = (name: string, config: SourcesConfig) =>
+  toRevocationRequest(JSON.stringify(deliveredExample(name)), config);
+
+describe('examples/events: revoke, lift and negative examples', () => {
+  it('every example has a kind its name says, and the lift examples are exactly those listed here', () => {
+    // Prepare — the files in examples/events/
+
+    // Act
+    const kinds = [REVOKE_EXAMPLES, LIFT_EXAMPLES, NEGATIVE_EXAMPLES].map((names) => names.length);
+
+    // Assess
+    expect(kinds.reduce((a, b) => a + b)).toBe(EXAMPLE_FILES.length);
+    expect(LIFT_EXAMPLES).toEqual(Object.keys(LIFTS).sort());
+    expect(NEGATIVE_EXAMPLES.length).toBeGreaterThan(0);
+    expect(exampleKind('okta-user-activate.lift.json')).toBe('lift');
+    expect(exampleKind('runbook-lift-request.json')).toBe('lift');
+    expect(exampleKind('auth0-sapi-roles-patch.negative.json')).toBe('negative');
+    expect(exampleKind('okta-user-deactivate.json')).toBe('revoke');
+  });
+
+  it('every lift rule has an example, and each lift example matches one lift rule and no revoke rule', () => {
+    // Prepare
+    const rules = liftRules(WITH_LIFTS);
+    const revokeRules = [okta.eventPattern(EXAMPLE_SOURCES.okta), runbook.eventPattern(runbookOptions)];
+
+    // Act
+    const matchedBy = LIFT_EXAMPLES.map((name) => {
+      const event = deliveredExample(name);
+      return rules.filter(({ pattern }) => matchesEventPattern(pattern, event)).map(({ source }) => source);
+    });
+    const revoked = LIFT_EXAMPLES.filter((name) =>
+      revokeRules.some((pattern) => matchesEventPattern(pattern, deliveredExample(name))),
+    );
+
+    // Assess
+    expect(matchedBy).toEqual(LIFT_EXAMPLES.map((name) => [LIFTS[name]?.[0]]));
+    expect(new Set(matchedBy.flat())).toEqual(new Set(rules.map(({ source }) => source)));
+    expect(revoked).toEqual([]);
+  });
+});
+
+describe('toRevocationRequest — lifts', () => {
+  it.each(Object.entries(LIFTS))('%s becomes a lift request when lifts are on', (name, expected) => {
+    // Prepare
+    const [, trigger, identity, reason] = expected;
+    const event = deliveredExample(name);
+
+    // Act
+    const request = parseExample(name, WITH_LIFTS);
+
+    // Assess
+    expect(request).toEqual({
+      action: 'lift',
+      requestId: event.id,
+      trigger,
+      identity,
+      reason,
+      dryRun: false,
+      ...(typeof identity === 'string' ? {} : { identityMapping: undefined }),
+    });
+  });
+
+  it.each(LIFT_EXAMPLES)('%s is rejected when lifts are off, saying why', (name) => {
+    // Prepare
+    const event = deliveredExample(name);
+
+    // Act
+    const errors = [EXAMPLE_SOURCES, { ...EXAMPLE_SOURCES, lift: false }].map((config) =>
+      rejection(event, config),
+    );
+
+    // Assess
+    for (const error of errors) {
+      expect(error.field).toBe('event');
+      expect(error.message).toBe(
+        `event: no enabled identity source accepts source "${event.source}" with detail-type ` +
+          `"${event['detail-type']}" (a re-enable event: lifts are accepted only with a revocation ledger)`,
+      );
+    }
+  });
+
+  it.each(REVOKE_EXAMPLES)('%s stays a revocation request whether lifts are on or off', (name) => {
+    // Prepare — Auth0's API delete names the user only by id
+    const auth0ById = {
+      ...EXAMPLE_SOURCES.auth0,
+      identityMapping: { field: 'user_id' },
+    } as SourcesConfig['auth0'];
+    const configs: SourcesConfig[] = [
+      { ...EXAMPLE_SOURCES, auth0: auth0ById },
+      { ...WITH_LIFTS, auth0: auth0ById },
+    ];
+
+    // Act
+    const actions = configs.map((config) => parseExample(name, config).action);
+
+    // Assess
+    expect(actions).toEqual(['revoke', 'revoke']);
+  });
+
+  it.each(NEGATIVE_EXAMPLES)('%s is rejected whether lifts are on or off', (name) => {
+    // Prepare
+    const event = deliveredExample(name);
+
+    // Act
+    const errors = [EXAMPLE_SOURCES, WITH_LIFTS].map((config) => rejection(event, config));
+
+    // Assess
+    expect(errors.map((error) => error instanceof InvalidEventError)).toEqual([true, true]);
+  });
+
+  it("maps a lifted identity with the source's identityMapping, as a revocation", () => {
+    // Prepare
+    const config: SourcesConfig = {
+      okta: { ...oktaOptions, identityMapping: { template: '{local}.vpn.example.com' } },
+      lift: true,
+    };
+
+    // Act
+    const request = parseExample('okta-user-unsuspend.lift.json', config);
+
+    // Assess
+    expect(request).toMatchObject({ action: 'lift', identity: 'jane.doe.vpn.example.com' });
+  });
+
+  it('carries the identityMapping of a looked-up lift, as a revocation', () => {
+    // Prepare
+    const identityMapping = { template: '{local}' };
+    const config: SourcesConfig = {
+      identityCenter: { ...EXAMPLE_SOURCES.identityCenter, identityMapping },
+      lift: true,
+    };
+
+    // Act
+    const request = parseExample('idc-console-enableuser.lift.json', config);
+
+    // Assess
+    expect(request).toMatchObject({ action: 'lift', identity: JANE_IN_THE_STORE, identityMapping });
+  });
+
+  describe('lookalikes of lift events are rejected with lifts on', () => {
+    const changed = (name: string, change: (event: Event) => void) => {
+      const event = deliveredExample(name) as unknown as Event;
+      change(event);
+      return event;
+    };
+
+    it.each<[string, Event, SourcesConfig]>([
+      [
+        'an Okta activate from another org',
+        changed('okta-user-activate.lift.json', (e) => {
+          e.source = 'aws.partner/okta.com/other-org/vpn-kill-switch';
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'an Okta unsuspend that failed',
+        changed('okta-user-unsuspend.lift.json', (e) => {
+          e.detail.outcome = { result: 'FAILURE', reason: 'INSUFFICIENT_PERMISSIONS' };
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'an Okta unsuspend when Okta is disabled',
+        deliveredExample('okta-user-unsuspend.lift.json') as unknown as Event,
+        { runbook: runbookOptions, lift: true },
+      ],
+      [
+        'an Auth0 unblock from another tenant',
+        changed('auth0-sapi-user-unblocked.lift.json', (e) => {
+          e.source = 'aws.partner/auth0.com/other-tenant-9a8b7c6d/auth0.logs';
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'a failed Cognito AdminEnableUser',
+        deliveredExample('cognito-adminenableuser-failed.negative.json') as unknown as Event,
+        WITH_LIFTS,
+      ],
+      [
+        'a failed Identity Center EnableUser',
+        changed('idc-console-enableuser.lift.json', (e) => {
+          e.detail.errorCode = 'AccessDenied';
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'an Identity Center EnableUser in another identity store',
+        changed('idc-console-enableuser.lift.json', (e) => {
+          (e.detail.requestParameters as Json).identityStoreId = 'd-1111111111';
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'a SCIM PatchUser that does not prove a re-activation',
+        changed('idc-scim-patchuser-activate.lift.json', (e) => {
+          (e.detail.requestParameters as Json).httpBody = {
+            operations: [{ op: 'REPLACE', path: 'title', value: 'HIDDEN_DUE_TO_SECURITY_REASONS' }],
+          };
+        }),
+        WITH_LIFTS,
+      ],
+      [
+        'a runbook lift from an unconfigured source',
+        runbookEvent(
+          { username: JANE, reason: 'IR-42' },
+          { source: 'attacker.app', 'detail-type': RUNBOOK_LIFT_DETAIL_TYPE },
+        ),
+        WITH_LIFTS,
+      ],
+      [
+        'a runbook lift whose detail-type differs in case',
+        runbookEvent({ username: JANE, reason: 'IR-42' }, { 'detail-type': 'Client VPN Revocation lifted' }),
+        WITH_LIFTS,
+      ],
+    ])('%s', (_, event, config) => {
+      // Prepare — event above
+
+      // Act
+      const error = rejection(event, config);
+
+      // Assess
+      expect(error.field).toBe('event');
+      expect(error.message).toMatch(/^event: no enabled identity source accepts /);
+    });
+  });
+
+  it.each([
+    ['a misspelt key', { username: JANE, reason: 'IR-42', dryrun: true }, 'detail'],
+    ['no reason', { username: JANE }, 'detail.reason'],
+    ['a padded username', { username: ` ${JANE}`, reason: 'IR-42' }, 'detail.username'],
+  ])('rejects a runbook lift with %s, naming the field, as a revocation request', (_, detail, field) => {
+    // Prepare
+    const event = runbookEvent(detail, { 'detail-type': RUNBOOK_LIFT_DETAIL_TYPE });
+
+    // Act
+    const error = rejection(event, WITH_LIFTS);
+
+    // Assess
+    expect(error.field).toBe(field);
+  });
+
+  it("carries a runbook lift's dryRun", () => {
+    // Prepare
+    const event = runbookEvent(
+      { username: JANE, reason: 'IR-42', dryRun: true },
+      { 'detail-type': RUNBOOK_LIFT_DETAIL_TYPE },
+    );
+
+    // Act
+    const request = parse(event, WITH_LIFTS);
+
+    // Assess
+    expect(request).toMatchObject({ action: 'lift', dryRun: true, identity: JANE });
+  });
+});
+
+describe('liftRules', () => {
+  it('gives the lift pattern of every enabled source that has one, in source order', () => {
+    // Prepare — every source enabled
+
+    // Act
+    const rules = liftRules(WITH_LIFTS);
+
+    // Assess
+    expect(rules).toEqual([
+      { source: 'okta', pattern: okta.liftEventPattern(EXAMPLE_SOURCES.okta) },
+      { source: 'auth0', pattern: auth0.liftEventPattern(EXAMPLE_SOURCES.auth0) },
+      {
+        source: 'identity-center',
+        pattern: identityCenter.liftEventPattern(EXAMPLE_SOURCES.identityCenter),
+      },
+      { source: 'cognito', pattern: cognito.liftEventPattern(EXAMPLE_SOURCES.cognito) },
+      { source: 'runbook', pattern: runbook.liftEventPattern(runbookOptions) },
+    ]);
+  });
+
+  it('does not depend on the lift flag (the construct decides whether to create them)', () => {
+    // Prepare — the same sources with and without lifts
+
+    // Act
+    const rules = [liftRules(EXAMPLE_SOURCES), liftRules(WITH_LIFTS)];
+
+    // Assess
+    expect(rules[0]).toEqual(rules[1]);
+  });
+
+  it('has nothing for disabled sources', () => {
+    // Prepare
+    const config: SourcesConfig = { lift: true };
+
+    // Act
+    const rules = liftRules(config);
+
+    // Assess
+    expect(rules).toEqual([]);
+  });
+});
+
+describe('examples/events/runbook-lift-request.json', () => {
+  it('is a PutEvents entry list whose detail the runbook source accepts as a lift', () => {
+    // Prepare
+    const entries = JSON.parse(
+      readFileSync(new URL('../../examples/events/runbook-lift-request.json', import.meta.url), 'utf8'),
+    ) as { Source: string; DetailType: string }[];
+
+    // Act
+    const request = parseExample('runbook-lift-request.json', { runbook: runbookOptions, lift: true });
+
+    // Assess
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      Source: DEFAULT_RUNBOOK_SOURCE,
+      DetailType: RUNBOOK_LIFT_DETAIL_TYPE,
+    });
+    expect(request).toMatchObject({ action: 'lift', identity: JANE, dryRun: false });
   });
 });

@@ -4,6 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { OUTCOME_DETAIL_TYPE, type OutcomeDetail } from '../../core/outcome.ts';
+import { SWEEP_OUTCOME_DETAIL_TYPE, type SweepOutcomeDetail } from '../../core/sweep-outcome.ts';
 
 const ENTRIES_PER_CALL = 10;
 /** PutEvents refuses a request whose entries add up to more than 256 KB. */
@@ -14,7 +15,10 @@ const MAX_DETAIL_BYTES = 240 * 1024;
 export type PublishResult =
   | { readonly published: true }
   | { readonly published: false; readonly error: string };
-export type PublishOutcomes = (outcomes: readonly OutcomeDetail[]) => Promise<PublishResult[]>;
+/** Publishes details of one kind; one result per detail, in order. */
+export type Publish<Detail> = (details: readonly Detail[]) => Promise<PublishResult[]>;
+export type PublishOutcomes = Publish<OutcomeDetail>;
+export type PublishSweepOutcomes = Publish<SweepOutcomeDetail>;
 
 export interface OutcomePublisherSettings {
   readonly eventBusName: string;
@@ -24,28 +28,70 @@ export interface OutcomePublisherSettings {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** Outcomes too large for one event keep their summary and drop per-connection details. */
-export function detailWithinLimit(outcome: OutcomeDetail): string {
-  const detail = JSON.stringify(outcome);
-  if (Buffer.byteLength(detail) <= MAX_DETAIL_BYTES) return detail;
-  return JSON.stringify({
+/** What sets one kind of outcome event apart: its detail-type, its time and how it shrinks to fit. */
+export interface OutcomeEventKind<Detail> {
+  readonly detailType: string;
+  readonly time: (detail: Detail) => Date;
+  /** The detail without per-connection details, marked `truncated`, for one too large for an event. */
+  readonly truncate: (detail: Detail) => Detail;
+}
+
+/** `Client VPN Revocation Outcome`: one per processed request. */
+export const revocationOutcomeEvent: OutcomeEventKind<OutcomeDetail> = {
+  detailType: OUTCOME_DETAIL_TYPE,
+  time: (outcome) => new Date(outcome.timings.finishedAt),
+  truncate: (outcome) => ({
     ...outcome,
     truncated: true,
     regions: outcome.regions.map((region) => ({
       ...region,
       endpoints: region.endpoints.map((endpoint) => ({ ...endpoint, connections: [] })),
     })),
-  });
+  }),
+};
+
+/** `Client VPN Session Sweep Outcome`: one per sweep; counts and errors survive truncation. */
+export const sweepOutcomeEvent: OutcomeEventKind<SweepOutcomeDetail> = {
+  detailType: SWEEP_OUTCOME_DETAIL_TYPE,
+  time: (outcome) => new Date(outcome.timings.finishedAt),
+  truncate: (outcome) => ({ ...outcome, truncated: true, connections: [] }),
+};
+
+/** The detail as JSON, truncated by `kind` when it is too large for one event. */
+export function serialiseWithinLimit<Detail>(detail: Detail, kind: OutcomeEventKind<Detail>): string {
+  const json = JSON.stringify(detail);
+  if (Buffer.byteLength(json) <= MAX_DETAIL_BYTES) return json;
+  return JSON.stringify(kind.truncate(detail));
 }
 
-/** Publishes outcome events, reading every entry's result: a 200 with FailedEntryCount > 0 is not success. */
-export function eventBridgeOutcomePublisher(
+/** Outcomes too large for one event keep their summary and drop per-connection details. */
+export const detailWithinLimit = (outcome: OutcomeDetail): string =>
+  serialiseWithinLimit(outcome, revocationOutcomeEvent);
+
+/** Publishes revocation outcome events (`Client VPN Revocation Outcome`). */
+export const eventBridgeOutcomePublisher = (
   client: EventBridgeClient,
   settings: OutcomePublisherSettings,
-): PublishOutcomes {
-  return async (outcomes) => {
-    const results: PublishResult[] = outcomes.map(() => ({ published: false, error: 'not sent' }));
-    let pending = outcomes.map((outcome, index) => ({ index, entry: toEntry(outcome, settings) }));
+): PublishOutcomes => eventBridgePublisher(client, settings, revocationOutcomeEvent);
+
+/** Publishes session sweep outcome events (`Client VPN Session Sweep Outcome`). */
+export const eventBridgeSweepOutcomePublisher = (
+  client: EventBridgeClient,
+  settings: OutcomePublisherSettings,
+): PublishSweepOutcomes => eventBridgePublisher(client, settings, sweepOutcomeEvent);
+
+/**
+ * Publishes events of one kind in as few PutEvents calls as fit (10 entries, 256 KB), reading every entry's
+ * result — a 200 with FailedEntryCount > 0 is not success — and sending refused entries again.
+ */
+export function eventBridgePublisher<Detail>(
+  client: EventBridgeClient,
+  settings: OutcomePublisherSettings,
+  kind: OutcomeEventKind<Detail>,
+): Publish<Detail> {
+  return async (details) => {
+    const results: PublishResult[] = details.map(() => ({ published: false, error: 'not sent' }));
+    let pending = details.map((detail, index) => ({ index, entry: toEntry(detail, settings, kind) }));
     for (let attempt = 1; attempt <= settings.attempts && pending.length > 0; attempt++) {
       if (attempt > 1) await settings.sleep(100 * 2 ** attempt);
       const failed: typeof pending = [];
@@ -105,10 +151,14 @@ function chunkBySize<Item extends { entry: PutEventsRequestEntry }>(items: reado
   return chunks;
 }
 
-const toEntry = (outcome: OutcomeDetail, settings: OutcomePublisherSettings): PutEventsRequestEntry => ({
+const toEntry = <Detail>(
+  detail: Detail,
+  settings: OutcomePublisherSettings,
+  kind: OutcomeEventKind<Detail>,
+): PutEventsRequestEntry => ({
   EventBusName: settings.eventBusName,
   Source: settings.source,
-  DetailType: OUTCOME_DETAIL_TYPE,
-  Detail: detailWithinLimit(outcome),
-  Time: new Date(outcome.timings.finishedAt),
+  DetailType: kind.detailType,
+  Detail: serialiseWithinLimit(detail, kind),
+  Time: kind.time(detail),
 });

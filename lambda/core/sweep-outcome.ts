@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { connectionReportSchema } from './outcome.ts';
+
+/** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
+export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
+export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.0';
+
+export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
+export type SweepStatus = (typeof SWEEP_STATUSES)[number];
+
+/** Why the sweep ended a connection. A revoked identity's connection is reported as such, whatever its age. */
+export const SWEEP_REASONS = ['revoked-identity', 'max-session-age'] as const;
+export type SweepReason = (typeof SWEEP_REASONS)[number];
+
+const errorFields = { code: z.string(), message: z.string() };
+
+export const sweepConnectionSchema = z.object({
+  region: z.string(),
+  endpointId: z.string(),
+  connectionId: z.string(),
+  username: connectionReportSchema.shape.username,
+  commonName: connectionReportSchema.shape.commonName,
+  establishedTime: connectionReportSchema.shape.establishedTime,
+  reason: z.enum(SWEEP_REASONS),
+  matchedOn: connectionReportSchema.shape.matchedOn
+    .optional()
+    .describe('Which name matched the revoked identity; absent for max-session-age.'),
+  terminatedBy: connectionReportSchema.shape.terminatedBy,
+  attempts: connectionReportSchema.shape.attempts,
+  finalStatus: connectionReportSchema.shape.finalStatus,
+  messages: z.array(z.string()),
+});
+export type SweepConnection = z.infer<typeof sweepConnectionSchema>;
+
+export const sweepErrorSchema = z
+  .object({
+    region: z.string(),
+    endpointId: z.string().optional().describe('Absent when endpoint discovery failed for the whole region.'),
+    ...errorFields,
+  })
+  .meta({
+    description:
+      'An endpoint or region that could not be read. A configured endpoint that no longer exists is listed ' +
+      'with InvalidClientVpnEndpointId.NotFound but does not make the sweep partial: no session remains on it.',
+  });
+export type SweepError = z.infer<typeof sweepErrorSchema>;
+
+export const sweepOutcomeDetailSchema = z
+  .object({
+    schemaVersion: z.literal(SWEEP_OUTCOME_SCHEMA_VERSION),
+    sweepId: z
+      .string()
+      .describe(
+        'Id of the scheduler event, or the invocation request id; identical across retries, so consumers can dedupe.',
+      ),
+    status: z
+      .enum(SWEEP_STATUSES)
+      .describe(
+        'clean: nothing to end; swept: every connection found is ending; partial: some of the work could not be ' +
+          'done (an endpoint or the ledger could not be read, or a connection remains); failed: none of it could ' +
+          'be done; dry-run: connections were found and reported, none terminated.',
+      ),
+    dryRun: z.boolean(),
+    message: z.string().optional().describe('A summary of what went wrong.'),
+    criteria: z.object({
+      revokedIdentities: z
+        .boolean()
+        .describe('True when connections of identities the revocation ledger holds revoked are ended.'),
+      maxSessionAgeMs: z
+        .number()
+        .int()
+        .positive()
+        .nullable()
+        .describe('Connections established longer ago than this are ended; null when no maximum is set.'),
+    }),
+    ledger: z.object({
+      status: z
+        .enum(['read', 'not-configured', 'unavailable'])
+        .describe('unavailable: the ledger could not be read, so revoked identities were not enforced.'),
+      error: z.object(errorFields).optional(),
+    }),
+    counts: z.object({
+      revokedIdentities: z.number().int().min(0).describe('Unexpired revoked identities in the ledger.'),
+      endpointsScanned: z.number().int().min(0),
+      endpointsUnreachable: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Endpoints, and regions whose endpoints could not be discovered, that could not be read.'),
+      connectionsFound: z.number().int().min(0).describe('Live connections the sweep set out to end.'),
+      connectionsTerminated: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Connections confirmed terminating or terminated.'),
+      connectionsRemaining: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Connections that could not be confirmed ended (all of them in a dry run).'),
+      connectionsProtected: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Connections that qualified but belong to a protected (break-glass) identity: left alone.'),
+    }),
+    connections: z.array(sweepConnectionSchema),
+    errors: z.array(sweepErrorSchema),
+    truncated: z
+      .boolean()
+      .optional()
+      .describe('True when per-connection details were dropped to keep the event under 256 KB.'),
+    timings: z.object({
+      startedAt: z.iso.datetime(),
+      finishedAt: z.iso.datetime(),
+      durationMs: z.number().min(0),
+      ledgerMs: z.number().min(0).describe('Reading the revoked identities from the ledger.'),
+      findMs: z.number().min(0).describe('Endpoint discovery and connection listing.'),
+      terminateMs: z.number().min(0).describe('Terminate calls, retries and verification.'),
+    }),
+  })
+  .meta({
+    title: 'Client VPN Session Sweep Outcome',
+    description: `Detail of the "${SWEEP_OUTCOME_DETAIL_TYPE}" event published once per scheduled sweep.`,
+  });
+
+export type SweepOutcomeDetail = z.infer<typeof sweepOutcomeDetailSchema>;
+
+/** Statuses after which the next scheduled sweep has work left to retry. */
+export const INCOMPLETE_SWEEP_STATUSES: readonly SweepStatus[] = ['partial', 'failed'];

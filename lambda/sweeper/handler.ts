@@ -1,0 +1,77 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
+import { protectedIdentities } from '../core/protected-identities.ts';
+import { ec2ClientVpnApi } from '../revoker/adapters/ec2-client-vpn.ts';
+import { eventBridgeSweepOutcomePublisher } from '../revoker/adapters/eventbridge-outcomes.ts';
+import { pacedClientVpn } from '../revoker/pacing.ts';
+import { loadSweeperConfig } from './config.ts';
+import { type SweepSummary, scheduledSweep, sweepIdOf } from './run-sweep.ts';
+import { sweepSessions } from './sweep.ts';
+
+/** Time kept back from the Lambda timeout to publish the outcome after the last Terminate. */
+const PUBLISH_RESERVE_MS = 10_000;
+
+const config = loadSweeperConfig();
+const logger = new Logger();
+const metrics = new Metrics();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Adaptive retries rate-limit a client once AWS throttles; pacing keeps EC2 calls below the refill rate.
+const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
+const clientVpn = pacedClientVpn(ec2ClientVpnApi(createEc2Client), {
+  terminatePerSecond: config.terminateCallsPerSecond,
+  describePerSecond: config.describeCallsPerSecond,
+  now: Date.now,
+  sleep,
+});
+const ledger =
+  config.ledgerTableName === undefined
+    ? undefined
+    : dynamoDbLedgerReader(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 }), {
+        tableName: config.ledgerTableName,
+        now: Date.now,
+      });
+
+const runSweep = scheduledSweep({
+  sweep: sweepSessions(
+    {
+      clientVpn,
+      ...(ledger && { ledger }),
+      protectedIdentities: protectedIdentities(config.protectedIdentities),
+      now: Date.now,
+      sleep,
+      random: Math.random,
+    },
+    config,
+  ),
+  publish: eventBridgeSweepOutcomePublisher(
+    new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 }),
+    {
+      eventBusName: config.outcomeEventBus,
+      source: config.outcomeSource,
+      attempts: 3,
+      sleep,
+    },
+  ),
+  logger,
+  metrics,
+});
+
+/** Invoked by EventBridge Scheduler with any payload; returns the sweep's summary. */
+export const handler = middy<unknown, SweepSummary, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .handler((event, context) =>
+    runSweep({
+      sweepId: sweepIdOf(event, context.awsRequestId),
+      deadline: Date.now() + context.getRemainingTimeInMillis() - PUBLISH_RESERVE_MS,
+    }),
+  );

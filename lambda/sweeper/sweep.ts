@@ -1,0 +1,343 @@
+import type { EndpointSelection } from '../core/environment.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { identityKey } from '../core/identity.ts';
+import type { RevocationLedger } from '../core/ledger.ts';
+import type { ProtectedIdentities } from '../core/protected-identities.ts';
+import {
+  SWEEP_OUTCOME_SCHEMA_VERSION,
+  type SweepConnection,
+  type SweepError,
+  type SweepOutcomeDetail,
+  type SweepReason,
+  type SweepStatus,
+} from '../core/sweep-outcome.ts';
+import { type ApiErrorSummary, findConnectionsWhere, type RegionScan } from '../revoker/find-connections.ts';
+import type { ClientVpnApiForRegion, ConnectionSummary } from '../revoker/ports.ts';
+import {
+  type EndpointWork,
+  isGoingAway,
+  type TerminationClock,
+  type TrackedConnection,
+  terminateConnections,
+} from '../revoker/terminate-connections.ts';
+
+export interface SweepDependencies extends TerminationClock {
+  readonly clientVpn: ClientVpnApiForRegion;
+  /** Absent when the stack has no revocation ledger: only the maximum session age is enforced. */
+  readonly ledger?: Pick<RevocationLedger, 'listRevoked'>;
+  /** Break-glass identities: their connections are never terminated, whatever the ledger or their age. */
+  readonly protectedIdentities: ProtectedIdentities;
+}
+
+export interface SweepSettings {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointSelection;
+  /** Connections established longer ago than this are ended; unset enforces no maximum. */
+  readonly maxSessionAgeMs?: number;
+  /** How long `failed-to-terminate` connections keep being retried within one sweep. */
+  readonly terminateRetryBudgetMs: number;
+  /** Report what would be terminated without terminating anything. */
+  readonly dryRun: boolean;
+}
+
+export interface SweepRun {
+  /** The scheduler event id, or the invocation's request id. */
+  readonly sweepId: string;
+  /** No retry round starts after this (epoch ms). */
+  readonly deadline: number;
+}
+
+/** A connection the sweep selected, with why. */
+interface Selected {
+  readonly reason: SweepReason;
+  readonly matchedOn?: TrackedConnection['matchedOn'];
+}
+
+/** One endpoint's share of the sweep; `work.connections` may grow when Terminate by Username ends newcomers. */
+interface EndpointSweep {
+  readonly region: string;
+  readonly work: EndpointWork;
+  readonly selected: Map<string, Selected>;
+}
+
+type LedgerRead =
+  | { readonly status: 'read'; readonly revoked: ReadonlySet<string> }
+  | { readonly status: 'not-configured'; readonly revoked: ReadonlySet<string> }
+  | {
+      readonly status: 'unavailable';
+      readonly revoked: ReadonlySet<string>;
+      readonly error: ApiErrorSummary;
+    };
+
+const EC2_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** EC2's `connectionEstablishedTime` ("YYYY-MM-DD HH:MM:SS", UTC) in epoch ms; undefined when unreadable. */
+export function parseEstablishedTime(value: string | undefined): number | undefined {
+  if (!value || !EC2_TIME.test(value)) return undefined;
+  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The use case: one sweep over every endpoint in scope. Ends the live connections of identities the ledger
+ * holds revoked and, when a maximum session age is set, every connection older than that — except those
+ * of protected identities, which it never touches. Problems are reported in the outcome, not thrown.
+ *
+ * Without a ledger and without a maximum age there is nothing to enforce: that is a configuration error.
+ */
+export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) {
+  if (!deps.ledger && settings.maxSessionAgeMs === undefined) {
+    throw new ConfigurationError('The sweeper needs a revocation ledger, a maximum session age, or both');
+  }
+  return async (run: SweepRun): Promise<SweepOutcomeDetail> => {
+    const startedAt = deps.now();
+    const ledger = await readLedger(deps.ledger);
+    const ledgerAt = deps.now();
+
+    const select = (connection: ConnectionSummary) =>
+      selectionOf(connection, ledger.revoked, settings.maxSessionAgeMs, ledgerAt);
+    // With nothing to enforce (an empty or unreadable ledger and no maximum age) no EC2 call is made.
+    const enforcing = ledger.revoked.size > 0 || settings.maxSessionAgeMs !== undefined;
+    const scans = enforcing
+      ? await findConnectionsWhere(
+          deps.clientVpn,
+          settings.regions,
+          settings.endpoints,
+          (connection) => select(connection) !== undefined,
+        )
+      : [];
+    const foundAt = deps.now();
+
+    const { sweeps, connectionsProtected } = planSweeps(scans, deps, select, settings.dryRun);
+    if (!settings.dryRun) {
+      const retryDeadline = Math.min(run.deadline, foundAt + settings.terminateRetryBudgetMs);
+      await terminateConnections(
+        sweeps.map((sweep) => sweep.work),
+        deps,
+        retryDeadline,
+      );
+    }
+    const finishedAt = deps.now();
+
+    const counts = countResults(ledger, scans, sweeps, connectionsProtected, settings.dryRun);
+    const { status, message } = decideStatus(counts, ledger, settings);
+    return {
+      schemaVersion: SWEEP_OUTCOME_SCHEMA_VERSION,
+      sweepId: run.sweepId,
+      status,
+      dryRun: settings.dryRun,
+      ...(message && { message }),
+      criteria: {
+        revokedIdentities: ledger.status !== 'not-configured',
+        maxSessionAgeMs: settings.maxSessionAgeMs ?? null,
+      },
+      ledger: { status: ledger.status, ...(ledger.status === 'unavailable' && { error: ledger.error }) },
+      counts,
+      connections: sweeps.flatMap(toSweepConnections),
+      errors: scans.flatMap(toSweepErrors),
+      timings: {
+        startedAt: iso(startedAt),
+        finishedAt: iso(finishedAt),
+        durationMs: finishedAt - startedAt,
+        ledgerMs: ledgerAt - startedAt,
+        findMs: foundAt - ledgerAt,
+        terminateMs: finishedAt - foundAt,
+      },
+    };
+  };
+}
+
+export type SweepSessions = ReturnType<typeof sweepSessions>;
+
+async function readLedger(ledger: SweepDependencies['ledger']): Promise<LedgerRead> {
+  if (!ledger) return { status: 'not-configured', revoked: new Set() };
+  try {
+    const entries = await ledger.listRevoked();
+    return {
+      status: 'read',
+      revoked: new Set(entries.map((entry) => identityKey(entry.identity)).filter(Boolean)),
+    };
+  } catch (error) {
+    const code = error instanceof Error ? error.name : 'UnexpectedError';
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'unavailable', revoked: new Set(), error: { code, message } };
+  }
+}
+
+/** Why this live connection should end, if it should: a revoked identity first, then its age. */
+function selectionOf(
+  connection: ConnectionSummary,
+  revoked: ReadonlySet<string>,
+  maxSessionAgeMs: number | undefined,
+  now: number,
+): Selected | undefined {
+  if (connection.username && revoked.has(identityKey(connection.username))) {
+    return { reason: 'revoked-identity', matchedOn: 'username' };
+  }
+  if (connection.commonName && revoked.has(identityKey(connection.commonName))) {
+    return { reason: 'revoked-identity', matchedOn: 'common-name' };
+  }
+  if (maxSessionAgeMs === undefined) return undefined;
+  // A connection whose start cannot be read is not judged old.
+  const established = parseEstablishedTime(connection.establishedTime);
+  return established !== undefined && now - established > maxSessionAgeMs
+    ? { reason: 'max-session-age' }
+    : undefined;
+}
+
+/** The work per endpoint: every selected connection except those of protected identities. */
+function planSweeps(
+  scans: readonly RegionScan[],
+  deps: SweepDependencies,
+  select: (connection: ConnectionSummary) => Selected | undefined,
+  dryRun: boolean,
+): { sweeps: EndpointSweep[]; connectionsProtected: number } {
+  let connectionsProtected = 0;
+  const sweeps: EndpointSweep[] = [];
+  for (const scan of scans) {
+    for (const endpoint of scan.endpoints) {
+      const isProtected = (connection: ConnectionSummary) =>
+        deps.protectedIdentities.has(connection.username, connection.commonName);
+      const candidates = endpoint.matches.filter((connection) => !isProtected(connection));
+      connectionsProtected += endpoint.matches.length - candidates.length;
+      if (candidates.length === 0) continue;
+      // Terminate by Username ends every active session of that exact name on the endpoint; a protected
+      // session carrying the same Username (e.g. under a protected certificate CN) must not go with it.
+      const protectedUsernames = new Set(
+        endpoint.matches.filter(isProtected).map((connection) => connection.username ?? ''),
+      );
+      sweeps.push(
+        toEndpointSweep(scan.region, endpoint.endpointId, candidates, deps, {
+          select,
+          protectedUsernames,
+          dryRun,
+        }),
+      );
+    }
+  }
+  return { sweeps, connectionsProtected };
+}
+
+function countResults(
+  ledger: LedgerRead,
+  scans: readonly RegionScan[],
+  sweeps: readonly EndpointSweep[],
+  connectionsProtected: number,
+  dryRun: boolean,
+): SweepOutcomeDetail['counts'] {
+  const tracked = sweeps.flatMap((sweep) => sweep.work.connections);
+  const endpoints = scans.flatMap((scan) => scan.endpoints);
+  const terminated = dryRun ? 0 : tracked.filter(isGoingAway).length;
+  return {
+    revokedIdentities: ledger.revoked.size,
+    endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
+    endpointsUnreachable:
+      endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
+      scans.filter((scan) => scan.error).length,
+    connectionsFound: tracked.length,
+    connectionsTerminated: terminated,
+    connectionsRemaining: tracked.length - terminated,
+    connectionsProtected,
+  };
+}
+
+function toEndpointSweep(
+  region: string,
+  endpointId: string,
+  candidates: readonly ConnectionSummary[],
+  deps: SweepDependencies,
+  options: {
+    readonly select: (connection: ConnectionSummary) => Selected | undefined;
+    readonly protectedUsernames: ReadonlySet<string>;
+    readonly dryRun: boolean;
+  },
+): EndpointSweep {
+  const selected = new Map<string, Selected>();
+  const connections = candidates.flatMap((connection): TrackedConnection[] => {
+    const selection = options.select(connection);
+    if (!selection) return [];
+    selected.set(connection.connectionId, selection);
+    const byUsername =
+      selection.matchedOn === 'username' && !options.protectedUsernames.has(connection.username ?? '');
+    const trackedConnection: TrackedConnection = {
+      connectionId: connection.connectionId,
+      username: connection.username ?? '',
+      commonName: connection.commonName ?? '',
+      establishedTime: connection.establishedTime,
+      // terminateConnections ends `username` matches by Username (1–5 per name) and all others by
+      // ConnectionId. Old sessions must go one by one: their user's younger sessions stay.
+      matchedOn: byUsername ? 'username' : 'common-name',
+      terminatedBy: null,
+      attempts: 0,
+      status: connection.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',
+      retryable: true,
+      messages: options.dryRun ? [`Dry run: would terminate (${explain(selection)})`] : [],
+    };
+    return [trackedConnection];
+  });
+  return { region, work: { api: deps.clientVpn(region), endpointId, connections }, selected };
+}
+
+const explain = (selection: Selected) =>
+  selection.reason === 'max-session-age'
+    ? 'older than the maximum session age'
+    : `revoked identity, matched on ${selection.matchedOn}`;
+
+function toSweepConnections(sweep: EndpointSweep): SweepConnection[] {
+  return sweep.work.connections.map((connection) => {
+    // A connection not in `selected` opened after the listing and was ended by its revoked Username.
+    const selection = sweep.selected.get(connection.connectionId) ?? {
+      reason: 'revoked-identity',
+      matchedOn: 'username',
+    };
+    return {
+      region: sweep.region,
+      endpointId: sweep.work.endpointId,
+      connectionId: connection.connectionId,
+      username: connection.username,
+      commonName: connection.commonName,
+      ...(connection.establishedTime !== undefined && { establishedTime: connection.establishedTime }),
+      reason: selection.reason,
+      ...(selection.matchedOn && { matchedOn: selection.matchedOn }),
+      terminatedBy: connection.terminatedBy,
+      attempts: connection.attempts,
+      finalStatus: connection.status,
+      messages: [...connection.messages],
+    };
+  });
+}
+
+const toSweepErrors = (scan: RegionScan): SweepError[] => [
+  ...(scan.error ? [{ region: scan.region, ...scan.error }] : []),
+  ...scan.endpoints.flatMap((endpoint) =>
+    endpoint.error ? [{ region: scan.region, endpointId: endpoint.endpointId, ...endpoint.error }] : [],
+  ),
+];
+
+function decideStatus(
+  counts: SweepOutcomeDetail['counts'],
+  ledger: LedgerRead,
+  settings: SweepSettings,
+): { status: SweepStatus; message?: string } {
+  const ledgerUnavailable = ledger.status === 'unavailable';
+  const problems = [
+    ledgerUnavailable && `the revocation ledger could not be read (${ledger.error.code})`,
+    counts.endpointsUnreachable > 0 &&
+      `${counts.endpointsUnreachable} endpoint(s) or region(s) could not be read`,
+    !settings.dryRun &&
+      counts.connectionsRemaining > 0 &&
+      `${counts.connectionsRemaining} connection(s) could not be ended`,
+  ].filter((problem): problem is string => typeof problem === 'string');
+  if (problems.length === 0) {
+    if (counts.connectionsFound === 0) return { status: 'clean' };
+    return { status: settings.dryRun ? 'dry-run' : 'swept' };
+  }
+  const message = problems.join('; ');
+  const nothingRead =
+    counts.endpointsScanned === 0 || (ledgerUnavailable && settings.maxSessionAgeMs === undefined);
+  const nothingEnded = counts.connectionsTerminated === 0;
+  const failed = nothingEnded && (nothingRead || (!settings.dryRun && counts.connectionsRemaining > 0));
+  return { status: failed ? 'failed' : 'partial', message };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();

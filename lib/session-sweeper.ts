@@ -1,0 +1,146 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/core/environment.ts';
+import { SWEEP_OUTCOME_DETAIL_TYPE } from '../lambda/core/sweep-outcome.ts';
+import {
+  bundledFunction,
+  type EndpointScope,
+  functionRole,
+  grantClientVpnConnections,
+  nagResource,
+} from './function-support.ts';
+
+/** Bounds of a retried sweep's age: at least two minutes, at most Lambda's asynchronous limit of 6 hours. */
+const MIN_EVENT_AGE_SECONDS = 120;
+const MAX_EVENT_AGE_SECONDS = 6 * 3600;
+
+export interface SessionSweeperProps {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointScope;
+  readonly interval: Duration;
+  readonly maxSessionAge?: Duration;
+  readonly table?: dynamodb.ITable;
+  readonly outcomeEventBus: events.IEventBus;
+  readonly outcomeSource: string;
+  readonly protectedIdentities: readonly string[];
+  readonly dryRun: boolean;
+  /** Environment shared with the revoker: EC2 pacing, retry budget. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Scheduled session cleanup: every `interval`, one sweep over every endpoint in scope ends the sessions of
+ * identities the ledger holds as revoked (reconnects that slipped in, earlier failures) and, when configured,
+ * sessions older than `maxSessionAge`; one outcome event per sweep. Sweeps never overlap (reserved
+ * concurrency 1); a sweep whose invocation fails is retried by Lambda and then dead-lettered.
+ */
+export class SessionSweeper extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: SessionSweeperProps) {
+    super(scope, id);
+    const role = functionRole(this, 'Role', 'Client VPN Revoker: scheduled session cleanup');
+    grantClientVpnConnections(role, props.endpoints, props.regions);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishSweepOutcome',
+        actions: ['events:PutEvents'],
+        resources: [props.outcomeEventBus.eventBusArn],
+        conditions: {
+          StringEquals: {
+            'events:source': props.outcomeSource,
+            'events:detail-type': SWEEP_OUTCOME_DETAIL_TYPE,
+          },
+        },
+      }),
+    );
+    const environment: Record<string, string> = {
+      ...props.environment,
+      [ENV.outcomeEventBus]: props.outcomeEventBus.eventBusArn,
+      [ENV.outcomeSource]: props.outcomeSource,
+      [ENV.dryRun]: String(props.dryRun),
+    };
+    if (props.table) {
+      environment[ENV.ledgerTableName] = props.table.tableName;
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadRevokedIdentities',
+          actions: ['dynamodb:Scan'],
+          resources: [props.table.tableArn],
+        }),
+      );
+    }
+    if (props.maxSessionAge) environment[ENV.maxSessionAgeMinutes] = String(props.maxSessionAge.toMinutes());
+    if (props.protectedIdentities.length > 0) {
+      environment[ENV.protectedIdentities] = props.protectedIdentities.join(',');
+    }
+    const { fn } = bundledFunction(this, 'Function', {
+      entry: 'lambda/sweeper/handler.ts',
+      description: 'Ends Client VPN sessions of revoked identities and sessions past the maximum age',
+      role,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      logRetention: props.logRetention,
+      environment,
+      // One sweep at a time: a slow sweep delays the next instead of doubling the EC2 calls.
+      reservedConcurrentExecutions: 1,
+      // Scheduler invokes asynchronously: after Lambda's retries a failed sweep's event is dead-lettered.
+      deadLetterQueue: props.deadLetterQueue,
+    });
+    this.function = fn;
+    fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      // A sweep older than the interval is superseded by the next one (Lambda accepts 60 s to 6 h).
+      maxEventAge: Duration.seconds(
+        Math.min(Math.max(props.interval.toSeconds(), MIN_EVENT_AGE_SECONDS), MAX_EVENT_AGE_SECONDS),
+      ),
+    });
+    const invokeConfig = fn.node.findChild('EventInvokeConfig');
+    Validations.of(invokeConfig.node.defaultChild ?? invokeConfig).acknowledge({
+      id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
+      reason:
+        "Failed sweeps already go to the product's dead-letter queue through the function's DeadLetterConfig; " +
+        'an on-failure destination to the same queue would deliver each failure twice',
+    });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Client VPN Revoker: invoke the session cleanup sweep',
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'Client VPN Revoker: session cleanup sweep',
+      schedule: scheduler.ScheduleExpression.rate(props.interval),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweepId: scheduler.ContextAttribute.executionId }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: props.deadLetterQueue,
+        role: schedulerRole,
+      }),
+    });
+    const schedulerPolicy = schedulerRole.node.findChild('DefaultPolicy');
+    Validations.of(schedulerPolicy.node.defaultChild ?? schedulerPolicy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, `${fn.functionArn}:*`)}]`,
+      reason:
+        'lambda:InvokeFunction on the sweeper function and its versions/aliases (grantInvoke); no other ' +
+        'function is covered',
+    });
+    Validations.of(fn.node.defaultChild ?? fn).acknowledge({
+      id: 'Serverless::Serverless-LambdaTracing',
+      reason:
+        'The sweeper does not instrument with X-Ray; correlation is by sweep id in Powertools logs and ' +
+        'the sweep outcome event. Active tracing would add a wildcard xray:PutTraceSegments grant',
+    });
+  }
+}
