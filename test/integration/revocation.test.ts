@@ -43,9 +43,9 @@ afterEach(async () => {
 });
 
 /** Starts the stack on the emulator and wires the connect handler into SAML and CERT as the README says. */
-async function start(environment: Record<string, string> = {}) {
+async function start(environment: Record<string, string> = {}, extraSeed: Partial<Seed> = {}) {
   const r = await RevokerOnEmulator.start({
-    seed,
+    seed: { ...seed, ...extraSeed },
     cdkOut: inject('cdkOut'),
     emulator: { terminateDelayMs: 10 },
     environment: { ...FAST, ...environment },
@@ -245,5 +245,24 @@ describe('revocation that sticks (ledger, connect handler, sweeper, undo)', () =
     expect(new Set(sweep?.connections.map((c) => c.reason))).toEqual(new Set(['max-session-age']));
     expect(sweep?.connections).toHaveLength(3);
     expect(live(r, JOHN).map((c) => c.connectionId)).toEqual([fresh.allowed && fresh.connectionId]);
+  });
+
+  it('logs a keyed hash of the identity, never the name, when a hash key secret is configured', async () => {
+    // Prepare: the key lives in Secrets Manager, as the construct sets it up with hashIdentitiesInLogs
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-hash-key-AbCdEf';
+    const r = await start(
+      { LOG_IDENTITY_HASH_KEY_SECRET_ARN: secretArn },
+      { secrets: [{ arn: secretArn, value: 'k'.repeat(64) }] },
+    );
+
+    // Act
+    await revokeJane(r);
+
+    // Assess
+    const logs = r.lambda.logs.join('\n');
+    expect(outcomes(r)[0]?.status).toBe('revoked');
+    expect(logs).toMatch(/"identity":"hmac-sha256:[0-9a-f]{32}"/);
+    expect(logs.toLowerCase()).not.toContain('jane');
+    expect(r.emulator.calls().some((call) => call.action === 'GetSecretValue')).toBe(true);
   });
 });
