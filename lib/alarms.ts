@@ -28,6 +28,10 @@ export interface RevokerAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The rules feeding the queue. */
   readonly rules: readonly events.Rule[];
+  /** The client connect handler, when the stack has one. */
+  readonly connectHandler?: lambda.IFunction;
+  /** The session sweeper, when the stack has one. */
+  readonly sweeper?: lambda.IFunction;
   /**
    * Topic every alarm notifies when it goes into ALARM.
    * @default - no actions: the alarms are created without actions; subscribe by passing a topic
@@ -144,6 +148,60 @@ export class RevokerAlarms extends Construct {
         'in the queue — revocations are falling behind or a request is being retried. Check function errors, ' +
         'throttles and EC2 API throttling; raise maxConcurrency if the backlog is a burst of offboardings.',
     );
+
+    if (props.connectHandler) {
+      add(
+        'ConnectHandlerErrors',
+        props.connectHandler.metricErrors({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+        0,
+        'Client VPN Revoker: the client connect handler failed (crash, timeout) — Client VPN denies every ' +
+          "connection attempt it cannot answer, so people may be locked out. Read the handler's log group.",
+      );
+      add(
+        'ConnectHandlerThrottles',
+        props.connectHandler.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+        0,
+        'Client VPN Revoker: client connect handler invocations were throttled, and Client VPN denied those ' +
+          'connection attempts. Raise its provisioned or reserved concurrency, or the account limit.',
+      );
+      add(
+        'ConnectLedgerUnavailableDenied',
+        emf('ConnectDeniedLedgerUnavailable'),
+        0,
+        'Client VPN Revoker: the connect handler could not read the revocation ledger and denied connection ' +
+          "attempts (onLedgerUnavailable 'deny'). Check DynamoDB's health and throttling and the handler's " +
+          'BatchGetItem permission; everyone is locked out until it reads the ledger again.',
+      );
+      add(
+        'ConnectLedgerUnavailableAllowed',
+        emf('ConnectAllowedLedgerUnavailable'),
+        0,
+        'Client VPN Revoker: the connect handler could not read the revocation ledger and allowed connection ' +
+          "attempts (onLedgerUnavailable 'allow'), revoked identities included. The next sweep ends revoked " +
+          "identities' sessions once the ledger is readable; check DynamoDB and the handler's permission.",
+      );
+    }
+    if (props.sweeper) {
+      add(
+        'SweeperErrors',
+        props.sweeper.metricErrors({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+        0,
+        'Client VPN Revoker: a session cleanup sweep failed as a whole (e.g. its outcome could not be ' +
+          "published); Lambda retries it twice, then dead-letters it. Read the sweeper's log group.",
+      );
+      add(
+        'SweepIncomplete',
+        new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(partial, 0)',
+          usingMetrics: { failed: emf('SweepOutcome-failed'), partial: emf('SweepOutcome-partial') },
+          period: PERIOD,
+          label: 'Incomplete sweeps',
+        }),
+        0,
+        'Client VPN Revoker: a session cleanup sweep could not end every session it should have, or could not ' +
+          'read the ledger or an endpoint. The next sweep retries; read the sweep outcome event for what remains.',
+      );
+    }
 
     for (const rule of props.rules) {
       const dimensionsMap = ruleDimensions(rule);

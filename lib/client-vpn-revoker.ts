@@ -708,6 +708,8 @@ export class ClientVpnRevoker extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       rules: this.rules,
       alarmTopic: props.alarmTopic,
+      ...(this.connectHandler && { connectHandler: this.connectHandler.function }),
+      ...(this.sweeper && { sweeper: this.sweeper.function }),
     }).alarms;
     // --- end alarms ---
 

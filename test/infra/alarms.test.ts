@@ -93,13 +93,47 @@ describe('RevokerAlarms', () => {
     expect(QUEUE_AGE_THRESHOLD.toSeconds()).toBe(900);
   });
 
+  it('alarms on the connect handler failing or running without the ledger, and on failing sweeps', () => {
+    // Prepare
+    const { stack, revoker, template } = synthRevoker();
+    const handler = revoker.connectHandler?.function;
+    const sweeper = revoker.sweeper?.function;
+    if (!handler || !sweeper) throw new Error('expected a connect handler and a sweeper by default');
+    const service = [dimension('service', 'client-vpn-revoker')];
+
+    // Act
+    const errors = alarmOf(template, 'AWS/Lambda', 'Errors').map((a) => a.Dimensions);
+    const throttles = alarmOf(template, 'AWS/Lambda', 'Throttles').map((a) => a.Dimensions);
+    const incomplete = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((resource) => flatten(resource.Properties) as { Metrics?: { MetricStat?: { Metric: unknown } }[] })
+      .filter((alarm) => alarm.Metrics)
+      .map((alarm) => alarm.Metrics?.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : [])));
+
+    // Assess
+    expect(errors).toContainEqual([dimension('FunctionName', `<${logicalId(stack, handler)}>`)]);
+    expect(errors).toContainEqual([dimension('FunctionName', `<${logicalId(stack, sweeper)}>`)]);
+    expect(throttles).toContainEqual([dimension('FunctionName', `<${logicalId(stack, handler)}>`)]);
+    for (const metric of ['ConnectDeniedLedgerUnavailable', 'ConnectAllowedLedgerUnavailable']) {
+      expect(alarmOf(template, 'ClientVpnRevoker', metric), metric).toEqual([
+        expect.objectContaining({ Dimensions: service, Statistic: 'Sum', Threshold: 0 }),
+      ]);
+    }
+    expect(incomplete).toEqual([
+      [
+        { Namespace: 'ClientVpnRevoker', MetricName: 'SweepOutcome-failed', Dimensions: service },
+        { Namespace: 'ClientVpnRevoker', MetricName: 'SweepOutcome-partial', Dimensions: service },
+      ],
+    ]);
+  });
+
   it('treats missing data as not breaching and tells the operator what happened and what to do', () => {
     // Act
     const { revoker, template } = synthRevoker({ okta: { eventSourceNames: [OKTA_SOURCE] } });
 
     // Assess
     const alarms = alarmsOf(template);
-    expect(alarms).toHaveLength(8 + 2 * revoker.rules.length);
+    // 8 for the revoker and its queues, 4 for the connect handler, 2 for the sweeper, 2 per rule
+    expect(alarms).toHaveLength(8 + 4 + 2 + 2 * revoker.rules.length);
     expect(revoker.alarms).toHaveLength(alarms.length);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData, alarm.MetricName).toBe('notBreaching');
