@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.ts';
+import { identitySchema } from './identity.ts';
 
 /** Names of the environment variables the construct sets; the single source of truth for both sides. */
 export const ENV = {
@@ -132,3 +133,60 @@ export function parseEnvironment<Schema extends z.ZodType>(
  */
 export const DEFAULT_TERMINATE_CALLS_PER_SECOND = 2;
 export const DEFAULT_DESCRIBE_CALLS_PER_SECOND = 7.5;
+
+/** EC2 calls per second per region for one execution environment: a positive number such as 2 or 0.5. */
+const callsPerSecondSchema = (fallback: number) =>
+  z
+    .string()
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, 'expected a positive number of calls per second, such as 2 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('expected a positive number of calls per second, such as 2 or 0.5'))
+    .default(fallback);
+
+/**
+ * The settings of every function that finds and ends connections (the revoker and the sweeper): where, how
+ * fast, whom never to touch, and where the outcome goes.
+ */
+export const connectionWorkEnvironment = {
+  [ENV.regions]: z
+    .string()
+    .transform(list)
+    .pipe(z.array(regionSchema).min(1, 'expected at least one region')),
+  [ENV.endpointIds]: listOf(endpointRefSchema),
+  [ENV.endpointTag]: z.string().min(1).optional().pipe(endpointTagSchema.optional()),
+  [ENV.outcomeEventBus]: z.string().min(1, 'expected an event bus name or ARN'),
+  [ENV.outcomeSource]: z.string().min(1).default(DEFAULT_OUTCOME_SOURCE),
+  [ENV.dryRun]: booleanSchema.default(false),
+  [ENV.terminateRetryBudgetMs]: z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number of milliseconds')
+    .transform(Number)
+    .pipe(z.number().max(600_000, 'expected at most 600000 (10 minutes)'))
+    .default(DEFAULT_TERMINATE_RETRY_BUDGET_MS),
+  [ENV.terminateCallsPerSecond]: callsPerSecondSchema(DEFAULT_TERMINATE_CALLS_PER_SECOND),
+  [ENV.describeCallsPerSecond]: callsPerSecondSchema(DEFAULT_DESCRIBE_CALLS_PER_SECOND),
+  [ENV.protectedIdentities]: listOf(identitySchema),
+};
+
+/** Endpoint ids and an endpoint tag are alternatives. */
+export const oneEndpointSelection: [
+  (env: { [ENV.endpointIds]: readonly unknown[]; [ENV.endpointTag]?: unknown }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (env) => !(env[ENV.endpointIds].length > 0 && env[ENV.endpointTag]),
+  { message: `set ${ENV.endpointIds} or ${ENV.endpointTag}, not both`, path: [ENV.endpointTag] },
+];
+
+/** Every listed endpoint must be in one of the regions (endpoint ids are only unique within a region). */
+export function checkEndpointRegions(
+  endpointIds: readonly { region: string; endpointId: string }[],
+  regions: readonly string[],
+): void {
+  for (const { region, endpointId } of endpointIds) {
+    if (!regions.includes(region)) {
+      throw new ConfigurationError(
+        `${ENV.endpointIds}: ${endpointId} is in ${region}, not one of ${ENV.regions}`,
+      );
+    }
+  }
+}

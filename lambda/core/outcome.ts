@@ -85,6 +85,21 @@ export const regionReportSchema = z.object({
 });
 export type RegionReport = z.infer<typeof regionReportSchema>;
 
+/** Set on any outcome event whose per-connection details had to go (EventBridge's 256 KB limit). */
+export const truncatedSchema = z
+  .boolean()
+  .optional()
+  .describe('True when per-connection details were dropped to keep the event under 256 KB.');
+
+/** The timings every outcome event reports. */
+export const timingFields = {
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  durationMs: z.number().min(0),
+  findMs: z.number().min(0).describe('Endpoint discovery and connection listing.'),
+  terminateMs: z.number().min(0).describe('Terminate calls, retries and verification.'),
+};
+
 export const outcomeDetailSchema = z
   .object({
     schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
@@ -138,17 +153,8 @@ export const outcomeDetailSchema = z
         .describe('Connections that could not be confirmed ended.'),
     }),
     regions: z.array(regionReportSchema),
-    truncated: z
-      .boolean()
-      .optional()
-      .describe('True when per-connection details were dropped to keep the event under 256 KB.'),
-    timings: z.object({
-      startedAt: z.iso.datetime(),
-      finishedAt: z.iso.datetime(),
-      durationMs: z.number().min(0),
-      findMs: z.number().min(0).describe('Endpoint discovery and connection listing.'),
-      terminateMs: z.number().min(0).describe('Terminate calls, retries and verification.'),
-    }),
+    truncated: truncatedSchema,
+    timings: z.object(timingFields),
   })
   .meta({
     title: 'Client VPN Revocation Outcome',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionReportSchema } from './outcome.ts';
+import { connectionReportSchema, timingFields, truncatedSchema } from './outcome.ts';
 
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
 export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
@@ -106,17 +106,10 @@ export const sweepOutcomeDetailSchema = z
     }),
     connections: z.array(sweepConnectionSchema),
     errors: z.array(sweepErrorSchema),
-    truncated: z
-      .boolean()
-      .optional()
-      .describe('True when per-connection details were dropped to keep the event under 256 KB.'),
+    truncated: truncatedSchema,
     timings: z.object({
-      startedAt: z.iso.datetime(),
-      finishedAt: z.iso.datetime(),
-      durationMs: z.number().min(0),
+      ...timingFields,
       ledgerMs: z.number().min(0).describe('Reading the revoked identities from the ledger.'),
-      findMs: z.number().min(0).describe('Endpoint discovery and connection listing.'),
-      terminateMs: z.number().min(0).describe('Terminate calls, retries and verification.'),
     }),
   })
   .meta({

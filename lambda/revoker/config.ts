@@ -1,22 +1,20 @@
 import { z } from 'zod';
 import {
-  booleanSchema,
+  checkEndpointRegions,
+  connectionWorkEnvironment,
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_OUTCOME_SOURCE,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_RETRY_BUDGET_MS,
   ENV,
   type EndpointSelection,
-  endpointRefSchema,
   endpointSelection,
-  endpointTagSchema,
-  list,
   listOf,
   listOrDefault,
+  oneEndpointSelection,
   parseEnvironment,
   regionSchema,
 } from '../core/environment.ts';
-import { ConfigurationError } from '../core/errors.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
@@ -42,39 +40,14 @@ const identityMappingEnvSchema = z
   })
   .pipe(identityMappingSchema.optional());
 
-/** EC2 calls per second per region for one execution environment: a positive number such as 2 or 0.5. */
-const callsPerSecondSchema = (fallback: number) =>
-  z
-    .string()
-    .regex(/^(\d+(\.\d*)?|\.\d+)$/, 'expected a positive number of calls per second, such as 2 or 0.5')
-    .transform(Number)
-    .pipe(z.number().positive('expected a positive number of calls per second, such as 2 or 0.5'))
-    .default(fallback);
-
 const envSchema = z
   .object({
-    [ENV.regions]: z
-      .string()
-      .transform(list)
-      .pipe(z.array(regionSchema).min(1, 'expected at least one region')),
-    [ENV.endpointIds]: listOf(endpointRefSchema),
-    [ENV.endpointTag]: z.string().min(1).optional().pipe(endpointTagSchema.optional()),
-    [ENV.outcomeEventBus]: z.string().min(1, 'expected an event bus name or ARN'),
-    [ENV.outcomeSource]: z.string().min(1).default(DEFAULT_OUTCOME_SOURCE),
-    [ENV.dryRun]: booleanSchema.default(false),
-    [ENV.terminateRetryBudgetMs]: z
-      .string()
-      .regex(/^\d+$/, 'expected a whole number of milliseconds')
-      .transform(Number)
-      .pipe(z.number().max(600_000, 'expected at most 600000 (10 minutes)'))
-      .default(DEFAULT_TERMINATE_RETRY_BUDGET_MS),
+    ...connectionWorkEnvironment,
     [ENV.maxReceiveCount]: z
       .string()
       .regex(/^[1-9]\d*$/, 'expected a positive whole number')
       .transform(Number)
       .default(5),
-    [ENV.terminateCallsPerSecond]: callsPerSecondSchema(DEFAULT_TERMINATE_CALLS_PER_SECOND),
-    [ENV.describeCallsPerSecond]: callsPerSecondSchema(DEFAULT_DESCRIBE_CALLS_PER_SECOND),
     [ENV.oktaEventSources]: listOf(
       z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>'),
     ),
@@ -114,7 +87,6 @@ const envSchema = z
       COGNITO_LOST_ACCESS_EVENT_TYPES,
     ),
     [ENV.cognitoIdentityMapping]: identityMappingEnvSchema,
-    [ENV.protectedIdentities]: listOf(z.string().min(1)),
     [ENV.logHashKeySecretArn]: z
       .string()
       .regex(/^arn:[^:]+:secretsmanager:/, 'expected a Secrets Manager secret ARN')
@@ -129,10 +101,7 @@ const envSchema = z
     [ENV.identityStoreRegion]: regionSchema.optional(),
     AWS_REGION: regionSchema.optional(),
   })
-  .refine((env) => !(env[ENV.endpointIds].length > 0 && env[ENV.endpointTag]), {
-    message: `set ${ENV.endpointIds} or ${ENV.endpointTag}, not both`,
-    path: [ENV.endpointTag],
-  });
+  .refine(...oneEndpointSelection);
 
 export interface RevokerConfig {
   readonly regions: readonly string[];
@@ -164,13 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   const endpointIds = env[ENV.endpointIds];
   const tag = env[ENV.endpointTag];
   const regions = env[ENV.regions];
-  for (const { region, endpointId } of endpointIds) {
-    if (!regions.includes(region)) {
-      throw new ConfigurationError(
-        `${ENV.endpointIds}: ${endpointId} is in ${region}, not one of ${ENV.regions}`,
-      );
-    }
-  }
+  checkEndpointRegions(endpointIds, regions);
   const oktaSources = env[ENV.oktaEventSources];
   const runbookSource = env[ENV.runbookSource];
   const identityCenterTypes = env[ENV.identityCenterEventTypes];

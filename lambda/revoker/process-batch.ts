@@ -120,14 +120,7 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
     // The look-up failed (throttling, permissions): the request stays on the queue for another try.
     const message = `User look-up failed: ${errorText(error)}`;
     deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
-    const request = { ...parsed, identity: describeReference(parsed.identity) };
-    item.outcome = bareOutcome(
-      'failed',
-      fieldsOf(item, request, item.attempt < deps.maxReceiveCount, message),
-      startedAt,
-      deps.now(),
-    );
-    item.retry = true;
+    failForRetry(deps, item, { ...parsed, identity: describeReference(parsed.identity) }, message, startedAt);
     return;
   }
   const { request } = item;
@@ -177,8 +170,7 @@ async function writeLedger(
     });
     if (request.action === 'lift') {
       // Nothing else to do for a lift: it is retried until the ledger takes it.
-      item.retry = true;
-      finishEarly(deps, item, 'failed', startedAt, { message: item.ledgerError });
+      failForRetry(deps, item, request, item.ledgerError, startedAt);
     }
     return;
   }
@@ -204,7 +196,7 @@ async function writeLedger(
   }
 }
 
-/** Ends a request before the revocation engine runs (skipped, lifted, failed ledger write). */
+/** Ends a request before the revocation engine runs (skipped, lifted, dry-run lift). */
 function finishEarly(
   deps: ProcessBatchDependencies,
   item: Item,
@@ -215,14 +207,22 @@ function finishEarly(
   const request = item.request;
   if (!request) throw new Error('finishEarly needs a parsed request');
   item.outcome = {
-    ...bareOutcome(
-      status,
-      fieldsOf(item, request, item.retry && item.attempt < deps.maxReceiveCount, extra.message),
-      startedAt,
-      deps.now(),
-    ),
+    ...bareOutcome(status, fieldsOf(item, request, false, extra.message), startedAt, deps.now()),
     ...(extra.skipReason && { skipReason: extra.skipReason }),
   };
+}
+
+/** A `failed` outcome for work that could not be done now: the request goes back to the queue. */
+function failForRetry(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  request: Parameters<typeof fieldsOf>[1],
+  message: string,
+  startedAt: number,
+): void {
+  item.retry = true;
+  const willRetry = item.attempt < deps.maxReceiveCount;
+  item.outcome = bareOutcome('failed', fieldsOf(item, request, willRetry, message), startedAt, deps.now());
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -262,14 +262,7 @@ async function revokeRequests(deps: ProcessBatchDependencies, items: readonly It
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     for (const [item, request] of requests) {
-      const message = `Unexpected error: ${errorText(error)}`;
-      item.outcome = bareOutcome(
-        'failed',
-        fieldsOf(item, request, item.attempt < deps.maxReceiveCount, message),
-        startedAt,
-        deps.now(),
-      );
-      item.retry = true;
+      failForRetry(deps, item, request, `Unexpected error: ${errorText(error)}`, startedAt);
     }
     return;
   }
