@@ -45,7 +45,7 @@ interface IdentityWork {
   readonly identity: string;
   readonly dryRun: boolean;
   readonly requests: RevocationRequest[];
-  readonly endpoints: Map<string, EndpointWork & { readonly region: string }>;
+  readonly endpoints: Map<string, EndpointWork>;
 }
 
 /**

@@ -6,7 +6,10 @@ import type { ClientVpnApi, StatusChange, TerminateTarget } from './ports.ts';
 
 /** Terminate by Username ends every active connection of that user, but only up to this many. */
 export const MAX_CONNECTIONS_PER_USERNAME_TERMINATE = 5;
-/** EC2 caps the values of one filter; verification asks for connection ids in chunks of this size. */
+/**
+ * Verification names connection ids in a `connection-id` filter, this many per call. EC2 documents no limit on
+ * that filter's values for this action (reference §2.2); chunks keep each request small.
+ */
 export const VERIFY_IDS_PER_CALL = 100;
 const TERMINATE_CALLS_IN_FLIGHT = 10;
 const RETRY_BASE_DELAY_MS = 500;
@@ -33,6 +36,7 @@ export interface TrackedConnection {
 /** The connections of one identity on one endpoint. */
 export interface EndpointWork {
   readonly api: ClientVpnApi;
+  readonly region: string;
   readonly endpointId: string;
   readonly connections: TrackedConnection[];
 }
@@ -43,10 +47,25 @@ export interface TerminationClock {
   readonly random: () => number;
 }
 
+/**
+ * Every identity's work on one endpoint: Terminate calls are planned, and verification asked for, per endpoint
+ * rather than per identity. One connection may be tracked by two identities (one matched its Username, the
+ * other its certificate common name); `byId` holds every tracked instance of each connection, so one call
+ * serves them all and each instance records what EC2 said.
+ */
+interface EndpointBatch {
+  readonly api: ClientVpnApi;
+  readonly endpointId: string;
+  readonly works: EndpointWork[];
+  readonly byId: Map<string, TrackedConnection[]>;
+}
+
 interface TerminateCall {
-  readonly work: EndpointWork;
+  readonly endpoint: EndpointBatch;
   readonly target: TerminateTarget;
-  readonly connections: readonly TrackedConnection[];
+  readonly connections: TrackedConnection[];
+  /** For a call by Username: the work that sessions opened after the listing are added to. */
+  readonly owner?: EndpointWork;
 }
 
 export const isGoingAway = (connection: TrackedConnection) => GOING_AWAY.includes(connection.status);
@@ -54,64 +73,112 @@ export const isGoingAway = (connection: TrackedConnection) => GOING_AWAY.include
 /**
  * Ends the tracked connections with the fewest mutating calls, re-issues Terminate for those EC2 reports
  * `failed-to-terminate` with capped, jittered backoff until `retryDeadline`, and re-describes after every
- * round so the outcome states what EC2 last said, not what a 200 response suggested.
+ * round so the outcome states what EC2 last said, not what a 200 response suggested. Works on the same
+ * endpoint (one per identity) share their calls: each round is verified with one Describe per endpoint
+ * per `VERIFY_IDS_PER_CALL` connections, whatever the number of identities.
  */
 export async function terminateConnections(
   works: readonly EndpointWork[],
   clock: TerminationClock,
   retryDeadline: number,
 ): Promise<void> {
-  await runCalls(works.flatMap(planCalls));
-  await verify(works);
+  const endpoints = byEndpoint(works);
+  await runCalls(endpoints.flatMap(planCalls));
+  await verify(endpoints);
   for (let round = 0; ; round++) {
-    const retries = works.flatMap((work) =>
-      work.connections
-        .filter((connection) => !isGoingAway(connection) && connection.retryable)
-        .map((connection) => byConnectionId(work, connection)),
+    const retries = endpoints.flatMap((endpoint) =>
+      byConnectionId(
+        endpoint,
+        [...endpoint.byId.values()]
+          .flat()
+          .filter((connection) => !isGoingAway(connection) && connection.retryable),
+      ),
     );
     const backoff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** round);
     const delay = backoff / 2 + clock.random() * (backoff / 2);
     if (retries.length === 0 || clock.now() + delay >= retryDeadline) return;
     await clock.sleep(delay);
     await runCalls(retries);
-    await verify(works);
+    await verify(endpoints);
   }
 }
 
-/** By the exact stored Username when it has 1–5 active connections here, otherwise by ConnectionId. */
-function planCalls(work: EndpointWork): TerminateCall[] {
-  const byUsername = new Map<string, TrackedConnection[]>();
-  const calls: TerminateCall[] = [];
-  for (const connection of work.connections) {
-    // Terminate by Username only ends `active` connections; others are named one by one.
-    if (connection.matchedOn === 'username' && connection.status === 'active') {
-      byUsername.set(connection.username, [...(byUsername.get(connection.username) ?? []), connection]);
-    } else {
-      calls.push(byConnectionId(work, connection));
-    }
+function byEndpoint(works: readonly EndpointWork[]): EndpointBatch[] {
+  const endpoints = new Map<string, EndpointBatch>();
+  for (const work of works) {
+    const key = `${work.region}\n${work.endpointId}`;
+    const endpoint: EndpointBatch = endpoints.get(key) ?? {
+      api: work.api,
+      endpointId: work.endpointId,
+      works: [],
+      byId: new Map(),
+    };
+    endpoints.set(key, endpoint);
+    endpoint.works.push(work);
+    for (const connection of work.connections) track(endpoint, connection);
   }
-  for (const [username, connections] of byUsername) {
-    if (connections.length <= MAX_CONNECTIONS_PER_USERNAME_TERMINATE) {
-      calls.push({ work, target: { username }, connections });
-    } else {
-      calls.push(...connections.map((connection) => byConnectionId(work, connection)));
-    }
-  }
-  return calls;
+  return [...endpoints.values()];
 }
 
-const byConnectionId = (work: EndpointWork, connection: TrackedConnection): TerminateCall => ({
-  work,
-  target: { connectionId: connection.connectionId },
-  connections: [connection],
-});
+function track(endpoint: EndpointBatch, connection: TrackedConnection) {
+  const instances = endpoint.byId.get(connection.connectionId);
+  if (instances) instances.push(connection);
+  else endpoint.byId.set(connection.connectionId, [connection]);
+}
+
+/**
+ * By the exact stored Username when it has 1–5 active connections here, otherwise by ConnectionId; a
+ * connection is named once, however many identities track it.
+ */
+function planCalls(endpoint: EndpointBatch): TerminateCall[] {
+  const byUsername = new Map<string, { owner: EndpointWork; connectionIds: Set<string> }>();
+  for (const work of endpoint.works) {
+    for (const connection of work.connections) {
+      // Terminate by Username only ends `active` connections; others are named one by one.
+      if (connection.matchedOn !== 'username' || connection.status !== 'active') continue;
+      const group = byUsername.get(connection.username) ?? { owner: work, connectionIds: new Set() };
+      group.connectionIds.add(connection.connectionId);
+      byUsername.set(connection.username, group);
+    }
+  }
+  const usernameCalls: TerminateCall[] = [];
+  const coveredBy = new Map<string, TerminateCall>();
+  for (const [username, { owner, connectionIds }] of byUsername) {
+    if (connectionIds.size > MAX_CONNECTIONS_PER_USERNAME_TERMINATE) continue;
+    const call: TerminateCall = { endpoint, target: { username }, connections: [], owner };
+    usernameCalls.push(call);
+    for (const connectionId of connectionIds) coveredBy.set(connectionId, call);
+  }
+  const idCalls: TerminateCall[] = [];
+  for (const [connectionId, instances] of endpoint.byId) {
+    const call = coveredBy.get(connectionId);
+    if (call) call.connections.push(...instances);
+    else idCalls.push({ endpoint, target: { connectionId }, connections: [...instances] });
+  }
+  return [...idCalls, ...usernameCalls];
+}
+
+/** One call by ConnectionId per distinct connection, carrying every given instance of it. */
+function byConnectionId(endpoint: EndpointBatch, connections: readonly TrackedConnection[]): TerminateCall[] {
+  const calls = new Map<string, TerminateCall>();
+  for (const connection of connections) {
+    const call = calls.get(connection.connectionId) ?? {
+      endpoint,
+      target: { connectionId: connection.connectionId },
+      connections: [],
+    };
+    call.connections.push(connection);
+    calls.set(connection.connectionId, call);
+  }
+  return [...calls.values()];
+}
 
 async function runCalls(calls: readonly TerminateCall[]) {
   await mapConcurrent(calls, TERMINATE_CALLS_IN_FLIGHT, runCall);
 }
 
 async function runCall(call: TerminateCall): Promise<void> {
-  const { work, target, connections } = call;
+  const { endpoint, target, connections, owner } = call;
   const method = 'username' in target ? 'username' : 'connection-id';
   for (const connection of connections) {
     connection.attempts++;
@@ -119,21 +186,24 @@ async function runCall(call: TerminateCall): Promise<void> {
   }
   let changes: readonly StatusChange[];
   try {
-    changes = await work.api.terminate(work.endpointId, target);
+    changes = await endpoint.api.terminate(endpoint.endpointId, target);
   } catch (error) {
     await handleTerminateError(call, error);
     return;
   }
   for (const change of changes) {
-    let connection = work.connections.find((tracked) => tracked.connectionId === change.connectionId);
-    if (!connection && 'username' in target) {
+    let instances = endpoint.byId.get(change.connectionId);
+    if (!instances && owner && 'username' in target) {
       // A session that opened after the listing: Terminate by Username ended it too.
-      connection = newlySeen(change.connectionId, target.username, method);
-      work.connections.push(connection);
+      const connection = newlySeen(change.connectionId, target.username, method);
+      owner.connections.push(connection);
+      track(endpoint, connection);
+      instances = [connection];
     }
-    if (!connection) continue;
-    connection.status = asFinalStatus(change.currentStatus) ?? connection.status;
-    if (change.message) connection.messages.push(`Terminate: ${change.message}`);
+    for (const connection of instances ?? []) {
+      connection.status = asFinalStatus(change.currentStatus) ?? connection.status;
+      if (change.message) connection.messages.push(`Terminate: ${change.message}`);
+    }
   }
 }
 
@@ -147,7 +217,7 @@ async function handleTerminateError(call: TerminateCall, error: unknown): Promis
           'Terminate by Username exceeded the 5-connection limit; retried by ConnectionId',
         );
       }
-      await runCalls(call.connections.map((connection) => byConnectionId(call.work, connection)));
+      await runCalls(byConnectionId(call.endpoint, call.connections));
       return;
     case 'InvalidClientVpnConnection.UserNotFound':
     case 'InvalidClientVpnConnection.IdNotFound':
@@ -172,28 +242,39 @@ async function handleTerminateError(call: TerminateCall, error: unknown): Promis
   }
 }
 
-/** Re-describes the connections Terminate was called for and records the status EC2 reports now. */
-async function verify(works: readonly EndpointWork[]): Promise<void> {
+/**
+ * Re-describes, per endpoint and across every identity, the connections Terminate was called for, and
+ * records on each tracked instance the status EC2 reports now.
+ */
+async function verify(endpoints: readonly EndpointBatch[]): Promise<void> {
   await Promise.all(
-    works.map(async (work) => {
-      const pending = work.connections.filter(
-        (connection) => connection.attempts > 0 && connection.status !== 'terminated',
-      );
-      for (let start = 0; start < pending.length; start += VERIFY_IDS_PER_CALL) {
-        const chunk = pending.slice(start, start + VERIFY_IDS_PER_CALL);
-        await verifyChunk(work, chunk);
+    endpoints.map(async (endpoint) => {
+      const pending = new Map<string, TrackedConnection[]>();
+      for (const [connectionId, instances] of endpoint.byId) {
+        const unconfirmed = instances.filter(
+          (connection) => connection.attempts > 0 && connection.status !== 'terminated',
+        );
+        if (unconfirmed.length > 0) pending.set(connectionId, unconfirmed);
+      }
+      const entries = [...pending];
+      for (let start = 0; start < entries.length; start += VERIFY_IDS_PER_CALL) {
+        await verifyChunk(endpoint, new Map(entries.slice(start, start + VERIFY_IDS_PER_CALL)));
       }
     }),
   );
 }
 
-async function verifyChunk(work: EndpointWork, chunk: readonly TrackedConnection[]): Promise<void> {
+async function verifyChunk(
+  endpoint: EndpointBatch,
+  chunk: ReadonlyMap<string, readonly TrackedConnection[]>,
+): Promise<void> {
   const observed = new Map<string, { status: string; statusMessage?: string }>();
+  const connections = [...chunk.values()].flat();
   try {
     let nextToken: string | undefined;
     do {
-      const page = await work.api.describeConnections(work.endpointId, {
-        connectionIds: chunk.map((connection) => connection.connectionId),
+      const page = await endpoint.api.describeConnections(endpoint.endpointId, {
+        connectionIds: [...chunk.keys()],
         nextToken,
       });
       for (const connection of page.items) observed.set(connection.connectionId, connection);
@@ -202,16 +283,17 @@ async function verifyChunk(work: EndpointWork, chunk: readonly TrackedConnection
   } catch (error) {
     const { code, message } = summariseError(error);
     if (code === 'InvalidClientVpnEndpointId.NotFound') {
-      for (const connection of chunk) {
+      for (const connection of connections) {
         connection.status = 'terminated';
         connection.messages.push('The endpoint was deleted; its sessions ended with it');
       }
       return;
     }
-    for (const connection of chunk) connection.messages.push(`Verification failed: ${code}: ${message}`);
+    for (const connection of connections)
+      connection.messages.push(`Verification failed: ${code}: ${message}`);
     return;
   }
-  for (const connection of chunk) {
+  for (const connection of connections) {
     const seen = observed.get(connection.connectionId);
     if (!seen) {
       connection.status = 'terminated';

@@ -275,7 +275,7 @@ function toEndpointSweep(
     };
     return [trackedConnection];
   });
-  return { region, work: { api: deps.clientVpn(region), endpointId, connections }, selected };
+  return { region, work: { api: deps.clientVpn(region), region, endpointId, connections }, selected };
 }
 
 const explain = (selection: Selected) =>

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ClientVpnApiError } from '../../lambda/core/errors.ts';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
 import type { EndpointSelection } from '../../lambda/revoker/config.ts';
+import type { ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
-import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
+import { VERIFY_IDS_PER_CALL } from '../../lambda/revoker/terminate-connections.ts';
+import { type FakeCall, FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 const EAST = 'us-east-1';
 const WEST = 'eu-west-1';
@@ -446,5 +449,197 @@ describe('revokeAccess', () => {
     expect(result?.regions[0]?.endpoints[0]?.connections[0]?.messages).toContain(
       'The endpoint was deleted; its sessions ended with it',
     );
+  });
+});
+
+/** The verification Describes (those naming connection ids), one list per round of Terminate calls. */
+function verificationRounds(fake: FakeClientVpn) {
+  const rounds: FakeCall[][] = [];
+  let previous: FakeCall | undefined;
+  for (const call of fake.calls) {
+    const verification = call.action === 'describeConnections' && call.connectionIds !== undefined;
+    if (verification && previous?.action === 'terminate') rounds.push([]);
+    if (verification) rounds.at(-1)?.push(call);
+    previous = call;
+  }
+  return rounds;
+}
+
+describe('revokeAccess verification', () => {
+  const users = Array.from({ length: 10 }, (_, i) => `user${i}@example.com`);
+
+  /** Every user has one session on each endpoint: SAML (Username), CERT (common name) and OTHER in WEST. */
+  function batchOnThreeEndpoints(fake: FakeClientVpn) {
+    return users.map((user) => ({
+      saml: fake.connect(EAST, SAML, { username: user }),
+      cert: fake.connect(EAST, CERT, { username: '', commonName: user }),
+      other: fake.connect(WEST, OTHER, { username: user }),
+    }));
+  }
+
+  it('re-describes once per endpoint per round for the whole batch, not once per user and endpoint', async () => {
+    // Prepare
+    const { fake, run } = setup();
+    const sessions = batchOnThreeEndpoints(fake);
+    const stubborn = sessions[4]?.cert ?? '';
+    fake.failTerminate(stubborn, 2);
+
+    // Act
+    const results = await run(...users.map((user) => request(user)));
+
+    // Assess
+    const rounds = verificationRounds(fake);
+    expect(rounds.map((round) => round.length)).toEqual([3, 3, 3]);
+    for (const round of rounds) {
+      expect(round.map((call) => [call.region, call.endpointId, call.connectionIds?.length])).toEqual(
+        expect.arrayContaining([
+          [EAST, SAML, 10],
+          [EAST, CERT, 10],
+          [WEST, OTHER, 10],
+        ]),
+      );
+    }
+    expect(terminates(fake)).toHaveLength(30 + 2);
+    expect(results.map((result) => result.status)).toEqual(users.map(() => 'revoked'));
+    expect(results.map((result) => result.summary.connectionsTerminated)).toEqual(users.map(() => 3));
+  });
+
+  it('asks for at most VERIFY_IDS_PER_CALL connection ids per Describe', async () => {
+    // Prepare
+    const { fake, run } = setup({ regions: [EAST] });
+    const many = Array.from({ length: 15 }, (_, i) => `many${i}@example.com`);
+    for (const user of many) {
+      for (let s = 0; s < 10; s++) fake.connect(EAST, CERT, { username: '', commonName: user });
+    }
+
+    // Act
+    const results = await run(...many.map((user) => request(user)));
+
+    // Assess
+    const [round] = verificationRounds(fake);
+    expect(round?.map((call) => call.connectionIds?.length)).toEqual([VERIFY_IDS_PER_CALL, 50]);
+    expect(new Set(round?.flatMap((call) => call.connectionIds ?? [])).size).toBe(150);
+    expect(results.every((result) => result.summary.connectionsTerminated === 10)).toBe(true);
+  });
+
+  it('reports a failed verification only on the connections of the endpoint that failed', async () => {
+    // Prepare
+    const { fake } = setup();
+    batchOnThreeEndpoints(fake);
+    const east = fake.forRegion(EAST);
+    const clientVpn: ClientVpnApiForRegion = (region) => {
+      const api = fake.forRegion(region);
+      if (region !== EAST) return api;
+      return {
+        ...api,
+        describeConnections: async (endpointId, options) => {
+          if (endpointId === CERT && options?.connectionIds) {
+            throw new ClientVpnApiError('UnauthorizedOperation', 'not allowed', false);
+          }
+          return east.describeConnections(endpointId, options);
+        },
+      };
+    };
+    const clock = fakeClock();
+    const revoke = revokeAccess(
+      { clientVpn, ...clock },
+      { regions: [EAST, WEST], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 30_000 },
+    );
+
+    // Act
+    const results = await revoke(
+      users.map((user) => request(user)),
+      { deadline: clock.now() + 120_000 },
+    );
+
+    // Assess
+    const verificationCalls = fake.calls.filter((c) => c.action === 'describeConnections' && c.connectionIds);
+    expect(verificationCalls.map((c) => c.endpointId).sort()).toEqual([SAML, OTHER]);
+    for (const result of results) {
+      const endpoints = result.regions.flatMap((region) => region.endpoints);
+      const messagesOn = (endpointId: string) =>
+        endpoints
+          .find((endpoint) => endpoint.endpointId === endpointId)
+          ?.connections.flatMap((c) => c.messages);
+      expect(messagesOn(CERT)).toEqual(['Verification failed: UnauthorizedOperation: not allowed']);
+      expect(messagesOn(SAML)).toEqual([]);
+      expect(messagesOn(OTHER)).toEqual([]);
+      expect(result.status).toBe('revoked');
+    }
+  });
+
+  it('counts every user’s sessions on an endpoint deleted before verification as ended, and only those', async () => {
+    // Prepare
+    const { fake } = setup();
+    const sessions = batchOnThreeEndpoints(fake);
+    const api = fake.forRegion(EAST);
+    const clientVpn: ClientVpnApiForRegion = (region) =>
+      region !== EAST
+        ? fake.forRegion(region)
+        : {
+            ...api,
+            describeConnections: async (endpointId, options) => {
+              if (options?.connectionIds) fake.deleteEndpoint(EAST, CERT);
+              return api.describeConnections(endpointId, options);
+            },
+          };
+    const clock = fakeClock();
+    const revoke = revokeAccess(
+      { clientVpn, ...clock },
+      { regions: [EAST, WEST], endpoints: { kind: 'all' }, terminateRetryBudgetMs: 30_000 },
+    );
+
+    // Act
+    const results = await revoke(
+      users.map((user) => request(user)),
+      { deadline: clock.now() + 120_000 },
+    );
+
+    // Assess
+    expect(sessions.every((session) => fake.statusOf(session.saml) === 'terminating')).toBe(true);
+    for (const result of results) {
+      const connections = result.regions.flatMap((region) =>
+        region.endpoints.flatMap((endpoint) =>
+          endpoint.connections.map((c) => [endpoint.endpointId, c.finalStatus, c.messages]),
+        ),
+      );
+      expect(connections).toEqual(
+        expect.arrayContaining([
+          [CERT, 'terminated', ['The endpoint was deleted; its sessions ended with it']],
+          [SAML, 'terminating', []],
+          [OTHER, 'terminating', []],
+        ]),
+      );
+      expect(result.status).toBe('revoked');
+    }
+  });
+
+  it('terminates and verifies once a session two identities of the batch both match', async () => {
+    // Prepare
+    const { fake, run } = setup({ regions: [EAST] });
+    const shared = fake.connect(EAST, SAML, { username: 'alice@example.com', commonName: 'bob@example.com' });
+
+    // Act
+    const [alice, bob] = await run(request('alice@example.com'), request('bob@example.com'));
+
+    // Assess
+    expect(terminates(fake).map((call) => call.target)).toEqual([{ username: 'alice@example.com' }]);
+    const [round] = verificationRounds(fake);
+    expect(round?.map((call) => call.connectionIds)).toEqual([[shared]]);
+    for (const [result, matchedOn] of [
+      [alice, 'username'],
+      [bob, 'common-name'],
+    ] as const) {
+      expect(result?.status).toBe('revoked');
+      expect(result?.regions[0]?.endpoints.find((e) => e.endpointId === SAML)?.connections).toEqual([
+        expect.objectContaining({
+          connectionId: shared,
+          matchedOn,
+          terminatedBy: 'username',
+          attempts: 1,
+          finalStatus: 'terminating',
+        }),
+      ]);
+    }
   });
 });

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type EndpointWork,
+  type TrackedConnection,
+  terminateConnections,
+} from '../../lambda/revoker/terminate-connections.ts';
+import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
+
+const EAST = 'us-east-1';
+const WEST = 'eu-west-1';
+const ENDPOINT = 'cvpn-endpoint-0aaa0000000000001';
+
+const tracked = (
+  connectionId: string,
+  who: { username?: string; commonName?: string },
+  matchedOn: TrackedConnection['matchedOn'],
+): TrackedConnection => ({
+  connectionId,
+  username: who.username ?? '',
+  commonName: who.commonName ?? '',
+  matchedOn,
+  terminatedBy: null,
+  attempts: 0,
+  status: 'active',
+  retryable: true,
+  messages: [],
+});
+
+/** One identity's work on `endpointId` in `region`, tracking the given sessions it matched. */
+function work(
+  fake: FakeClientVpn,
+  region: string,
+  endpointId: string,
+  sessions: readonly { id: string; username?: string; commonName?: string }[],
+  matchedOn: TrackedConnection['matchedOn'] = 'username',
+): EndpointWork {
+  return {
+    api: fake.forRegion(region),
+    region,
+    endpointId,
+    connections: sessions.map(({ id, ...who }) => tracked(id, who, matchedOn)),
+  };
+}
+
+const verifications = (fake: FakeClientVpn) =>
+  fake.calls.filter((call) => call.action === 'describeConnections' && call.connectionIds);
+
+describe('terminateConnections', () => {
+  it('verifies every identity on an endpoint with one Describe, whatever the number of works', async () => {
+    // Prepare
+    const fake = new FakeClientVpn().addEndpoint(EAST, ENDPOINT);
+    const clock = fakeClock();
+    const works = ['ann', 'ben', 'cat', 'dan'].map((username) =>
+      work(fake, EAST, ENDPOINT, [{ id: fake.connect(EAST, ENDPOINT, { username }), username }]),
+    );
+
+    // Act
+    await terminateConnections(works, clock, clock.now() + 30_000);
+
+    // Assess
+    expect(fake.count('terminate')).toBe(4);
+    expect(verifications(fake)).toEqual([
+      expect.objectContaining({
+        region: EAST,
+        endpointId: ENDPOINT,
+        connectionIds: works.map((w) => w.connections[0]?.connectionId),
+      }),
+    ]);
+    expect(works.flatMap((w) => w.connections.map((c) => c.status))).toEqual(Array(4).fill('terminating'));
+  });
+
+  it('keeps an endpoint id seen in two regions apart', async () => {
+    // Prepare
+    const fake = new FakeClientVpn().addEndpoint(EAST, ENDPOINT).addEndpoint(WEST, ENDPOINT);
+    const clock = fakeClock();
+    const east = fake.connect(EAST, ENDPOINT, { username: 'ann' });
+    const west = fake.connect(WEST, ENDPOINT, { username: 'ann' });
+    const works = [
+      work(fake, EAST, ENDPOINT, [{ id: east, username: 'ann' }]),
+      work(fake, WEST, ENDPOINT, [{ id: west, username: 'ann' }]),
+    ];
+
+    // Act
+    await terminateConnections(works, clock, clock.now() + 30_000);
+
+    // Assess
+    expect(verifications(fake).map((call) => [call.region, call.connectionIds])).toEqual(
+      expect.arrayContaining([
+        [EAST, [east]],
+        [WEST, [west]],
+      ]),
+    );
+    expect(fake.statusOf(east)).toBe('terminating');
+    expect(fake.statusOf(west)).toBe('terminating');
+  });
+
+  it('adds a session opened after the listing to the identity whose Username ended it, and verifies it', async () => {
+    // Prepare
+    const fake = new FakeClientVpn().addEndpoint(EAST, ENDPOINT);
+    const clock = fakeClock();
+    const ann = fake.connect(EAST, ENDPOINT, { username: 'ann' });
+    const ben = fake.connect(EAST, ENDPOINT, { username: 'ben' });
+    const works = [
+      work(fake, EAST, ENDPOINT, [{ id: ann, username: 'ann' }]),
+      work(fake, EAST, ENDPOINT, [{ id: ben, username: 'ben' }]),
+    ];
+    const late = fake.connect(EAST, ENDPOINT, { username: 'ann' });
+
+    // Act
+    await terminateConnections(works, clock, clock.now() + 30_000);
+
+    // Assess
+    expect(works[0]?.connections.map((c) => [c.connectionId, c.status])).toEqual([
+      [ann, 'terminating'],
+      [late, 'terminating'],
+    ]);
+    expect(works[1]?.connections.map((c) => c.connectionId)).toEqual([ben]);
+    expect(verifications(fake).map((call) => call.connectionIds)).toEqual([[ann, ben, late]]);
+  });
+});
