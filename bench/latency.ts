@@ -96,12 +96,15 @@ function estate(users: readonly string[]): Seed {
 /**
  * One user with 3 sessions on 2 endpoints in 2 regions, every AWS call (EC2, EventBridge and the ledger's
  * DynamoDB) answered after `latencyMs`. A first request warms the execution environment; each of the next
- * `runs` requests (a fresh user each) is timed.
+ * `runs` requests (a fresh user each) is timed. Requests are `idleMs` apart: a single revocation meets an idle
+ * function whose EC2 pacer has refilled, not the tail of the previous request's allowance.
  */
 export async function measureLatency(
-  options: { runs?: number; latencyMs?: number; cdkOut?: string } = {},
+  options: { runs?: number; latencyMs?: number; idleMs?: number; cdkOut?: string } = {},
 ): Promise<LatencyResult> {
   const runs = options.runs ?? 7;
+  // 1.5 s refills one Terminate token at the deployed per-environment rate (4/s over 3 callers).
+  const idleMs = options.idleMs ?? 1_500;
   const latencyMs = options.latencyMs ?? 50;
   const users = Array.from({ length: runs + 1 }, (_, i) => `latency.user${i}@example.com`);
   const proxy = await latencyProxy(latencyMs);
@@ -117,6 +120,7 @@ export async function measureLatency(
     const samplesMs: number[] = [];
     let timeline: LatencyResult['timeline'] = [];
     for (const [i, user] of users.entries()) {
+      if (i > 0) await sleep(idleMs);
       const firstCall = r.emulator.calls().length;
       const firstLedgerCall = proxy.log.length;
       const report = await r.deliver([oktaDeactivation(r.stack, user)]);

@@ -15,7 +15,7 @@ describe('npm run bench, tiny scale', () => {
 
     // Act
     const coldStart = await measureColdStart({ runs: 3, cdkOut });
-    const latency = await measureLatency({ runs: 2, latencyMs: 20, cdkOut });
+    const latency = await measureLatency({ runs: 2, latencyMs: 20, idleMs: 0, cdkOut });
     const mass = await measureMass({ users: 50, totalConnections: 600, endpoints: 3, timeScale: 50, cdkOut });
     const goals = evaluateGoals({ coldStart, latency, mass });
 
