@@ -111,8 +111,8 @@ buckets, emulated time ×${m.scale.timeScale}; the bundled product through the s
 (${m.calls.invocations} invocations).
 
 - Mutating: ${m.calls.mutating} Terminates vs lower bound ${m.calls.mutatingLowerBound} (one by Username per user and
-  endpoint with 1–5 sessions, one per ConnectionId for each session of a user with more than 5): ratio
-  ${m.calls.mutatingRatio}. (Terminating all but 5 by id, then the rest by Username, would need ${m.calls.mutatingLowerBoundIdsThenUsername}.)
+  endpoint with 1–5 sessions; with more, one per ConnectionId beyond 5 and one by Username for the last 5): ratio
+  ${m.calls.mutatingRatio}.
 - Non-mutating: ${m.calls.nonMutating} (${m.calls.describeConnections} DescribeClientVpnConnections +
   ${m.calls.describeEndpoints} DescribeClientVpnEndpoints) vs lower bound ${m.calls.nonMutatingLowerBound} = per invocation,
   one Describe page per 1,000 listed connections for one sweep (${m.calls.pagesPerSweep} pages per sweep) + one

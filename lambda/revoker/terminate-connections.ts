@@ -83,7 +83,10 @@ export async function terminateConnections(
   retryDeadline: number,
 ): Promise<void> {
   const endpoints = byEndpoint(works);
-  await runCalls(endpoints.flatMap(planCalls));
+  const plans = endpoints.map(planCalls);
+  await runCalls(plans.flatMap((plan) => plan.first));
+  // Only once the others are going away does a Username name at most 5 active connections.
+  await runCalls(plans.flatMap((plan) => plan.last));
   await verify(endpoints);
   for (let round = 0; ; round++) {
     const retries = endpoints.flatMap((endpoint) =>
@@ -127,27 +130,31 @@ function track(endpoint: EndpointBatch, connection: TrackedConnection) {
 }
 
 /**
- * By the exact stored Username when it has 1–5 active connections here, otherwise by ConnectionId; a
+ * By the exact stored Username when it has 1–5 active connections here; with more, all but 5 by ConnectionId
+ * (`first`) and the last 5 by Username once those are going away (`last`) — the fewest mutating calls. A
  * connection is named once, however many identities track it.
  */
-function planCalls(endpoint: EndpointBatch): TerminateCall[] {
-  const byUsername = new Map<string, { owner: EndpointWork; connectionIds: Set<string> }>();
+function planCalls(endpoint: EndpointBatch): { first: TerminateCall[]; last: TerminateCall[] } {
+  const byUsername = new Map<string, { owner: EndpointWork; connectionIds: string[] }>();
   for (const work of endpoint.works) {
     for (const connection of work.connections) {
       // Terminate by Username only ends `active` connections; others are named one by one.
       if (connection.matchedOn !== 'username' || connection.status !== 'active') continue;
-      const group = byUsername.get(connection.username) ?? { owner: work, connectionIds: new Set() };
-      group.connectionIds.add(connection.connectionId);
+      const group = byUsername.get(connection.username) ?? { owner: work, connectionIds: [] };
+      if (!group.connectionIds.includes(connection.connectionId))
+        group.connectionIds.push(connection.connectionId);
       byUsername.set(connection.username, group);
     }
   }
   const usernameCalls: TerminateCall[] = [];
+  // A user with more than 5: all but 5 by ConnectionId first, then the last 5 in one call by Username.
+  const afterIdCalls: TerminateCall[] = [];
   const coveredBy = new Map<string, TerminateCall>();
   for (const [username, { owner, connectionIds }] of byUsername) {
-    if (connectionIds.size > MAX_CONNECTIONS_PER_USERNAME_TERMINATE) continue;
     const call: TerminateCall = { endpoint, target: { username }, connections: [], owner };
-    usernameCalls.push(call);
-    for (const connectionId of connectionIds) coveredBy.set(connectionId, call);
+    const excess = connectionIds.length - MAX_CONNECTIONS_PER_USERNAME_TERMINATE;
+    (excess > 0 ? afterIdCalls : usernameCalls).push(call);
+    for (const connectionId of connectionIds.slice(Math.max(0, excess))) coveredBy.set(connectionId, call);
   }
   const idCalls: TerminateCall[] = [];
   for (const [connectionId, instances] of endpoint.byId) {
@@ -155,7 +162,7 @@ function planCalls(endpoint: EndpointBatch): TerminateCall[] {
     if (call) call.connections.push(...instances);
     else idCalls.push({ endpoint, target: { connectionId }, connections: [...instances] });
   }
-  return [...idCalls, ...usernameCalls];
+  return { first: [...idCalls, ...usernameCalls], last: afterIdCalls };
 }
 
 /** One call by ConnectionId per distinct connection, carrying every given instance of it. */

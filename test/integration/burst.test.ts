@@ -111,12 +111,14 @@ function massOffboardingEstate() {
 
 /**
  * The fewest Terminate calls that can end every leaver's sessions: one by Username per SAML endpoint with
- * 1–5 sessions, otherwise one per ConnectionId (more than 5, or certificate sessions known by common name).
+ * 1–5 sessions, with more one per ConnectionId beyond 5 plus one by Username; certificate sessions (known by
+ * common name only) one per ConnectionId.
  */
 function terminateLowerBound(seeded: ReadonlyMap<string, ReadonlyMap<string, number>>): number {
   let calls = 0;
   for (const perEndpoint of seeded.values()) {
-    for (const [endpointId, count] of perEndpoint) calls += endpointId !== CERT && count <= 5 ? 1 : count;
+    for (const [endpointId, count] of perEndpoint)
+      calls += endpointId === CERT ? count : Math.max(1, count - 4);
   }
   return calls;
 }

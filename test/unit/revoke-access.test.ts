@@ -84,7 +84,7 @@ describe('revokeAccess', () => {
     ]);
   });
 
-  it('ends more than five connections one ConnectionId at a time', async () => {
+  it('ends more than five connections with all but five by ConnectionId, then one call by Username', async () => {
     // Prepare
     const { fake, run } = setup();
     const ids = Array.from({ length: 7 }, () => fake.connect(EAST, SAML, { username: 'jane@example.com' }));
@@ -92,10 +92,12 @@ describe('revokeAccess', () => {
     // Act
     const [result] = await run(request('jane@example.com'));
 
-    // Assess
-    expect(terminates(fake).map((call) => call.target)).toEqual(
-      ids.map((connectionId) => ({ connectionId })),
-    );
+    // Assess: 3 mutating calls instead of 7, and the Username call comes last, when only 5 are active
+    expect(terminates(fake).map((call) => call.target)).toEqual([
+      ...ids.slice(0, 2).map((connectionId) => ({ connectionId })),
+      { username: 'jane@example.com' },
+    ]);
+    expect(ids.map((id) => fake.statusOf(id))).toEqual(Array(7).fill('terminating'));
     expect(result?.status).toBe('revoked');
     expect(result?.summary.connectionsTerminated).toBe(7);
   });
