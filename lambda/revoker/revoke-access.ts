@@ -1,5 +1,5 @@
 import { identityKey, sameIdentity } from '../core/identity.ts';
-import type { RegionReport, RevocationStatus } from '../core/outcome.ts';
+import type { ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
 import type { EndpointSelection } from './config.ts';
 import { findConnections, type RegionScan } from './find-connections.ts';
@@ -117,7 +117,7 @@ function assignMatches(work: IdentityWork, scans: readonly RegionScan[], deps: R
           username: match.username ?? '',
           commonName: match.commonName ?? '',
           establishedTime: match.establishedTime,
-          matchedOn,
+          mayEndByUsername: matchedOn === 'username',
           terminatedBy: null,
           attempts: 0,
           status: match.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',
@@ -144,7 +144,7 @@ function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
       status: endpoint.status,
       ...(endpoint.error && { error: endpoint.error }),
       connections: (work.endpoints.get(`${scan.region}/${endpoint.endpointId}`)?.connections ?? []).map(
-        toConnectionReport,
+        toConnectionReport(work.identity),
       ),
     })),
   }));
@@ -165,11 +165,21 @@ function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
   return { status, ...(message && { message }), summary, regions };
 }
 
-const toConnectionReport = ({ retryable: _retryable, status, messages, ...rest }: TrackedConnection) => ({
-  ...rest,
-  finalStatus: status,
-  messages: [...messages],
-});
+/** What the outcome says about a connection; it matched the identity by Username first, else by common name. */
+const toConnectionReport =
+  (identity: string) =>
+  ({
+    retryable: _retryable,
+    mayEndByUsername: _mayEndByUsername,
+    status,
+    messages,
+    ...rest
+  }: TrackedConnection): ConnectionReport => ({
+    ...rest,
+    matchedOn: sameIdentity(rest.username, identity) ? 'username' : 'common-name',
+    finalStatus: status,
+    messages: [...messages],
+  });
 
 function decideStatus(
   dryRun: boolean,

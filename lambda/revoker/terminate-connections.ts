@@ -24,7 +24,12 @@ export interface TrackedConnection {
   readonly username: string;
   readonly commonName: string;
   readonly establishedTime?: string;
-  readonly matchedOn: 'username' | 'common-name';
+  /**
+   * May be ended by a Terminate naming its exact Username, which ends every active session of that name on the
+   * endpoint: true when all of them are meant to go (the identity revoked is that name); false ends it alone,
+   * by ConnectionId (matched by certificate, or only this session is to end).
+   */
+  readonly mayEndByUsername: boolean;
   terminatedBy: 'username' | 'connection-id' | null;
   attempts: number;
   status: FinalStatus;
@@ -139,7 +144,7 @@ function planCalls(endpoint: EndpointBatch): { first: TerminateCall[]; last: Ter
   for (const work of endpoint.works) {
     for (const connection of work.connections) {
       // Terminate by Username only ends `active` connections; others are named one by one.
-      if (connection.matchedOn !== 'username' || connection.status !== 'active') continue;
+      if (!connection.mayEndByUsername || connection.status !== 'active') continue;
       const group = byUsername.get(connection.username) ?? { owner: work, connectionIds: [] };
       if (!group.connectionIds.includes(connection.connectionId))
         group.connectionIds.push(connection.connectionId);
@@ -321,7 +326,7 @@ const newlySeen = (
   connectionId,
   username,
   commonName: '',
-  matchedOn: 'username',
+  mayEndByUsername: true,
   terminatedBy: method,
   attempts: 1,
   status: 'active',

@@ -2,6 +2,7 @@ import type { EndpointSelection } from '../core/environment.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { identityKey } from '../core/identity.ts';
 import type { RevocationLedger } from '../core/ledger.ts';
+import type { ConnectionReport } from '../core/outcome.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import {
   SWEEP_OUTCOME_SCHEMA_VERSION,
@@ -50,7 +51,7 @@ export interface SweepRun {
 /** A connection the sweep selected, with why. */
 interface Selected {
   readonly reason: SweepReason;
-  readonly matchedOn?: TrackedConnection['matchedOn'];
+  readonly matchedOn?: ConnectionReport['matchedOn'];
 }
 
 /** One endpoint's share of the sweep; `work.connections` may grow when Terminate by Username ends newcomers. */
@@ -264,9 +265,9 @@ function toEndpointSweep(
       username: connection.username ?? '',
       commonName: connection.commonName ?? '',
       establishedTime: connection.establishedTime,
-      // terminateConnections ends `username` matches by Username (1–5 per name) and all others by
-      // ConnectionId. Old sessions must go one by one: their user's younger sessions stay.
-      matchedOn: byUsername ? 'username' : 'common-name',
+      // Old sessions go one by one (their user's younger sessions stay), and so does a revoked name that a
+      // protected session also carries.
+      mayEndByUsername: byUsername,
       terminatedBy: null,
       attempts: 0,
       status: connection.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',

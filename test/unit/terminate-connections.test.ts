@@ -13,12 +13,12 @@ const ENDPOINT = 'cvpn-endpoint-0aaa0000000000001';
 const tracked = (
   connectionId: string,
   who: { username?: string; commonName?: string },
-  matchedOn: TrackedConnection['matchedOn'],
+  mayEndByUsername: boolean,
 ): TrackedConnection => ({
   connectionId,
   username: who.username ?? '',
   commonName: who.commonName ?? '',
-  matchedOn,
+  mayEndByUsername,
   terminatedBy: null,
   attempts: 0,
   status: 'active',
@@ -32,13 +32,13 @@ function work(
   region: string,
   endpointId: string,
   sessions: readonly { id: string; username?: string; commonName?: string }[],
-  matchedOn: TrackedConnection['matchedOn'] = 'username',
+  mayEndByUsername = true,
 ): EndpointWork {
   return {
     api: fake.forRegion(region),
     region,
     endpointId,
-    connections: sessions.map(({ id, ...who }) => tracked(id, who, matchedOn)),
+    connections: sessions.map(({ id, ...who }) => tracked(id, who, mayEndByUsername)),
   };
 }
 
