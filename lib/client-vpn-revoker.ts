@@ -12,11 +12,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/core/environment.ts';
 import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
 import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
 import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
-import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/revoker/config.ts';
 import {
   OKTA_DEFAULT_EVENT_TYPES,
   OKTA_LOST_ACCESS_EVENT_TYPES,

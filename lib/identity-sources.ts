@@ -2,10 +2,10 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { ENV } from '../lambda/core/environment.ts';
 import { ConfigurationError } from '../lambda/core/errors.ts';
 import type { EventPattern } from '../lambda/core/event-pattern.ts';
 import { type IdentityMapping, identityMappingSchema } from '../lambda/core/identity-mapping.ts';
-import { ENV } from '../lambda/revoker/config.ts';
 import {
   AUTH0_LOST_ACCESS_EVENT_TYPES,
   type Auth0LostAccessEventType,

@@ -190,3 +190,42 @@ export function checkEndpointRegions(
     }
   }
 }
+
+/** What `connectionWorkEnvironment` configures, in the shape the engine and the pacer take. */
+export interface ConnectionWorkSettings {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointSelection;
+  readonly outcomeEventBus: string;
+  readonly outcomeSource: string;
+  readonly dryRun: boolean;
+  readonly terminateRetryBudgetMs: number;
+  /**
+   * EC2 calls per second per region this execution environment may make (its share of the account's
+   * budget, below EC2's bucket refill so that other callers keep tokens).
+   */
+  readonly pacing: { readonly terminatePerSecond: number; readonly describePerSecond: number };
+  /** Break-glass identities: never revoked, denied or swept. */
+  readonly protectedIdentities: readonly string[];
+}
+
+type ConnectionWorkEnvironment = z.infer<z.ZodObject<typeof connectionWorkEnvironment>>;
+
+/** The shared settings from a parsed environment; every listed endpoint must be in one of the regions. */
+export function connectionWorkSettings(env: ConnectionWorkEnvironment): ConnectionWorkSettings {
+  const endpointIds = env[ENV.endpointIds];
+  const regions = env[ENV.regions];
+  checkEndpointRegions(endpointIds, regions);
+  return {
+    regions,
+    endpoints: endpointSelection(endpointIds, env[ENV.endpointTag]),
+    outcomeEventBus: env[ENV.outcomeEventBus],
+    outcomeSource: env[ENV.outcomeSource],
+    dryRun: env[ENV.dryRun],
+    terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
+    pacing: {
+      terminatePerSecond: env[ENV.terminateCallsPerSecond],
+      describePerSecond: env[ENV.describeCallsPerSecond],
+    },
+    protectedIdentities: env[ENV.protectedIdentities],
+  };
+}

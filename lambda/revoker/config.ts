@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import {
-  checkEndpointRegions,
+  type ConnectionWorkSettings,
   connectionWorkEnvironment,
-  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
-  DEFAULT_OUTCOME_SOURCE,
-  DEFAULT_TERMINATE_CALLS_PER_SECOND,
-  DEFAULT_TERMINATE_RETRY_BUDGET_MS,
+  connectionWorkSettings,
   ENV,
-  type EndpointSelection,
-  endpointSelection,
   listOf,
   listOrDefault,
   oneEndpointSelection,
@@ -103,22 +98,9 @@ const envSchema = z
   })
   .refine(...oneEndpointSelection);
 
-export interface RevokerConfig {
-  readonly regions: readonly string[];
-  readonly endpoints: EndpointSelection;
-  readonly outcomeEventBus: string;
-  readonly outcomeSource: string;
-  readonly dryRun: boolean;
-  readonly terminateRetryBudgetMs: number;
+export interface RevokerConfig extends ConnectionWorkSettings {
   readonly maxReceiveCount: number;
-  /**
-   * EC2 calls per second per region this execution environment may make (its share of the account's
-   * budget, below EC2's bucket refill so that other callers keep tokens).
-   */
-  readonly pacing: { readonly terminatePerSecond: number; readonly describePerSecond: number };
   readonly sources: SourcesConfig;
-  /** Break-glass identities: never revoked. */
-  readonly protectedIdentities: readonly string[];
   /** Secret holding the key that hashes identities in logs; unset = names are logged. */
   readonly logHashKeySecretArn?: string;
   /** The revocation ledger; unset = no reconnect blocking and no lifts. */
@@ -130,33 +112,20 @@ export interface RevokerConfig {
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): RevokerConfig {
   const env = parseEnvironment(envSchema, environment);
-  const endpointIds = env[ENV.endpointIds];
-  const tag = env[ENV.endpointTag];
-  const regions = env[ENV.regions];
-  checkEndpointRegions(endpointIds, regions);
+  const settings = connectionWorkSettings(env);
   const oktaSources = env[ENV.oktaEventSources];
   const runbookSource = env[ENV.runbookSource];
   const identityCenterTypes = env[ENV.identityCenterEventTypes];
   const userPoolIds = env[ENV.cognitoUserPoolIds];
   const ledgerTableName = env[ENV.ledgerTableName];
   return {
-    regions,
-    endpoints: endpointSelection(endpointIds, tag),
-    outcomeEventBus: env[ENV.outcomeEventBus],
-    outcomeSource: env[ENV.outcomeSource],
-    dryRun: env[ENV.dryRun],
-    terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
+    ...settings,
     maxReceiveCount: env[ENV.maxReceiveCount],
-    pacing: {
-      terminatePerSecond: env[ENV.terminateCallsPerSecond],
-      describePerSecond: env[ENV.describeCallsPerSecond],
-    },
-    protectedIdentities: env[ENV.protectedIdentities],
     ...(env[ENV.logHashKeySecretArn] && { logHashKeySecretArn: env[ENV.logHashKeySecretArn] }),
     ...(ledgerTableName && {
       ledger: { tableName: ledgerTableName, retentionMs: env[ENV.ledgerRetentionDays] * 86_400_000 },
     }),
-    identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? regions[0] ?? 'us-east-1',
+    identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? settings.regions[0] ?? 'us-east-1',
     sources: {
       // Re-enable events lift revocations, which only a ledger records.
       lift: !!ledgerTableName,
@@ -203,12 +172,3 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
 
 const withMapping = (mapping: z.infer<typeof identityMappingSchema> | undefined) =>
   mapping ? { identityMapping: mapping } : {};
-
-export {
-  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
-  DEFAULT_OUTCOME_SOURCE,
-  DEFAULT_TERMINATE_CALLS_PER_SECOND,
-  DEFAULT_TERMINATE_RETRY_BUDGET_MS,
-  ENV,
-  type EndpointSelection,
-};

@@ -1,7 +1,7 @@
+import type { EndpointSelection } from '../core/environment.ts';
 import { identityKey, sameIdentity } from '../core/identity.ts';
 import type { ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
-import type { EndpointSelection } from './config.ts';
 import { findConnections, type RegionScan } from './find-connections.ts';
 import type { ClientVpnApiForRegion } from './ports.ts';
 import {

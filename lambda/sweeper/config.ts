@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
-  checkEndpointRegions,
+  type ConnectionWorkSettings,
   connectionWorkEnvironment,
+  connectionWorkSettings,
   ENV,
-  type EndpointSelection,
-  endpointSelection,
   oneEndpointSelection,
   parseEnvironment,
 } from '../core/environment.ts';
@@ -41,42 +40,21 @@ const envSchema = z
     path: [ENV.maxSessionAgeMinutes],
   });
 
-export interface SweeperConfig {
-  readonly regions: readonly string[];
-  readonly endpoints: EndpointSelection;
-  readonly outcomeEventBus: string;
-  readonly outcomeSource: string;
-  readonly dryRun: boolean;
-  readonly terminateRetryBudgetMs: number;
+export interface SweeperConfig extends ConnectionWorkSettings {
   /** The revocation ledger's table; absent: only the maximum session age is enforced. */
   readonly ledgerTableName?: string;
   /** Sessions established longer ago than this are ended; absent: no maximum. */
   readonly maxSessionAgeMs?: number;
-  readonly protectedIdentities: readonly string[];
-  /** Per region, for this function's client-side pacing of EC2 calls. */
-  readonly terminateCallsPerSecond: number;
-  readonly describeCallsPerSecond: number;
 }
 
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
 export function loadSweeperConfig(environment: NodeJS.ProcessEnv = process.env): SweeperConfig {
   const env = parseEnvironment(envSchema, environment);
-  const endpointIds = env[ENV.endpointIds];
-  const regions = env[ENV.regions];
-  checkEndpointRegions(endpointIds, regions);
   const ledgerTableName = env[ENV.ledgerTableName];
   const maxSessionAgeMinutes = env[ENV.maxSessionAgeMinutes];
   return {
-    regions,
-    endpoints: endpointSelection(endpointIds, env[ENV.endpointTag]),
-    outcomeEventBus: env[ENV.outcomeEventBus],
-    outcomeSource: env[ENV.outcomeSource],
-    dryRun: env[ENV.dryRun],
-    terminateRetryBudgetMs: env[ENV.terminateRetryBudgetMs],
+    ...connectionWorkSettings(env),
     ...(ledgerTableName !== undefined && { ledgerTableName }),
     ...(maxSessionAgeMinutes !== undefined && { maxSessionAgeMs: maxSessionAgeMinutes * 60_000 }),
-    protectedIdentities: env[ENV.protectedIdentities],
-    terminateCallsPerSecond: env[ENV.terminateCallsPerSecond],
-    describeCallsPerSecond: env[ENV.describeCallsPerSecond],
   };
 }

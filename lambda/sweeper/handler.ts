@@ -27,8 +27,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // Adaptive retries rate-limit a client once AWS throttles; pacing keeps EC2 calls below the refill rate.
 const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
 const clientVpn = pacedClientVpn(ec2ClientVpnApi(createEc2Client), {
-  terminatePerSecond: config.terminateCallsPerSecond,
-  describePerSecond: config.describeCallsPerSecond,
+  ...config.pacing,
   now: Date.now,
   sleep,
 });

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/revoker/config.ts';
+import { ENV } from '../../lambda/core/environment.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
 import {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../lambda/core/errors.ts';
 import {
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_OUTCOME_SOURCE,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_RETRY_BUDGET_MS,
-  loadConfig,
-} from '../../lambda/revoker/config.ts';
+} from '../../lambda/core/environment.ts';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
+import { loadConfig } from '../../lambda/revoker/config.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0123456789abcdef0';
 const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';

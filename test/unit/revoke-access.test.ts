@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { EndpointSelection } from '../../lambda/core/environment.ts';
 import { ClientVpnApiError } from '../../lambda/core/errors.ts';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
-import type { EndpointSelection } from '../../lambda/revoker/config.ts';
 import type { ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { VERIFY_IDS_PER_CALL } from '../../lambda/revoker/terminate-connections.ts';

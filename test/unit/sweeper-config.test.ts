@@ -44,8 +44,10 @@ describe('loadSweeperConfig', () => {
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       ledgerTableName: 'RevocationLedger',
       protectedIdentities: [],
-      terminateCallsPerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
-      describeCallsPerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+      pacing: {
+        terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
+        describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+      },
     });
     expect(config).not.toHaveProperty('maxSessionAgeMs');
   });
@@ -86,8 +88,7 @@ describe('loadSweeperConfig', () => {
       ledgerTableName: 'arn:aws:dynamodb:us-east-1:111122223333:table/RevocationLedger',
       maxSessionAgeMs: 240 * 60_000,
       protectedIdentities: ['break-glass@example.com', 'Ops-Admin'],
-      terminateCallsPerSecond: 1.5,
-      describeCallsPerSecond: 5,
+      pacing: { terminatePerSecond: 1.5, describePerSecond: 5 },
     });
   });
 
