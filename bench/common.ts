@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readSynthesizedRevoker, type SynthesizedRevoker } from '../local/cloud-assembly.ts';
+import { oktaEventFor } from '../local/example-events.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local/revoker-on-emulator.ts';
 import { CDK_OUT } from '../local/synth.ts';
 
@@ -30,21 +29,11 @@ export const round = (value: number, digits = 1): number => Number(value.toFixed
 /** A small seeded PRNG, so estates and arrivals are the same on every run. */
 export { mulberry32 as prng } from '../emulator/random.ts';
 
-const oktaSample = JSON.parse(
-  readFileSync(new URL('../examples/events/okta-user-deactivate.json', import.meta.url), 'utf8'),
-) as Record<string, unknown> & { detail: Record<string, unknown> };
-
 /** The example Okta "deactivate user" event for `login`, with fresh ids, on the stack's Okta bus. */
 export function oktaDeactivation(stack: SynthesizedRevoker, login: string) {
   const eventBusName = stack.environment.OKTA_EVENT_SOURCES?.split(',')[0];
   if (!eventBusName)
     throw new Error('The synthesized stack has no Okta event source (cdk.json oktaEventSources)');
-  const target = (oktaSample.detail.target as Record<string, unknown>[])[0];
-  const event = {
-    ...oktaSample,
-    id: randomUUID(),
-    source: eventBusName,
-    detail: { ...oktaSample.detail, uuid: randomUUID(), target: [{ ...target, alternateId: login }] },
-  };
+  const event = oktaEventFor(login, { source: eventBusName });
   return { event, eventBusName };
 }

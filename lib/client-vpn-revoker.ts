@@ -14,15 +14,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/core/environment.ts';
 import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
-import { identitySchema } from '../lambda/core/identity.ts';
 import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
 import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
-import {
-  OKTA_DEFAULT_EVENT_TYPES,
-  OKTA_LOST_ACCESS_EVENT_TYPES,
-  type OktaLostAccessEventType,
-  okta,
-} from '../lambda/sources/okta.ts';
+import { type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
 import { ClientConnectHandler } from './connect-handler.ts';
@@ -36,6 +30,23 @@ import {
   mappingEnvironment,
   type OneLoginSourceProps,
 } from './identity-sources.ts';
+import {
+  ClientVpnRevokerPropsError,
+  roundDown,
+  sweeperWanted,
+  validateBudget,
+  validateConnectHandler,
+  validateDurations,
+  validateEndpoints,
+  validateLedger,
+  validateNoConnectHandler,
+  validateNumbers,
+  validateOkta,
+  validateProtectedIdentities,
+  validateRegions,
+  validateSessionCleanup,
+  validateSource,
+} from './props-validation.ts';
 import { RevocationLedgerTable } from './revocation-ledger.ts';
 import { SessionSweeper } from './session-sweeper.ts';
 
@@ -355,26 +366,12 @@ export interface SessionCleanupProps {
   readonly maxSessionAge?: Duration;
 }
 
-/** Thrown when ClientVpnRevoker props are invalid; the message names the prop and what was expected. */
-export class ClientVpnRevokerPropsError extends Error {
-  override readonly name = 'ClientVpnRevokerPropsError';
-  constructor(prop: string, message: string) {
-    super(`ClientVpnRevoker: ${prop}: ${message}`);
-  }
-}
-
-/** An AWS region name such as `us-east-1` (the same rule the function applies to its environment). */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** A Client VPN endpoint id, `cvpn-endpoint-<hex>`. */
-export const ENDPOINT_ID_PATTERN = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
-/** An Okta partner event source name, `aws.partner/okta.com/<org>/<name>`. */
-export const OKTA_EVENT_SOURCE_PATTERN = /^aws\.partner\/okta\.com(\/[.\-_A-Za-z0-9]+){2,}$/;
-const LOG_RETENTION_VALUES = new Set<number>(
-  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
-);
-
-const known = (value: string) => !Token.isUnresolved(value);
-const show = (value: unknown) => JSON.stringify(value);
+export {
+  ClientVpnRevokerPropsError,
+  ENDPOINT_ID_PATTERN,
+  OKTA_EVENT_SOURCE_PATTERN,
+  REGION_PATTERN,
+} from './props-validation.ts';
 
 /** Lambda and EventBridge speak the same pattern language; CDK wants camel-cased top-level keys. */
 const CDK_PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
@@ -397,11 +394,6 @@ export function toCdkEventPattern(pattern: SourceEventPattern): events.EventPatt
     result[cdkKey] = structuredClone(value);
   }
   return result as events.EventPattern;
-}
-
-interface EndpointSelection {
-  readonly endpoints?: readonly { region: string; endpointId: string }[];
-  readonly tag?: ClientVpnEndpointTag;
 }
 
 /**
@@ -801,330 +793,4 @@ function generatedLogHashKey(scope: Construct): secretsmanager.Secret {
       'make the same person hash differently before and after, breaking correlation across the logs',
   });
   return secret;
-}
-
-function validateInteger(prop: string, value: number, min: number, max: number): void {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
-    throw new ClientVpnRevokerPropsError(prop, `expected an integer from ${min} to ${max}, got ${value}`);
-  }
-}
-
-function validateNumbers(values: {
-  maxConcurrency: number;
-  batchSize: number;
-  maxReceiveCount: number;
-  memorySize: number;
-  logRetention: number;
-}): void {
-  validateInteger('maxConcurrency', values.maxConcurrency, 2, 1000);
-  validateInteger('batchSize', values.batchSize, 1, 10_000);
-  validateInteger('maxReceiveCount', values.maxReceiveCount, 1, 1000);
-  validateInteger('memorySize', values.memorySize, 128, 10_240);
-  if (!LOG_RETENTION_VALUES.has(values.logRetention)) {
-    throw new ClientVpnRevokerPropsError(
-      'logRetention',
-      `expected a RetentionDays value, got ${values.logRetention}`,
-    );
-  }
-}
-
-function validateDurations(values: {
-  timeout: Duration;
-  terminateRetryBudget: Duration;
-  maxBatchingWindow: Duration;
-  batchSize: number;
-}): void {
-  const { timeout, terminateRetryBudget, maxBatchingWindow, batchSize } = values;
-  const timeoutSeconds = timeout.toSeconds();
-  if (timeoutSeconds < 30 || timeoutSeconds > 900) {
-    throw new ClientVpnRevokerPropsError('timeout', `expected 30 seconds to 15 minutes, got ${timeout}`);
-  }
-  const budgetMs = terminateRetryBudget.toMilliseconds();
-  // At most 450 s (half of 15 min), so always within the function's own 600 s limit.
-  const ceilingMs = timeout.toMilliseconds() / 2;
-  if (budgetMs > ceilingMs) {
-    throw new ClientVpnRevokerPropsError(
-      'terminateRetryBudget',
-      `expected at most half of timeout (${ceilingMs} ms) so listing, verifying and publishing still fit, ` +
-        `got ${budgetMs} ms`,
-    );
-  }
-  const windowSeconds = maxBatchingWindow.toSeconds();
-  if (windowSeconds > 300) {
-    throw new ClientVpnRevokerPropsError(
-      'maxBatchingWindow',
-      `expected 0 to 300 seconds, got ${windowSeconds}`,
-    );
-  }
-  if (batchSize > 10 && windowSeconds === 0) {
-    throw new ClientVpnRevokerPropsError(
-      'batchSize',
-      'a batchSize above 10 needs a maxBatchingWindow above 0',
-    );
-  }
-}
-
-function validateSource(prop: string, source: string): void {
-  if (!known(source)) return;
-  if (source.length < 1 || source.length > 256) {
-    throw new ClientVpnRevokerPropsError(prop, `expected 1 to 256 characters, got ${show(source)}`);
-  }
-  if (source.startsWith('aws.')) {
-    throw new ClientVpnRevokerPropsError(
-      prop,
-      `expected a source not starting with "aws." (reserved), got ${show(source)}`,
-    );
-  }
-}
-
-function validateOkta(
-  props: OktaSourceProps | undefined,
-): { names: readonly string[]; eventTypes: readonly OktaLostAccessEventType[] } | undefined {
-  if (!props) return undefined;
-  const names = [...new Set(props.eventSourceNames)];
-  if (names.length === 0) {
-    throw new ClientVpnRevokerPropsError(
-      'okta.eventSourceNames',
-      'expected at least one partner event source name',
-    );
-  }
-  for (const name of names) {
-    if (known(name) && !OKTA_EVENT_SOURCE_PATTERN.test(name)) {
-      throw new ClientVpnRevokerPropsError(
-        'okta.eventSourceNames',
-        `expected aws.partner/okta.com/<org>/<name>, got ${show(name)}`,
-      );
-    }
-  }
-  const eventTypes = [...new Set(props.eventTypes ?? OKTA_DEFAULT_EVENT_TYPES)];
-  if (eventTypes.length === 0) {
-    throw new ClientVpnRevokerPropsError('okta.eventTypes', 'expected at least one event type (or omit it)');
-  }
-  for (const type of eventTypes) {
-    if (!(OKTA_LOST_ACCESS_EVENT_TYPES as readonly string[]).includes(type)) {
-      throw new ClientVpnRevokerPropsError(
-        'okta.eventTypes',
-        `expected one of ${OKTA_LOST_ACCESS_EVENT_TYPES.join(', ')}, got ${show(type)}`,
-      );
-    }
-  }
-  return { names, eventTypes };
-}
-
-function validateRegion(prop: string, region: string): void {
-  if (known(region) && !REGION_PATTERN.test(region)) {
-    throw new ClientVpnRevokerPropsError(
-      prop,
-      `expected an AWS region such as us-east-1, got ${show(region)}`,
-    );
-  }
-}
-
-function validateEndpoints(props: ClientVpnRevokerProps, stackRegion: string): EndpointSelection {
-  if (props.endpoints && props.endpointTag) {
-    throw new ClientVpnRevokerPropsError(
-      'endpoints',
-      'expected either endpoints or endpointTag, not both (neither = every endpoint in the regions)',
-    );
-  }
-  if (props.endpoints) {
-    if (props.endpoints.length === 0) {
-      throw new ClientVpnRevokerPropsError('endpoints', 'expected at least one endpoint (or omit it)');
-    }
-    const seen = new Set<string>();
-    const endpoints: { region: string; endpointId: string }[] = [];
-    for (const { region = stackRegion, endpointId } of props.endpoints) {
-      validateRegion('endpoints[].region', region);
-      if (known(endpointId) && !ENDPOINT_ID_PATTERN.test(endpointId)) {
-        throw new ClientVpnRevokerPropsError(
-          'endpoints[].endpointId',
-          `expected cvpn-endpoint-<8 to 17 hex digits>, got ${show(endpointId)}`,
-        );
-      }
-      const key = `${region}:${endpointId}`;
-      if (!seen.has(key)) endpoints.push({ region, endpointId });
-      seen.add(key);
-    }
-    return { endpoints };
-  }
-  if (props.endpointTag) {
-    const { key, value } = props.endpointTag;
-    if (known(key) && (key.length < 1 || key.length > 128 || key.includes('=') || key.startsWith('aws:'))) {
-      throw new ClientVpnRevokerPropsError(
-        'endpointTag.key',
-        `expected 1 to 128 characters without "=" and not starting with "aws:", got ${show(key)}`,
-      );
-    }
-    if (value !== undefined && known(value) && value.length > 256) {
-      throw new ClientVpnRevokerPropsError(
-        'endpointTag.value',
-        `expected at most 256 characters, got ${value.length}`,
-      );
-    }
-    return { tag: props.endpointTag };
-  }
-  return {};
-}
-
-function validateRegions(
-  regions: string[] | undefined,
-  selection: EndpointSelection,
-  stackRegion: string,
-): readonly string[] {
-  if (regions === undefined) {
-    return selection.endpoints ? [...new Set(selection.endpoints.map((e) => e.region))] : [stackRegion];
-  }
-  const unique = [...new Set(regions)];
-  if (unique.length === 0) {
-    throw new ClientVpnRevokerPropsError('regions', 'expected at least one region (or omit it)');
-  }
-  for (const region of unique) validateRegion('regions', region);
-  for (const { region, endpointId } of selection.endpoints ?? []) {
-    if (known(region) && !unique.includes(region)) {
-      throw new ClientVpnRevokerPropsError(
-        'endpoints[].region',
-        `endpoint ${endpointId} is in ${region}, which is not one of regions (${unique.join(', ')})`,
-      );
-    }
-  }
-  return unique;
-}
-
-const roundDown = (value: number) => Math.floor(value * 100) / 100;
-
-function validateProtectedIdentities(identities: readonly string[]): string[] {
-  for (const identity of identities) {
-    // The functions parse the list with identitySchema at cold start: reject here what they would reject.
-    if (known(identity) && (identity.includes(',') || !identitySchema.safeParse(identity).success)) {
-      throw new ClientVpnRevokerPropsError(
-        'protectedIdentities',
-        'expected non-empty names of at most 256 characters without surrounding spaces, commas or ' +
-          `control characters, got ${show(identity)}`,
-      );
-    }
-  }
-  return [...new Set(identities)];
-}
-
-/** The smallest per-environment share the functions accept (their environment holds two decimals). */
-const MIN_CALLS_PER_SECOND_SHARE = 0.01;
-
-function validateBudget(budget: Ec2CallBudget | undefined, callers: number): Required<Ec2CallBudget> {
-  const terminateCallsPerSecond = budget?.terminateCallsPerSecond ?? 4;
-  const describeCallsPerSecond = budget?.describeCallsPerSecond ?? 15;
-  const check = (prop: string, value: number, max: number) => {
-    if (!(value > 0 && value <= max)) {
-      throw new ClientVpnRevokerPropsError(
-        `ec2CallBudget.${prop}`,
-        `expected more than 0 and at most ${max} (EC2's refill per second), got ${value}`,
-      );
-    }
-    if (roundDown(value / callers) < MIN_CALLS_PER_SECOND_SHARE) {
-      throw new ClientVpnRevokerPropsError(
-        `ec2CallBudget.${prop}`,
-        `${value} split over ${callers} concurrent function environments is below ` +
-          `${MIN_CALLS_PER_SECOND_SHARE} per second each; raise it or lower maxConcurrency`,
-      );
-    }
-  };
-  check('terminateCallsPerSecond', terminateCallsPerSecond, 5);
-  check('describeCallsPerSecond', describeCallsPerSecond, 20);
-  return { terminateCallsPerSecond, describeCallsPerSecond };
-}
-
-function validateLedger(props: LedgerProps | undefined, retention: Duration): void {
-  if (props?.enabled === false && (props.retention || props.removalPolicy)) {
-    throw new ClientVpnRevokerPropsError('ledger', 'retention/removalPolicy given but enabled is false');
-  }
-  const days = retention.toDays({ integral: false });
-  if (!(Number.isInteger(days) && days >= 1 && days <= 3650)) {
-    throw new ClientVpnRevokerPropsError(
-      'ledger.retention',
-      `expected whole days from 1 to 3650, got ${retention}`,
-    );
-  }
-}
-
-/** Without a ledger there is nothing for a connect handler to look up: asking for one is an error. */
-function validateNoConnectHandler(props: ConnectHandlerProps | undefined): void {
-  if (!props || props.enabled === false) return;
-  const { enabled, ...options } = props;
-  if (enabled === true || Object.values(options).some((value) => value !== undefined)) {
-    throw new ClientVpnRevokerPropsError(
-      'connectHandler.enabled',
-      'the connect handler needs the ledger (ledger.enabled is false); set connectHandler.enabled to false',
-    );
-  }
-}
-
-/**
- * Whether to create the sweeper. It needs something to sweep for: revoked identities (the ledger) or a maximum
- * session age. Without either, the default cleanup is left out, and an explicitly requested one is an error.
- */
-function sweeperWanted(props: SessionCleanupProps | undefined, ledgerEnabled: boolean): boolean {
-  if (props?.enabled === false) return false;
-  if (ledgerEnabled || props?.maxSessionAge) return true;
-  if (props?.enabled === true || props?.interval) {
-    throw new ClientVpnRevokerPropsError(
-      'sessionCleanup',
-      'without the ledger a sweep needs maxSessionAge (there are no revoked identities to sweep for)',
-    );
-  }
-  return false;
-}
-
-function validateConnectHandler(props: ConnectHandlerProps) {
-  const endpointIds = [...new Set(props.endpointIds ?? [])];
-  for (const endpointId of endpointIds) {
-    if (known(endpointId) && !ENDPOINT_ID_PATTERN.test(endpointId)) {
-      throw new ClientVpnRevokerPropsError(
-        'connectHandler.endpointIds',
-        `expected cvpn-endpoint-<8 to 17 hex digits>, got ${show(endpointId)}`,
-      );
-    }
-  }
-  const onLedgerUnavailable = props.onLedgerUnavailable ?? 'deny';
-  if (onLedgerUnavailable !== 'deny' && onLedgerUnavailable !== 'allow') {
-    throw new ClientVpnRevokerPropsError(
-      'connectHandler.onLedgerUnavailable',
-      `expected 'deny' or 'allow', got ${show(onLedgerUnavailable)}`,
-    );
-  }
-  const { deniedMessage } = props;
-  if (
-    deniedMessage !== undefined &&
-    known(deniedMessage) &&
-    (deniedMessage === '' || deniedMessage.length > 255)
-  ) {
-    throw new ClientVpnRevokerPropsError(
-      'connectHandler.deniedMessage',
-      `expected 1 to 255 characters (Client VPN's limit), got ${deniedMessage.length}`,
-    );
-  }
-  const provisionedConcurrency = props.provisionedConcurrency ?? 0;
-  validateInteger('connectHandler.provisionedConcurrency', provisionedConcurrency, 0, 1000);
-  return { endpointIds, onLedgerUnavailable, deniedMessage, provisionedConcurrency };
-}
-
-function validateSessionCleanup(props: SessionCleanupProps) {
-  const interval = props.interval ?? Duration.minutes(5);
-  const minutes = interval.toMinutes({ integral: false });
-  if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60)) {
-    throw new ClientVpnRevokerPropsError(
-      'sessionCleanup.interval',
-      `expected whole minutes from 1 minute to 24 hours, got ${interval}`,
-    );
-  }
-  const { maxSessionAge } = props;
-  if (maxSessionAge) {
-    const ageMinutes = maxSessionAge.toMinutes({ integral: false });
-    if (!(Number.isInteger(ageMinutes) && ageMinutes >= 15 && ageMinutes < 8 * 60)) {
-      throw new ClientVpnRevokerPropsError(
-        'sessionCleanup.maxSessionAge',
-        `expected whole minutes from 15 minutes to below 8 hours (Client VPN's minimum session timeout; ` +
-          `set the endpoint's sessionTimeoutHours for longer), got ${maxSessionAge}`,
-      );
-    }
-  }
-  return { interval, maxSessionAge };
 }

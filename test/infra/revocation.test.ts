@@ -501,8 +501,7 @@ describe('session sweeper', () => {
       maxSessionAgeMs: 4 * 3_600_000,
       protectedIdentities: ['breakglass-admin'],
       dryRun: true,
-      terminateCallsPerSecond: 1.33,
-      describeCallsPerSecond: 5,
+      pacing: { terminatePerSecond: 1.33, describePerSecond: 5 },
     });
   });
 

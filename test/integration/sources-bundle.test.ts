@@ -12,7 +12,6 @@ const ENDPOINT = 'cvpn-endpoint-0aaa00000000000e1';
 const USER_POOL = 'us-east-1_ExAmPlE12';
 const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
-const example = (name: string) => deliveredExample(name);
 /** Partner events arrive on the partner bus named after their source; AWS events on the default bus. */
 const busOf = (event: { source: string }) =>
   event.source.startsWith('aws.partner/') ? event.source : 'default';
@@ -62,8 +61,18 @@ beforeEach(async () => {
   await revoker.dynamo?.reset();
 });
 
+/** Jane, revoked in the ledger long before any example event happened. */
+const revokeJaneLongAgo = () =>
+  ledger.recordRevocation({
+    identity: DEMO_VICTIM,
+    source: 'test',
+    reason: 'offboarding',
+    requestId: 'earlier',
+    eventTime: '2020-01-01T00:00:00Z',
+  });
+
 async function deliver(name: string) {
-  const event = example(name);
+  const event = deliveredExample(name);
   const report = await revoker.deliver([{ event, eventBusName: busOf(event) }]);
   const outcomes = revoker.emulator
     .publishedEvents()
@@ -108,13 +117,7 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
 
   it.each(LIFT_EXAMPLES)('%s lifts an earlier revocation of jane.doe@example.com', async (name) => {
     // Prepare: Jane was revoked long before the re-enable
-    await ledger.recordRevocation({
-      identity: DEMO_VICTIM,
-      source: 'test',
-      reason: 'offboarding',
-      requestId: 'earlier',
-      eventTime: '2020-01-01T00:00:00Z',
-    });
+    await revokeJaneLongAgo();
 
     // Act
     const { event, report, outcomes, janeLive } = await deliver(name);
@@ -136,13 +139,7 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
 
   it.each(NEGATIVE_EXAMPLES)('%s revokes and lifts nobody', async (name) => {
     // Prepare
-    await ledger.recordRevocation({
-      identity: DEMO_VICTIM,
-      source: 'test',
-      reason: 'offboarding',
-      requestId: 'earlier',
-      eventTime: '2020-01-01T00:00:00Z',
-    });
+    await revokeJaneLongAgo();
 
     // Act
     const { report, outcomes, janeLive } = await deliver(name);
@@ -169,7 +166,7 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
     ],
   ])('%s matches no rule', async (_case, change, name) => {
     // Prepare
-    const original = example(name);
+    const original = deliveredExample(name);
     const event = { ...original, ...change };
 
     // Act: on the bus the genuine event arrives on, so the rule's own pattern must refuse it
@@ -183,7 +180,7 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
   it('reports an Identity Center user who no longer exists as rejected, with the reason', async () => {
     // Prepare
     revoker.emulator.reset();
-    const event = { ...example('idc-console-deleteuser.json'), id: 'deleted-user' };
+    const event = { ...deliveredExample('idc-console-deleteuser.json'), id: 'deleted-user' };
     (
       event as unknown as { detail: { requestParameters: { userId: string } } }
     ).detail.requestParameters.userId = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6eff';

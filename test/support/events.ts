@@ -1,29 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+import { oktaEventFor } from '../../local/example-events.ts';
 
 export const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
 
-const oktaSample = JSON.parse(
-  readFileSync(new URL('../../examples/events/okta-user-deactivate.json', import.meta.url), 'utf8'),
-) as Record<string, unknown> & { detail: Record<string, unknown> };
-
 /** The sample Okta deactivate event, re-targeted at `login` and given a fresh id. */
-export function oktaEvent(login: string, eventType = 'user.lifecycle.deactivate') {
-  const target = (oktaSample.detail.target as Record<string, unknown>[])[0];
-  return {
-    ...oktaSample,
-    id: randomUUID(),
-    source: OKTA_SOURCE,
-    detail: {
-      ...oktaSample.detail,
-      eventType,
-      uuid: randomUUID(),
-      target: [{ ...target, alternateId: login }],
-    },
-  };
-}
+export const oktaEvent = (login: string, eventType = 'user.lifecycle.deactivate') =>
+  oktaEventFor(login, { source: OKTA_SOURCE, eventType });
 
 /** A runbook request as EventBridge delivers it; a lift request with `RUNBOOK_LIFT_DETAIL_TYPE`. */
 export function runbookEvent(
