@@ -79,7 +79,9 @@ ${r.timestamp} · ${r.machine.cpus} × ${r.machine.cpuModel} · ${r.machine.memo
 Median of ${c.runs} fresh Node processes per variant (spawn to exit, importing the bundle and taking its
 handler as local/lambda-worker.ts does), minus the median bare \`node\` process (${c.bareNodeMs} ms).
 
-- Deployed bundle (cdk.out: ESM, minified, SDK bundled, ${kib(c.bundleBytes)}, run with the function's environment
+- Deployed bundle (cdk.out, built by lib/bundling/: ESM, minified, SDK bundled with only the shapes and the
+  credential providers it uses, rarely used clients split into chunks loaded on first use; ${kib(c.bundleBytes)} in
+  all, ${kib(c.coldStartLoadBytes)} loaded at cold start; run with the function's environment
   including \`NODE_OPTIONS=--enable-source-maps\`): **${c.initMs} ms** (p10–p90 ${c.spread.initMs.join('–')}); without
   source maps ${c.initMsWithoutSourceMaps} ms.
 - Same handler, NodejsFunction defaults (not minified, no source map, \`@aws-sdk/*\` loaded from node_modules;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The seed format: the JSON a test, a benchmark or `cli.ts --seed file.json` loads into the emulator.

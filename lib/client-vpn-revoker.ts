@@ -6,7 +6,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -408,7 +407,7 @@ export class ClientVpnRevoker extends Construct {
   private identityCenterUserArn?: string;
 
   /** The revoker function. */
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   /** Buffer between the rules and the function; absorbs bursts and retries failed requests. */
   public readonly queue: sqs.Queue;
   /** Requests that failed `maxReceiveCount` times, and events EventBridge could not deliver to `queue`. */

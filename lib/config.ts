@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { identitySchema } from '../lambda/core/identity.ts';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';

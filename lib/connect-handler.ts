@@ -2,7 +2,6 @@ import { ArnFormat, Duration, Names, Stack, Token, Validations } from 'aws-cdk-l
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -32,7 +31,7 @@ export interface ClientConnectHandlerProps {
  * Optionally wires itself into existing endpoints (ModifyClientVpnEndpoint through a custom resource).
  */
 export class ClientConnectHandler extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   /** What endpoints' ClientConnectOptions.LambdaFunctionArn must name: the alias when provisioned. */
   public readonly handlerArn: string;
 

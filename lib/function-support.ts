@@ -1,8 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { ArnFormat, type Duration, Stack, Validations } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ArnFormat, AssetHashType, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -29,27 +31,64 @@ export interface BundledFunctionProps {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLE_CLI = fileURLToPath(new URL('./bundling/bundle-cli.ts', import.meta.url));
+/** The TypeScript loader the bundling child process runs under (a devDependency, like esbuild). */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * Function code bundled on this machine by lib/bundling/bundle-cli.ts (esbuild, no Docker). The asset hash is
+ * taken from the bundle, so a change to any module the handler imports, or to the lock file's SDK, deploys.
+ */
+function bundledCode(entry: string): lambda.Code {
+  const entryPath = fileURLToPath(new URL(`../${entry}`, import.meta.url));
+  // The handler's directory: CDK stages (and caches) an asset per source path, one per function.
+  return lambda.Code.fromAsset(dirname(entryPath), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: local bundling either succeeds or throws.
+      image: lambda.Runtime.NODEJS_24_X.bundlingImage,
+      local: {
+        tryBundle(outputDir) {
+          const run = spawnSync(
+            process.execPath,
+            ['--import', TSX_LOADER, BUNDLE_CLI, entryPath, outputDir],
+            {
+              cwd: REPO_ROOT,
+              encoding: 'utf8',
+              stdio: ['ignore', 'inherit', 'pipe'],
+            },
+          );
+          if (run.status !== 0) {
+            throw new Error(`Bundling ${entry} failed (exit ${run.status}):\n${run.stderr ?? run.error}`);
+          }
+          return true;
+        },
+      },
+    },
+  });
+}
+
 /**
  * Every function of the product is built the same way: Node 24 on arm64, one minified ESM bundle with the AWS
- * SDK inside (faster cold starts, pinned SDK), source maps, its own log group with retention.
+ * SDK inside (lib/bundling/), source maps, its own log group with retention.
  */
 export function bundledFunction(
   scope: Construct,
   id: string,
   props: BundledFunctionProps,
-): { fn: NodejsFunction; logGroup: logs.LogGroup } {
+): { fn: lambda.Function; logGroup: logs.LogGroup } {
   const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
   logGroup.grantWrite(props.role);
-  const fn = new NodejsFunction(scope, id, {
+  const fn = new lambda.Function(scope, id, {
     description: props.description,
     ...(props.functionName && { functionName: props.functionName }),
     ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
     ...(props.reservedConcurrentExecutions !== undefined && {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     }),
-    entry: fileURLToPath(new URL(`../${props.entry}`, import.meta.url)),
-    depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-    handler: 'handler',
+    code: bundledCode(props.entry),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: props.memorySize,
@@ -62,17 +101,6 @@ export function bundledFunction(
       POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...props.environment,
-    },
-    bundling: {
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      bundleAwsSDK: true,
-      externalModules: [],
-      // An ESM bundle of the AWS SDK dies on its first dynamic require without this.
-      banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
     },
   });
   // Make sure the role can write logs before the function can be invoked.

@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -45,7 +45,7 @@ export interface SessionSweeperProps {
  * concurrency 1); a sweep whose invocation fails is retried by Lambda and then dead-lettered.
  */
 export class SessionSweeper extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly schedule: scheduler.Schedule;
 
   constructor(scope: Construct, id: string, props: SessionSweeperProps) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV, listOf, parseEnvironment } from '../core/environment.ts';
 import { identitySchema } from '../core/identity.ts';
 import { DEFAULT_DENIED_MESSAGE, MAX_DENIED_MESSAGE_LENGTH } from './decide.ts';

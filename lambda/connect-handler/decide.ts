@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type LedgerEntry, LedgerUnavailableError, type RevocationLedger } from '../core/ledger.ts';
 import type { IdentityForLogs } from '../core/log-identity.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The EventBridge envelope every trigger arrives in (SQS message body). */
 export const eventBridgeEnvelopeSchema = z.object({

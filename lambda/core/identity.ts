@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Client VPN reports SAML NameIDs and AD names in whatever case the user typed or the IdP sent,

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTCOME_SCHEMA_VERSION, outcomeDetailSchema } from './outcome.ts';
 import { SWEEP_OUTCOME_SCHEMA_VERSION, sweepOutcomeDetailSchema } from './sweep-outcome.ts';
 

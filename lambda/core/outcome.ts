@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';

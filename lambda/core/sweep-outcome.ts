@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectionReportSchema, timingFields, truncatedSchema } from './outcome.ts';
 
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */

@@ -27,7 +27,7 @@
  * | `email` | `data.user_name` if it contains `@` | `details.response.body.email` | rejected |
  * Auth0 logs no separate email for `sdu`/`limit_wc`; `user_name` is the email for database connections.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { InvalidEventError } from '../core/errors.ts';
 import type { EventPattern } from '../core/event-pattern.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import type { EventPattern } from '../core/event-pattern.ts';

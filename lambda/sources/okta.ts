@@ -18,7 +18,7 @@
  * one record per identity, so a later lock and unlock supersede an earlier revocation of a still-active user
  * (a session clear, a runbook request).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 import { identitySchema } from '../core/identity.ts';

@@ -22,7 +22,7 @@
  * `actor_user_id` / `actor_user_name` (the admin) are never read. The event time is `detail.created_at`, or
  * the envelope `time` when OneLogin omits it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
 import { type IdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidEventError } from '../core/errors.ts';
 
 /** Validates part of an event, turning the first schema issue into an error that names the field. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import { identitySchema } from '../core/identity.ts';
 import type { RequestAction } from '../core/request.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   INCOMPLETE_SWEEP_STATUSES,
   type SweepOutcomeDetail,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/auth0.ts';
