@@ -46,10 +46,23 @@ export function findConnections(
   regions: readonly string[],
   selection: EndpointSelection,
   identities: ReadonlySet<string>,
+  options: FindOptions = {},
 ): Promise<RegionScan[]> {
-  return findConnectionsWhere(clientVpn, regions, selection, (connection) =>
-    isWanted(connection, identities),
+  return findConnectionsWhere(
+    clientVpn,
+    regions,
+    selection,
+    (connection) => isWanted(connection, identities),
+    options,
   );
+}
+
+export interface FindOptions {
+  /**
+   * Called as soon as one endpoint has been listed in full, before the others are, so that its connections
+   * can be ended while the rest of the sweep runs.
+   */
+  readonly onEndpointScanned?: (scan: EndpointScan) => void;
 }
 
 /**
@@ -61,6 +74,7 @@ export async function findConnectionsWhere(
   regions: readonly string[],
   selection: EndpointSelection,
   select: ConnectionPredicate,
+  options: FindOptions = {},
 ): Promise<RegionScan[]> {
   return Promise.all(
     regions.map(async (region): Promise<RegionScan> => {
@@ -71,9 +85,11 @@ export async function findConnectionsWhere(
       } catch (error) {
         return { region, error: summariseError(error), endpoints: [] };
       }
-      const endpoints = await mapConcurrent(endpointIds, SCANS_IN_FLIGHT_PER_REGION, (endpointId) =>
-        scanEndpoint(api, region, endpointId, select),
-      );
+      const endpoints = await mapConcurrent(endpointIds, SCANS_IN_FLIGHT_PER_REGION, async (endpointId) => {
+        const scan = await scanEndpoint(api, region, endpointId, select);
+        options.onEndpointScanned?.(scan);
+        return scan;
+      });
       return { region, endpoints };
     }),
   );

@@ -2,7 +2,7 @@ import type { EndpointSelection } from '../core/environment.ts';
 import { identityKey, sameIdentity } from '../core/identity.ts';
 import type { ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
-import { findConnections, type RegionScan } from './find-connections.ts';
+import { type EndpointScan, findConnections, type RegionScan } from './find-connections.ts';
 import type { ClientVpnApiForRegion } from './ports.ts';
 import {
   type EndpointWork,
@@ -57,18 +57,33 @@ export const revokeAccess =
   async (requests: readonly RevocationRequest[], options: { readonly deadline: number }) => {
     const startedAt = deps.now();
     const works = groupByIdentity(requests);
+    // Each endpoint's connections are ended as soon as that endpoint is listed, while the others still are.
+    const terminations: Promise<void>[] = [];
+    let terminationError: unknown;
     const scans = await findConnections(
       deps.clientVpn,
       settings.regions,
       settings.endpoints,
       new Set(works.map((work) => identityKey(work.identity))),
+      {
+        onEndpointScanned: (scan) => {
+          const toTerminate = works.flatMap((work) => {
+            const endpoint = assignMatches(work, scan, deps);
+            return work.dryRun || endpoint.connections.length === 0 ? [] : [endpoint];
+          });
+          if (toTerminate.length === 0) return;
+          const retryDeadline = Math.min(options.deadline, deps.now() + settings.terminateRetryBudgetMs);
+          terminations.push(
+            terminateConnections(toTerminate, deps, retryDeadline).catch((error: unknown) => {
+              terminationError ??= error;
+            }),
+          );
+        },
+      },
     );
     const foundAt = deps.now();
-    for (const work of works) assignMatches(work, scans, deps);
-
-    const retryDeadline = Math.min(options.deadline, foundAt + settings.terminateRetryBudgetMs);
-    const toTerminate = works.filter((work) => !work.dryRun).flatMap((work) => [...work.endpoints.values()]);
-    await terminateConnections(toTerminate, deps, retryDeadline);
+    await Promise.all(terminations);
+    if (terminationError) throw terminationError;
     const finishedAt = deps.now();
 
     return works.flatMap((work) => {
@@ -101,38 +116,36 @@ function groupByIdentity(requests: readonly RevocationRequest[]): IdentityWork[]
   return [...works.values()];
 }
 
-function assignMatches(work: IdentityWork, scans: readonly RegionScan[], deps: RevokeAccessDependencies) {
-  for (const region of scans) {
-    for (const endpoint of region.endpoints) {
-      const connections: TrackedConnection[] = [];
-      for (const match of endpoint.matches) {
-        const matchedOn = sameIdentity(match.username, work.identity)
-          ? 'username'
-          : sameIdentity(match.commonName, work.identity)
-            ? 'common-name'
-            : undefined;
-        if (!matchedOn) continue;
-        connections.push({
-          connectionId: match.connectionId,
-          username: match.username ?? '',
-          commonName: match.commonName ?? '',
-          establishedTime: match.establishedTime,
-          mayEndByUsername: matchedOn === 'username',
-          terminatedBy: null,
-          attempts: 0,
-          status: match.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',
-          retryable: true,
-          messages: work.dryRun ? [`Dry run: would terminate (matched on ${matchedOn})`] : [],
-        });
-      }
-      work.endpoints.set(`${region.region}/${endpoint.endpointId}`, {
-        region: region.region,
-        api: deps.clientVpn(region.region),
-        endpointId: endpoint.endpointId,
-        connections,
-      });
-    }
+function assignMatches(work: IdentityWork, scan: EndpointScan, deps: RevokeAccessDependencies): EndpointWork {
+  const connections: TrackedConnection[] = [];
+  for (const match of scan.matches) {
+    const matchedOn = sameIdentity(match.username, work.identity)
+      ? 'username'
+      : sameIdentity(match.commonName, work.identity)
+        ? 'common-name'
+        : undefined;
+    if (!matchedOn) continue;
+    connections.push({
+      connectionId: match.connectionId,
+      username: match.username ?? '',
+      commonName: match.commonName ?? '',
+      establishedTime: match.establishedTime,
+      mayEndByUsername: matchedOn === 'username',
+      terminatedBy: null,
+      attempts: 0,
+      status: match.status === 'failed-to-terminate' ? 'failed-to-terminate' : 'active',
+      retryable: true,
+      messages: work.dryRun ? [`Dry run: would terminate (matched on ${matchedOn})`] : [],
+    });
   }
+  const endpoint: EndpointWork = {
+    region: scan.region,
+    api: deps.clientVpn(scan.region),
+    endpointId: scan.endpointId,
+    connections,
+  };
+  work.endpoints.set(`${scan.region}/${scan.endpointId}`, endpoint);
+  return endpoint;
 }
 
 function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
