@@ -30,10 +30,10 @@ import {
   type OneLoginSourceProps,
 } from './identity-sources.ts';
 import {
+  type CallRates,
   ClientVpnRevokerPropsError,
-  roundDown,
+  splitBudget,
   sweeperWanted,
-  validateBudget,
   validateConnectHandler,
   validateDurations,
   validateEndpoints,
@@ -254,10 +254,12 @@ export interface ClientVpnRevokerProps {
   readonly logHashKey?: secretsmanager.ISecret;
   /**
    * The share of each region's EC2 API rate the product may use, per second, across all its concurrent
-   * function environments (revoker environments plus the sweeper): EC2 refills 5 Terminate and 20 Describe
-   * tokens per second per account and region, shared with every other caller, so the default leaves a fifth
-   * for other automation. Each environment paces itself to its share.
-   * @default { terminateCallsPerSecond: 4, describeCallsPerSecond: 15 }
+   * function environments: EC2 refills 5 Terminate and 20 Describe tokens per second per account, region and
+   * action, shared with every other caller. The default Terminate rate is just under the refill (only Client
+   * VPN administration uses that bucket, and its 50-token reserve stays untouched); Describe leaves a quarter
+   * for dashboards and other automation. The sweeper paces itself to 5 % of the budget, each revoker
+   * environment to an equal part of the rest.
+   * @default { terminateCallsPerSecond: 4.75, describeCallsPerSecond: 15 }
    */
   readonly ec2CallBudget?: Ec2CallBudget;
   /**
@@ -284,7 +286,7 @@ export interface ClientVpnRevokerProps {
 export interface Ec2CallBudget {
   /**
    * TerminateClientVpnConnections calls per second (EC2 refills 5 per second), more than 0 and at most 5.
-   * @default 4
+   * @default 4.75
    */
   readonly terminateCallsPerSecond?: number;
   /**
@@ -549,14 +551,15 @@ export class ClientVpnRevoker extends Construct {
     const sweeperEnabled = sweeperWanted(props.sessionCleanup, ledgerEnabled);
     const ledgerRetention = props.ledger?.retention ?? Duration.days(30);
     validateLedger(props.ledger, ledgerRetention);
-    // Each concurrent environment paces itself to an equal share of the budget.
-    const callers = maxConcurrency + (sweeperEnabled ? 1 : 0);
-    const budget = validateBudget(props.ec2CallBudget, callers);
+    // Each concurrent environment paces itself to its share of the budget.
+    const rates = splitBudget(props.ec2CallBudget, maxConcurrency, sweeperEnabled);
+    const pacing = (share: CallRates) => ({
+      [ENV.terminateCallsPerSecond]: String(share.terminate),
+      [ENV.describeCallsPerSecond]: String(share.describe),
+    });
     const sharedEnvironment: Record<string, string> = {
       [ENV.regions]: this.regions.join(','),
       [ENV.terminateRetryBudgetMs]: String(terminateRetryBudget.toMilliseconds()),
-      [ENV.terminateCallsPerSecond]: String(roundDown(budget.terminateCallsPerSecond / callers)),
-      [ENV.describeCallsPerSecond]: String(roundDown(budget.describeCallsPerSecond / callers)),
     };
     if (selection.endpoints) {
       sharedEnvironment[ENV.endpointIds] = selection.endpoints
@@ -579,6 +582,7 @@ export class ClientVpnRevoker extends Construct {
 
     const environment: Record<string, string> = {
       ...sharedEnvironment,
+      ...pacing(rates.revoker),
       [ENV.outcomeEventBus]: outcomeEventBus.eventBusArn,
       [ENV.outcomeSource]: outcomeSource,
       [ENV.dryRun]: String(props.dryRun ?? false),
@@ -677,7 +681,7 @@ export class ClientVpnRevoker extends Construct {
         outcomeSource,
         protectedIdentities,
         dryRun: props.dryRun ?? false,
-        environment: sharedEnvironment,
+        environment: { ...sharedEnvironment, ...pacing(rates.sweeper) },
         deadLetterQueue: this.deadLetterQueue,
         logRetention,
       });

@@ -233,7 +233,8 @@ export function validateRegions(
   return unique;
 }
 
-export const roundDown = (value: number) => Math.floor(value * 100) / 100;
+/** Down to two decimals; the epsilon keeps binary float error (3 × 0.95 = 2.8499…) from costing a cent. */
+export const roundDown = (value: number) => Math.floor(value * 100 + 1e-9) / 100;
 
 export function validateProtectedIdentities(identities: readonly string[]): string[] {
   for (const identity of identities) {
@@ -252,9 +253,43 @@ export function validateProtectedIdentities(identities: readonly string[]): stri
 /** The smallest per-environment share the functions accept (their environment holds two decimals). */
 const MIN_CALLS_PER_SECOND_SHARE = 0.01;
 
-export function validateBudget(budget: Ec2CallBudget | undefined, callers: number): Required<Ec2CallBudget> {
-  const terminateCallsPerSecond = budget?.terminateCallsPerSecond ?? 4;
-  const describeCallsPerSecond = budget?.describeCallsPerSecond ?? 15;
+/** The default budget: just under EC2's refill (5 Terminates, 20 Describes per second per account and region). */
+export const DEFAULT_EC2_CALL_BUDGET: Required<Ec2CallBudget> = {
+  terminateCallsPerSecond: 4.75,
+  describeCallsPerSecond: 15,
+};
+
+/**
+ * The session sweeper's part of the budget. It runs for seconds every few minutes and may take its time;
+ * revocations are what must be fast, so the revoker environments share the rest.
+ */
+export const SWEEPER_BUDGET_SHARE = 0.05;
+
+/** Calls per second one function environment paces itself to. */
+export interface CallRates {
+  readonly terminate: number;
+  readonly describe: number;
+}
+
+/**
+ * Splits the budget: the sweeper (when there is one) gets `SWEEPER_BUDGET_SHARE`, and each of the
+ * `revokerEnvironments` concurrent revoker environments an equal part of the rest, rounded down to the two
+ * decimals the functions read. Together they never exceed the budget.
+ */
+export function splitBudget(
+  budget: Ec2CallBudget | undefined,
+  revokerEnvironments: number,
+  sweeper: boolean,
+): { revoker: CallRates; sweeper: CallRates } {
+  const terminateCallsPerSecond =
+    budget?.terminateCallsPerSecond ?? DEFAULT_EC2_CALL_BUDGET.terminateCallsPerSecond;
+  const describeCallsPerSecond =
+    budget?.describeCallsPerSecond ?? DEFAULT_EC2_CALL_BUDGET.describeCallsPerSecond;
+  const revokerPart = sweeper ? 1 - SWEEPER_BUDGET_SHARE : 1;
+  const shares = (total: number) => ({
+    revoker: roundDown((total * revokerPart) / revokerEnvironments),
+    sweeper: roundDown(total * SWEEPER_BUDGET_SHARE),
+  });
   const check = (prop: string, value: number, max: number) => {
     if (!(value > 0 && value <= max)) {
       throw new ClientVpnRevokerPropsError(
@@ -262,17 +297,25 @@ export function validateBudget(budget: Ec2CallBudget | undefined, callers: numbe
         `expected more than 0 and at most ${max} (EC2's refill per second), got ${value}`,
       );
     }
-    if (roundDown(value / callers) < MIN_CALLS_PER_SECOND_SHARE) {
+    const { revoker, sweeper: sweeperShare } = shares(value);
+    const smallest = sweeper ? Math.min(revoker, sweeperShare) : revoker;
+    if (smallest < MIN_CALLS_PER_SECOND_SHARE) {
       throw new ClientVpnRevokerPropsError(
         `ec2CallBudget.${prop}`,
-        `${value} split over ${callers} concurrent function environments is below ` +
-          `${MIN_CALLS_PER_SECOND_SHARE} per second each; raise it or lower maxConcurrency`,
+        `${value} split over ${revokerEnvironments} concurrent revoker environments` +
+          `${sweeper ? ' and the sweeper' : ''} leaves less than ${MIN_CALLS_PER_SECOND_SHARE} per second ` +
+          'to one of them; raise it or lower maxConcurrency',
       );
     }
   };
   check('terminateCallsPerSecond', terminateCallsPerSecond, 5);
   check('describeCallsPerSecond', describeCallsPerSecond, 20);
-  return { terminateCallsPerSecond, describeCallsPerSecond };
+  const terminate = shares(terminateCallsPerSecond);
+  const describe = shares(describeCallsPerSecond);
+  return {
+    revoker: { terminate: terminate.revoker, describe: describe.revoker },
+    sweeper: { terminate: terminate.sweeper, describe: describe.sweeper },
+  };
 }
 
 export function validateLedger(props: LedgerProps | undefined, retention: Duration): void {

@@ -127,12 +127,12 @@ export function parseEnvironment<Schema extends z.ZodType>(
 }
 
 /**
- * Per execution environment, EC2 calls per second per region when nothing else is configured: the default
- * account-wide budget (4 Terminates/s of the 5/s refill, 15 Describes/s of 20/s) split over the revoker's
- * default two concurrent environments, leaving headroom for other callers in the account.
+ * Per execution environment, EC2 calls per second per region when nothing else is configured: a revoker
+ * environment's share of the stack's default budget (4.75 Terminates/s of the 5/s refill, 15 Describes/s of
+ * 20/s; 95 % of it split over the default two concurrent environments, 5 % left to the sweeper).
  */
-export const DEFAULT_TERMINATE_CALLS_PER_SECOND = 2;
-export const DEFAULT_DESCRIBE_CALLS_PER_SECOND = 7.5;
+export const DEFAULT_TERMINATE_CALLS_PER_SECOND = 2.25;
+export const DEFAULT_DESCRIBE_CALLS_PER_SECOND = 7.12;
 
 /** EC2 calls per second per region for one execution environment: a positive number such as 2 or 0.5. */
 const callsPerSecondSchema = (fallback: number) =>

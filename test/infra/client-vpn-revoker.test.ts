@@ -300,9 +300,9 @@ describe('ClientVpnRevoker function', () => {
       [ENV.oktaEventSources]: OKTA_SOURCES.join(','),
       [ENV.oktaEventTypes]: 'user.lifecycle.deactivate',
       [ENV.runbookSource]: 'soar.playbooks',
-      // The default budget (4 Terminates/s, 15 Describes/s) over 2 revoker environments and the sweeper.
-      [ENV.terminateCallsPerSecond]: '1.33',
-      [ENV.describeCallsPerSecond]: '5',
+      // 95 % of the default budget (4.75 Terminates/s, 15 Describes/s) over 2 revoker environments.
+      [ENV.terminateCallsPerSecond]: '2.25',
+      [ENV.describeCallsPerSecond]: '7.12',
       [ENV.ledgerTableName]: `<${logicalId(stack, revoker.ledgerTable as NonNullable<typeof revoker.ledgerTable>)}>`,
       [ENV.ledgerRetentionDays]: '30',
     });
@@ -313,7 +313,7 @@ describe('ClientVpnRevoker function', () => {
       dryRun: true,
       maxReceiveCount: 4,
       sources: { okta: { eventSourceNames: OKTA_SOURCES }, runbook: { source: 'soar.playbooks' } },
-      pacing: { terminatePerSecond: 1.33, describePerSecond: 5 },
+      pacing: { terminatePerSecond: 2.25, describePerSecond: 7.12 },
       ledger: { retentionMs: 30 * 86_400_000 },
     });
   });

@@ -218,7 +218,7 @@ describe('ClientVpnRevoker props validation', () => {
     [
       'a budget whose share per environment rounds to 0',
       { maxConcurrency: 1000, ec2CallBudget: { terminateCallsPerSecond: 1 } },
-      /ec2CallBudget\.terminateCallsPerSecond: 1 split over 1001 concurrent function environments is below 0\.01/,
+      /ec2CallBudget\.terminateCallsPerSecond: 1 split over 1000 concurrent revoker environments and the sweeper leaves less than 0\.01 per second to one of them/,
     ],
     [
       'an empty protected identity',

@@ -11,6 +11,7 @@ import { loadConfig as loadRevokerConfig } from '../../lambda/revoker/config.ts'
 import { loadSweeperConfig } from '../../lambda/sweeper/config.ts';
 import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
 import { CONNECT_HANDLER_NAME_PREFIX } from '../../lib/connect-handler.ts';
+import { splitBudget } from '../../lib/props-validation.ts';
 import {
   ACCOUNT,
   asList,
@@ -501,7 +502,7 @@ describe('session sweeper', () => {
       maxSessionAgeMs: 4 * 3_600_000,
       protectedIdentities: ['breakglass-admin'],
       dryRun: true,
-      pacing: { terminatePerSecond: 1.33, describePerSecond: 5 },
+      pacing: { terminatePerSecond: 0.23, describePerSecond: 0.75 },
     });
   });
 
@@ -543,9 +544,9 @@ describe('without the ledger', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([
       logicalId(stack, revoker.function),
     ]);
-    // 4 and 15 calls per second over the 2 revoker environments only.
+    // 4.75 and 15 calls per second over the 2 revoker environments only.
     expect(environmentOf(template, stack, revoker.function)).toMatchObject({
-      [ENV.terminateCallsPerSecond]: '2',
+      [ENV.terminateCallsPerSecond]: '2.37',
       [ENV.describeCallsPerSecond]: '7.5',
     });
   });
@@ -654,34 +655,60 @@ describe('break-glass identities and the EC2 call budget', () => {
     ]);
   });
 
-  it.each<[string, ClientVpnRevokerProps, string, string]>([
-    ['the default budget over 2 revoker environments and the sweeper', {}, '1.33', '5'],
+  it.each<[string, ClientVpnRevokerProps, [string, string], [string, string] | undefined]>([
+    [
+      'the default budget over 2 revoker environments and the sweeper',
+      {},
+      ['2.25', '7.12'],
+      ['0.23', '0.75'],
+    ],
     [
       'a full budget over 4 revoker environments and the sweeper',
       { maxConcurrency: 4, ec2CallBudget: { terminateCallsPerSecond: 5, describeCallsPerSecond: 20 } },
-      '1',
-      '4',
+      ['1.18', '4.75'],
+      ['0.25', '1'],
     ],
     [
       'a small budget over 9 revoker environments and the sweeper (rounded down)',
       { maxConcurrency: 9, ec2CallBudget: { terminateCallsPerSecond: 1, describeCallsPerSecond: 3.5 } },
-      '0.1',
-      '0.35',
+      ['0.1', '0.36'],
+      ['0.05', '0.17'],
     ],
-    ['the default budget without the sweeper', { sessionCleanup: { enabled: false } }, '2', '7.5'],
-  ])('splits %s evenly', (_case, props, terminate, describe_) => {
+    [
+      'the default budget without the sweeper',
+      { sessionCleanup: { enabled: false } },
+      ['2.37', '7.5'],
+      undefined,
+    ],
+  ])('splits %s: 5 % to the sweeper, the rest evenly', (_case, props, revokerRates, sweeperRates) => {
     // Act
     const { template, stack, revoker } = synthRevoker(props);
 
     // Assess
-    const expected = { [ENV.terminateCallsPerSecond]: terminate, [ENV.describeCallsPerSecond]: describe_ };
-    expect(environmentOf(template, stack, revoker.function)).toMatchObject(expected);
-    if (revoker.sweeper)
-      expect(environmentOf(template, stack, revoker.sweeper.function)).toMatchObject(expected);
-    expect(loadRevokerConfig(environmentOf(template, stack, revoker.function)).pacing).toEqual({
-      terminatePerSecond: Number(terminate),
-      describePerSecond: Number(describe_),
+    const expected = ([terminate, describe_]: [string, string]) => ({
+      [ENV.terminateCallsPerSecond]: terminate,
+      [ENV.describeCallsPerSecond]: describe_,
     });
+    expect(environmentOf(template, stack, revoker.function)).toMatchObject(expected(revokerRates));
+    expect(revoker.sweeper === undefined).toBe(sweeperRates === undefined);
+    if (revoker.sweeper && sweeperRates)
+      expect(environmentOf(template, stack, revoker.sweeper.function)).toMatchObject(expected(sweeperRates));
+    expect(loadRevokerConfig(environmentOf(template, stack, revoker.function)).pacing).toEqual({
+      terminatePerSecond: Number(revokerRates[0]),
+      describePerSecond: Number(revokerRates[1]),
+    });
+  });
+
+  it('never lets the shares add up to more than the budget', () => {
+    for (const maxConcurrency of [2, 3, 7, 20]) {
+      for (const budget of [1, 3.3, 4.75, 5]) {
+        const { revoker, sweeper } = splitBudget({ terminateCallsPerSecond: budget }, maxConcurrency, true);
+        expect(revoker.terminate * maxConcurrency + sweeper.terminate).toBeLessThanOrEqual(budget);
+        expect(revoker.terminate * maxConcurrency + sweeper.terminate).toBeGreaterThan(
+          budget - 0.01 * (maxConcurrency + 1),
+        );
+      }
+    }
   });
 });
 

@@ -87,8 +87,8 @@ describe('ClientVpnRevokerStack', () => {
     expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
       [ENV.regions]: '<AWS::Region>',
       [ENV.dryRun]: 'false',
-      [ENV.terminateCallsPerSecond]: '1.33',
-      [ENV.describeCallsPerSecond]: '5',
+      [ENV.terminateCallsPerSecond]: '2.25',
+      [ENV.describeCallsPerSecond]: '7.12',
       [ENV.ledgerRetentionDays]: '30',
     });
     expect(stack.revoker.ledgerTable).toBeDefined();
@@ -133,9 +133,9 @@ describe('ClientVpnRevokerStack', () => {
     expect(revokerEnv).toMatchObject({
       [ENV.protectedIdentities]: 'breakglass-admin,Emergency@Example.com',
       [ENV.logHashKeySecretArn]: secretArn,
-      // 3 and 12 calls per second over 5 revoker environments and the sweeper.
-      [ENV.terminateCallsPerSecond]: '0.5',
-      [ENV.describeCallsPerSecond]: '2',
+      // 95 % of 3 and 12 calls per second over 5 revoker environments; 5 % to the sweeper.
+      [ENV.terminateCallsPerSecond]: '0.57',
+      [ENV.describeCallsPerSecond]: '2.28',
       [ENV.ledgerRetentionDays]: '90',
     });
     // No secret is generated for an imported key.
@@ -157,7 +157,7 @@ describe('ClientVpnRevokerStack', () => {
     expect(wired).toEqual([ENDPOINT_A, ENDPOINT_B]);
     expect(environmentOf(template, stack, sweeper.function)).toMatchObject({
       [ENV.maxSessionAgeMinutes]: '120',
-      [ENV.terminateCallsPerSecond]: '0.5',
+      [ENV.terminateCallsPerSecond]: '0.15',
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(10 minutes)' });
     expect(template.toJSON().Outputs.ConnectHandlerArn.Value).toEqual({ Ref: logicalIdOfAlias(template) });
@@ -200,9 +200,9 @@ describe('ClientVpnRevokerStack', () => {
     expect(stack.revoker.connectHandler).toBeUndefined();
     expect(stack.revoker.sweeper).toBeUndefined();
     template.resourceCountIs('AWS::Scheduler::Schedule', 0);
-    // Only the revoker paces itself: 4 and 15 calls per second over its 2 environments.
+    // Only the revoker paces itself: 4.75 and 15 calls per second over its 2 environments.
     expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
-      [ENV.terminateCallsPerSecond]: '2',
+      [ENV.terminateCallsPerSecond]: '2.37',
       [ENV.describeCallsPerSecond]: '7.5',
     });
   });
