@@ -176,7 +176,7 @@ export interface MassResult {
  */
 export async function measureMass(options: MassOptions = {}): Promise<MassResult> {
   const users = options.users ?? 1000;
-  const timeScale = options.timeScale ?? 50;
+  const timeScale = options.timeScale ?? 10;
   const arrivalWindowS = options.arrivalWindowS ?? 60;
   const seedNumber = options.seed ?? 20_270_115;
   const estate = massEstate({

@@ -191,8 +191,11 @@ export interface ClientVpnRevokerProps {
    */
   readonly maxConcurrency?: number;
   /**
-   * Most messages (revocation requests) per invocation, 1–10000; above 10 needs `maxBatchingWindow`.
-   * @default 10
+   * Most messages (revocation requests) per invocation, 1–10000; above 10 needs `maxBatchingWindow`. One
+   * listing of every endpoint serves the whole batch, so during a mass offboarding large batches save most
+   * Describe calls; a batch the function cannot finish before its timeout ends what it can, reports the rest
+   * and is retried.
+   * @default 100
    */
   readonly batchSize?: number;
   /**
@@ -207,8 +210,9 @@ export interface ClientVpnRevokerProps {
    */
   readonly maxReceiveCount?: number;
   /**
-   * Function timeout, 30 s–15 min; the queue's visibility timeout is six times this.
-   * @default Duration.minutes(2)
+   * Function timeout, 30 s–15 min; the queue's visibility timeout is six times this. At the default
+   * pacing, five minutes is time for about 600 Terminate calls in one invocation.
+   * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
   /**
@@ -437,11 +441,11 @@ export class ClientVpnRevoker extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    const timeout = props.timeout ?? Duration.minutes(2);
+    const timeout = props.timeout ?? Duration.minutes(5);
     const terminateRetryBudget = props.terminateRetryBudget ?? Duration.seconds(30);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(5);
     const maxConcurrency = props.maxConcurrency ?? 2;
-    const batchSize = props.batchSize ?? 10;
+    const batchSize = props.batchSize ?? 100;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const memorySize = props.memorySize ?? 512;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;

@@ -19,9 +19,7 @@ import { loadConfig } from './config.ts';
 import { pacedClientVpn } from './pacing.ts';
 import { processRevocationBatch } from './process-batch.ts';
 import { revokeAccess } from './revoke-access.ts';
-
-/** Time kept back from the Lambda timeout to publish outcomes after the last Terminate. */
-const PUBLISH_RESERVE_MS = 10_000;
+import { lastTerminateStart } from './terminate-connections.ts';
 
 const config = loadConfig();
 const logger = new Logger();
@@ -75,6 +73,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler((event, context) =>
     processBatch(event.Records, {
-      deadline: Date.now() + context.getRemainingTimeInMillis() - PUBLISH_RESERVE_MS,
+      deadline: lastTerminateStart(Date.now(), context.getRemainingTimeInMillis()),
     }),
   );

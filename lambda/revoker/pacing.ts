@@ -55,14 +55,23 @@ export function tokenBucket(settings: RateLimiterSettings): RateLimiter {
 }
 
 /**
- * The most calls one environment may start at once, per bucket class: a tenth of EC2's bucket (50 mutating,
- * 100 non-mutating tokens), so that several environments bursting together cannot empty the bucket that
- * other callers share, whatever rate they were given.
+ * How many seconds' worth of calls an environment may save up while it is not calling (listing an endpoint,
+ * between batches) and then spend at once. Environments pace to a fixed share of the budget; without this
+ * credit, every pause of one of them would leave its share of EC2's refill unused. Together the environments
+ * save at most this many seconds of the whole budget (at most 4 × 5 of the 50 Terminate tokens, 4 × 20 of
+ * the 100 Describe tokens), so the bucket other callers share is never emptied.
  */
-export const MAX_BURST = { mutating: 5, nonMutating: 10 } as const;
+export const BURST_SECONDS = 4;
 
-/** One second's worth of calls, at least 1 and at most `max`. */
-const smallBurst = (ratePerSecond: number, max: number) => Math.min(max, Math.max(1, ratePerSecond));
+/**
+ * The most calls one environment may start at once, per bucket class, whatever rate it was given: a fifth of
+ * EC2's bucket (50 mutating, 100 non-mutating tokens).
+ */
+export const MAX_BURST = { mutating: 10, nonMutating: 20 } as const;
+
+/** `BURST_SECONDS` worth of calls, at least 1 and at most `max`. */
+const burstFor = (ratePerSecond: number, max: number) =>
+  Math.min(max, Math.max(1, ratePerSecond * BURST_SECONDS));
 
 export interface PacingSettings extends PacingClock {
   /** TerminateClientVpnConnections calls per second per region (EC2's mutating bucket). */
@@ -74,7 +83,7 @@ export interface PacingSettings extends PacingClock {
 /**
  * Paces every call of `apiForRegion` before it is sent: one limiter per region (EC2's buckets are regional)
  * and per bucket class, so Describes never wait behind Terminates and one region never slows another. Each
- * limiter allows a small burst (one second's worth, at least 1, at most `MAX_BURST`).
+ * limiter allows a burst of `BURST_SECONDS` worth of calls (at least 1, at most `MAX_BURST`).
  * Retries inside the SDK are not paced again; with calls below the refill rate they are rare.
  */
 export function pacedClientVpn(
@@ -89,13 +98,13 @@ export function pacedClientVpn(
       api = paced(apiForRegion(region), {
         mutating: tokenBucket({
           ratePerSecond: terminatePerSecond,
-          burst: smallBurst(terminatePerSecond, MAX_BURST.mutating),
+          burst: burstFor(terminatePerSecond, MAX_BURST.mutating),
           now,
           sleep,
         }),
         nonMutating: tokenBucket({
           ratePerSecond: describePerSecond,
-          burst: smallBurst(describePerSecond, MAX_BURST.nonMutating),
+          burst: burstFor(describePerSecond, MAX_BURST.nonMutating),
           now,
           sleep,
         }),

@@ -84,8 +84,17 @@ export const processRevocationBatch =
       retry: false,
     }));
     await Promise.all(items.map((item) => prepare(deps, item, startedAt)));
+    // The ledger must hold a revocation before its first Terminate, not before discovery: the writes run
+    // beside the listing, and the engine waits for them only before terminating.
+    const ledgerWritten = recordInLedger(deps, items, startedAt);
     const toRevoke = items.filter((item) => item.request?.action === 'revoke' && !item.outcome);
-    await revokeRequests(deps, toRevoke, options.deadline);
+    const stillWanted = ledgerWritten.then(() => {
+      // A revocation the ledger found superseded (re-enabled since) has its outcome already: it is not applied.
+      const superseded = new Set(toRevoke.filter((item) => item.outcome).map((item) => item.request));
+      return (request: RevocationRequest) => !superseded.has(request);
+    });
+    await revokeRequests(deps, toRevoke, { deadline: options.deadline, admit: stillWanted });
+    await ledgerWritten;
     await publishOutcomes(deps, items);
 
     return {
@@ -96,8 +105,8 @@ export const processRevocationBatch =
   };
 
 /**
- * Parses the message, resolves the identity, applies the break-glass list and writes the ledger. Leaves
- * `item.outcome` set when the request is finished here (rejected, skipped, lifted, failed look-up).
+ * Parses the message, resolves the identity and applies the break-glass list. Leaves `item.outcome` set when
+ * the request is finished here (rejected, skipped, dry-run lift, failed look-up).
  */
 async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: number): Promise<void> {
   let parsed: ParsedRequest | undefined;
@@ -131,13 +140,22 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
     });
     return;
   }
-  if (request.dryRun) {
-    if (request.action === 'lift') {
-      finishEarly(deps, item, 'dry-run', startedAt, { message: 'Dry run: the revocation would be lifted' });
-    }
-    return;
+  if (request.dryRun && request.action === 'lift') {
+    finishEarly(deps, item, 'dry-run', startedAt, { message: 'Dry run: the revocation would be lifted' });
   }
-  if (deps.ledger) await writeLedger(deps, deps.ledger, item, request, startedAt);
+}
+
+/** Writes the ledger for every prepared request that is not a dry run; each write settles on its own. */
+async function recordInLedger(deps: ProcessBatchDependencies, items: readonly Item[], startedAt: number) {
+  const { ledger } = deps;
+  if (!ledger) return;
+  await Promise.all(
+    items.map(async (item) => {
+      const { request } = item;
+      if (!request || item.outcome || request.dryRun) return;
+      await writeLedger(deps, ledger, item, request, startedAt);
+    }),
+  );
 }
 
 /** Records the revocation (before any Terminate) or the lift; an older event than the stored one changes nothing. */
@@ -248,14 +266,18 @@ const describeReference = (identity: string | IdentityReference) => {
     : `Cognito user with sub ${identity.sub} (user pool ${identity.userPoolId})`;
 };
 
-async function revokeRequests(deps: ProcessBatchDependencies, items: readonly Item[], deadline: number) {
+async function revokeRequests(
+  deps: ProcessBatchDependencies,
+  items: readonly Item[],
+  options: Parameters<RevokeAccess>[1],
+) {
   const requests = new Map<Item, RevocationRequest>();
   for (const item of items) if (item.request) requests.set(item, item.request);
   if (requests.size === 0) return;
   const startedAt = deps.now();
   let results: RevocationResult[];
   try {
-    results = await deps.revoke([...requests.values()], { deadline });
+    results = await deps.revoke([...requests.values()], options);
   } catch (error) {
     // Not expected (the engine reports API failures per endpoint), but never lose the requests over it.
     deps.logger.error('Revocation failed unexpectedly', {
@@ -268,6 +290,8 @@ async function revokeRequests(deps: ProcessBatchDependencies, items: readonly It
   }
   const byRequest = new Map(results.map((result) => [result.request, result]));
   for (const [item, request] of requests) {
+    // Finished while the engine ran (the ledger found it superseded): nothing was terminated for it.
+    if (item.outcome) continue;
     const result = byRequest.get(request);
     if (!result) throw new Error(`No result for request ${request.requestId}`);
     const { status, message } = withLedgerFailure(result, item.ledgerError);

@@ -52,9 +52,19 @@ interface IdentityWork {
  * The use case: end every active Client VPN connection of each requested identity, on every endpoint
  * in scope, in every region. One listing sweep serves the whole batch.
  */
+export interface RevokeOptions {
+  /** No Terminate starts after this; what is left is reported remaining (and the request retried). */
+  readonly deadline: number;
+  /**
+   * Settles, before the first Terminate, to whether a request is still to be carried out (e.g. once the
+   * ledger has recorded it, or found it superseded). Discovery and listing do not wait for it.
+   */
+  readonly admit?: Promise<(request: RevocationRequest) => boolean>;
+}
+
 export const revokeAccess =
   (deps: RevokeAccessDependencies, settings: RevokeAccessSettings) =>
-  async (requests: readonly RevocationRequest[], options: { readonly deadline: number }) => {
+  async (requests: readonly RevocationRequest[], options: RevokeOptions) => {
     const startedAt = deps.now();
     const works = groupByIdentity(requests);
     // Each endpoint's connections are ended as soon as that endpoint is listed, while the others still are.
@@ -67,14 +77,24 @@ export const revokeAccess =
       new Set(works.map((work) => identityKey(work.identity))),
       {
         onEndpointScanned: (scan) => {
-          const toTerminate = works.flatMap((work) => {
+          const found = works.flatMap((work) => {
             const endpoint = assignMatches(work, scan, deps);
-            return work.dryRun || endpoint.connections.length === 0 ? [] : [endpoint];
+            return work.dryRun || endpoint.connections.length === 0 ? [] : [{ work, endpoint }];
           });
-          if (toTerminate.length === 0) return;
-          const retryDeadline = Math.min(options.deadline, deps.now() + settings.terminateRetryBudgetMs);
+          if (found.length === 0) return;
+          const deadlines = {
+            retry: deps.now() + settings.terminateRetryBudgetMs,
+            stop: options.deadline,
+          };
+          const terminate = async () => {
+            const admitted = options.admit ? await options.admit : () => true;
+            const toTerminate = found
+              .filter(({ work }) => work.requests.some(admitted))
+              .map(({ endpoint }) => endpoint);
+            if (toTerminate.length > 0) await terminateConnections(toTerminate, deps, deadlines);
+          };
           terminations.push(
-            terminateConnections(toTerminate, deps, retryDeadline).catch((error: unknown) => {
+            terminate().catch((error: unknown) => {
               terminationError ??= error;
             }),
           );

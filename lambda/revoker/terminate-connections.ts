@@ -12,6 +12,16 @@ export const MAX_CONNECTIONS_PER_USERNAME_TERMINATE = 5;
  */
 export const VERIFY_IDS_PER_CALL = 100;
 const TERMINATE_CALLS_IN_FLIGHT = 10;
+/**
+ * Time a function keeps back from its Lambda timeout after the last Terminate may start: calls already
+ * waiting for the pacer still go out (a few seconds' worth), then verification and the outcome's PutEvents.
+ * A quarter of the remaining time when that is less (a short timeout).
+ */
+export const PUBLISH_RESERVE_MS = 20_000;
+
+/** The last moment a Terminate may start in an invocation with `remainingMs` left at `now`. */
+export const lastTerminateStart = (now: number, remainingMs: number): number =>
+  now + remainingMs - Math.min(PUBLISH_RESERVE_MS, remainingMs / 4);
 const RETRY_BASE_DELAY_MS = 500;
 const RETRY_MAX_DELAY_MS = 5_000;
 
@@ -75,9 +85,19 @@ interface TerminateCall {
 
 export const isGoingAway = (connection: TrackedConnection) => GOING_AWAY.includes(connection.status);
 
+export interface TerminationDeadlines {
+  /** Connections still `failed-to-terminate` are re-terminated until then. */
+  readonly retry: number;
+  /**
+   * No Terminate starts after this (the invocation must still verify and report): connections not reached
+   * by then stay active, are reported remaining, and their request is retried.
+   */
+  readonly stop: number;
+}
+
 /**
  * Ends the tracked connections with the fewest mutating calls, re-issues Terminate for those EC2 reports
- * `failed-to-terminate` with capped, jittered backoff until `retryDeadline`, and re-describes after every
+ * `failed-to-terminate` with capped, jittered backoff until the retry deadline, and re-describes after every
  * round so the outcome states what EC2 last said, not what a 200 response suggested. Works on the same
  * endpoint (one per identity) share their calls: each round is verified with one Describe per endpoint
  * per `VERIFY_IDS_PER_CALL` connections, whatever the number of identities.
@@ -85,10 +105,12 @@ export const isGoingAway = (connection: TrackedConnection) => GOING_AWAY.include
 export async function terminateConnections(
   works: readonly EndpointWork[],
   clock: TerminationClock,
-  retryDeadline: number,
+  deadlines: TerminationDeadlines,
 ): Promise<void> {
   const endpoints = byEndpoint(works);
   const plans = endpoints.map(planCalls);
+  const runCalls = (calls: readonly TerminateCall[]) =>
+    mapConcurrent(calls, TERMINATE_CALLS_IN_FLIGHT, (call) => runCall(call, clock, deadlines.stop));
   await runCalls(plans.flatMap((plan) => plan.first));
   // Only once the others are going away does a Username name at most 5 active connections.
   await runCalls(plans.flatMap((plan) => plan.last));
@@ -104,7 +126,8 @@ export async function terminateConnections(
     );
     const backoff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** round);
     const delay = backoff / 2 + clock.random() * (backoff / 2);
-    if (retries.length === 0 || clock.now() + delay >= retryDeadline) return;
+    const lastStart = Math.min(deadlines.retry, deadlines.stop);
+    if (retries.length === 0 || clock.now() + delay >= lastStart) return;
     await clock.sleep(delay);
     await runCalls(retries);
     await verify(endpoints);
@@ -185,12 +208,14 @@ function byConnectionId(endpoint: EndpointBatch, connections: readonly TrackedCo
   return [...calls.values()];
 }
 
-async function runCalls(calls: readonly TerminateCall[]) {
-  await mapConcurrent(calls, TERMINATE_CALLS_IN_FLIGHT, runCall);
-}
-
-async function runCall(call: TerminateCall): Promise<void> {
+async function runCall(call: TerminateCall, clock: TerminationClock, stopAt: number): Promise<void> {
   const { endpoint, target, connections, owner } = call;
+  if (clock.now() >= stopAt) {
+    for (const connection of connections) {
+      connection.messages.push("Not terminated: the invocation's time ran out first; the request is retried");
+    }
+    return;
+  }
   const method = 'username' in target ? 'username' : 'connection-id';
   for (const connection of connections) {
     connection.attempts++;
@@ -200,7 +225,7 @@ async function runCall(call: TerminateCall): Promise<void> {
   try {
     changes = await endpoint.api.terminate(endpoint.endpointId, target);
   } catch (error) {
-    await handleTerminateError(call, error);
+    await handleTerminateError(call, error, clock, stopAt);
     return;
   }
   for (const change of changes) {
@@ -219,7 +244,12 @@ async function runCall(call: TerminateCall): Promise<void> {
   }
 }
 
-async function handleTerminateError(call: TerminateCall, error: unknown): Promise<void> {
+async function handleTerminateError(
+  call: TerminateCall,
+  error: unknown,
+  clock: TerminationClock,
+  stopAt: number,
+): Promise<void> {
   const code = error instanceof ClientVpnApiError ? error.code : 'UnexpectedError';
   switch (code) {
     case 'ClientVpnTerminateConnectionsLimitExceeded':
@@ -229,7 +259,11 @@ async function handleTerminateError(call: TerminateCall, error: unknown): Promis
           'Terminate by Username exceeded the 5-connection limit; retried by ConnectionId',
         );
       }
-      await runCalls(byConnectionId(call.endpoint, call.connections));
+      await mapConcurrent(
+        byConnectionId(call.endpoint, call.connections),
+        TERMINATE_CALLS_IN_FLIGHT,
+        (byId) => runCall(byId, clock, stopAt),
+      );
       return;
     case 'InvalidClientVpnConnection.UserNotFound':
     case 'InvalidClientVpnConnection.IdNotFound':

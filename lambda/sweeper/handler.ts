@@ -12,12 +12,10 @@ import { protectedIdentities } from '../core/protected-identities.ts';
 import { ec2ClientVpnApi } from '../revoker/adapters/ec2-client-vpn.ts';
 import { eventBridgeSweepOutcomePublisher } from '../revoker/adapters/eventbridge-outcomes.ts';
 import { pacedClientVpn } from '../revoker/pacing.ts';
+import { lastTerminateStart } from '../revoker/terminate-connections.ts';
 import { loadSweeperConfig } from './config.ts';
 import { type SweepSummary, scheduledSweep, sweepIdOf } from './run-sweep.ts';
 import { sweepSessions } from './sweep.ts';
-
-/** Time kept back from the Lambda timeout to publish the outcome after the last Terminate. */
-const PUBLISH_RESERVE_MS = 10_000;
 
 const config = loadSweeperConfig();
 const logger = new Logger();
@@ -71,6 +69,6 @@ export const handler = middy<unknown, SweepSummary, Error, Context>()
   .handler((event, context) =>
     runSweep({
       sweepId: sweepIdOf(event, context.awsRequestId),
-      deadline: Date.now() + context.getRemainingTimeInMillis() - PUBLISH_RESERVE_MS,
+      deadline: lastTerminateStart(Date.now(), context.getRemainingTimeInMillis()),
     }),
   );

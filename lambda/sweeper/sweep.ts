@@ -111,11 +111,10 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
 
     const { sweeps, connectionsProtected } = planSweeps(scans, deps, select, settings.dryRun);
     if (!settings.dryRun) {
-      const retryDeadline = Math.min(run.deadline, foundAt + settings.terminateRetryBudgetMs);
       await terminateConnections(
         sweeps.map((sweep) => sweep.work),
         deps,
-        retryDeadline,
+        { retry: foundAt + settings.terminateRetryBudgetMs, stop: run.deadline },
       );
     }
     const finishedAt = deps.now();

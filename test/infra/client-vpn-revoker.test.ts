@@ -222,7 +222,7 @@ describe('ClientVpnRevoker function', () => {
       EventSourceArn: `<${logicalId(defaults.stack, defaults.revoker.queue)}.Arn>`,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
-      BatchSize: 10,
+      BatchSize: 100,
       MaximumBatchingWindowInSeconds: 5,
     });
     expect(onlyResource(custom.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
@@ -242,7 +242,7 @@ describe('ClientVpnRevoker function', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
-      Timeout: 120,
+      Timeout: 300,
       LoggingConfig: { LogGroup: `<${logicalId(stack, revoker.logGroup)}>` },
     });
     expect(resourceOf(template, stack, revoker.logGroup)).toEqual({ RetentionInDays: 365 });

@@ -86,8 +86,8 @@ describe('ClientVpnRevoker props validation', () => {
     ],
     [
       'a retry budget above the timeout',
-      { terminateRetryBudget: Duration.minutes(5) },
-      /terminateRetryBudget: expected at most half of timeout \(60000 ms/,
+      { terminateRetryBudget: Duration.minutes(3) },
+      /terminateRetryBudget: expected at most half of timeout \(150000 ms/,
     ],
     [
       'a log retention that is not a RetentionDays',

@@ -21,17 +21,19 @@ import { OKTA_SOURCE, oktaEvent } from '../support/events.ts';
 const TIME_SCALE = 50;
 /**
  * The function paces its calls per wall-clock second, the emulator refills per emulated second, so the rates
- * are scaled by the same factor: per emulated second each environment makes at most the deployed default of 2
- * Terminates and 7.5 Describes, together 4 of EC2's 5 Terminate tokens per second and 15 of 20 Describe
- * tokens. (RevokerOnEmulator scales them so by default; they are spelled out because the numbers below
- * depend on them.) The pacer's burst is a count (at most 5 Terminates, 10 Describes), not a duration, so it
- * is not scaled: each environment's bursts are at least as large as in AWS.
+ * are scaled by the same factor: per emulated second each environment makes at most the deployed default of
+ * 2.25 Terminates and 7.12 Describes, together 4.5 of EC2's 5 Terminate tokens per second and 14.24 of 20
+ * Describe tokens. (RevokerOnEmulator scales them so by default; they are spelled out because the numbers below
+ * depend on them.) The pacer's burst (BURST_SECONDS of its rate, at most 10 Terminates, 20 Describes) is
+ * a count once the rate is given, so it is not scaled: each environment's bursts are as large as in AWS.
  */
 const PACING = {
   EC2_TERMINATE_CALLS_PER_SECOND: String(DEFAULT_TERMINATE_CALLS_PER_SECOND * TIME_SCALE),
   EC2_DESCRIBE_CALLS_PER_SECOND: String(DEFAULT_DESCRIBE_CALLS_PER_SECOND * TIME_SCALE),
 };
 const ARRIVAL_WINDOW_MS = 60_000;
+/** The rest of EC2's Terminate refill beside the function's two environments. */
+const AUTOMATION_PER_SECOND = 5 - 2 * DEFAULT_TERMINATE_CALLS_PER_SECOND;
 /** EC2's mutating bucket (reference §5): what any caller can count on from a full bucket. */
 const TERMINATE_BUCKET = { capacity: 50, refillPerSecond: 5 };
 
@@ -146,9 +148,10 @@ function lowestBucketLevel(calls: readonly { time: string }[]): number {
 }
 
 /**
- * Other automation in the account: one Terminate by ConnectionId per emulated second against the same
- * region's bucket, never catching up on a late tick (so never faster). `maxAttempts: 1`: every
- * RequestLimitExceeded is a failed call it would feel, not hidden by a retry.
+ * Other automation in the account, taking what the function leaves of EC2's refill: Terminates by
+ * ConnectionId at `AUTOMATION_PER_SECOND` per emulated second against the same region's bucket, never
+ * catching up on a late tick (so never faster). `maxAttempts: 1`: every RequestLimitExceeded is a failed
+ * call it would feel, not hidden by a retry.
  */
 function otherAutomation(url: string, connectionIds: readonly string[]) {
   const ec2 = new EC2Client({
@@ -157,7 +160,7 @@ function otherAutomation(url: string, connectionIds: readonly string[]) {
     credentials: { accessKeyId: 'AKIAOTHERAUTOMATION', secretAccessKey: 'other' },
     maxAttempts: 1,
   });
-  const periodMs = 1000 / TIME_SCALE;
+  const periodMs = 1000 / AUTOMATION_PER_SECOND / TIME_SCALE;
   const stats = { calls: 0, throttled: 0, otherErrors: [] as string[] };
   let running = true;
   const done = (async () => {
@@ -325,8 +328,8 @@ describe('mass offboarding', () => {
     expect(kept.filter((c) => c.status !== 'active')).toEqual([]);
 
     // Not starving others: the other automation was never refused a token. The function's two environments
-    // take at most 2 Terminates per emulated second each (bursts of at most 5 each), the automation 1: together
-    // at most EC2's refill of 5/s, and the bucket's 50 tokens absorb the bursts, so no call of anyone's needs
+    // take at most 2.25 Terminates per emulated second each (bursts of at most 9 each), the automation the
+    // remaining 0.5: together at most EC2's refill of 5/s, and the bucket's 50 tokens absorb the bursts, so no call of anyone's needs
     // to be refused. One refusal would mean the function took more than its share.
     expect(automation.stats.otherErrors).toEqual([]);
     expect(automation.stats.throttled).toBe(0);
@@ -336,6 +339,6 @@ describe('mass offboarding', () => {
     // function empties it within the first invocations.
     expect(lowestLevel).toBeGreaterThanOrEqual(TERMINATE_BUCKET.capacity / 2);
     // …and it really ran beside the function throughout, not just at the start.
-    expect(automation.stats.calls).toBeGreaterThan(emulatedSeconds / 2);
+    expect(automation.stats.calls).toBeGreaterThan((emulatedSeconds * AUTOMATION_PER_SECOND) / 2);
   });
 });

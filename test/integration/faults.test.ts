@@ -102,7 +102,7 @@ describe('the bundled revoker under injected faults', () => {
         [EAST_CERT]: [{ commonName: JANE }, { commonName: 'someone.else@example.com' }],
         [WEST_SAML]: [{ username: JANE }, ...users(3, 'west')],
       }),
-      { emulator: { randomSeed: 20_260_101 } },
+      { emulator: { randomSeed: 20_261_205 } },
     );
     r.emulator.faults.randomErrors({ probability: 0.3 });
     const delivery = oktaDelivery(JANE);

@@ -387,8 +387,9 @@ describe('loadConfig EC2 pacing', () => {
     // Act
     const { pacing } = loadConfig(env);
 
-    // Assess: 2 environments × (2 Terminates, 7.5 Describes) stay below EC2's 5/s and 20/s refill
-    expect(pacing).toEqual({ terminatePerSecond: 2, describePerSecond: 7.5 });
+    // Assess: 2 environments × (2.25 Terminates, 7.12 Describes) plus the sweeper's 5 % stay below EC2's 5/s
+    // and 20/s refill
+    expect(pacing).toEqual({ terminatePerSecond: 2.25, describePerSecond: 7.12 });
   });
 
   it.each([

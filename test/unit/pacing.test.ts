@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BURST, pacedClientVpn, tokenBucket } from '../../lambda/revoker/pacing.ts';
+import { BURST_SECONDS, MAX_BURST, pacedClientVpn, tokenBucket } from '../../lambda/revoker/pacing.ts';
 import type { ClientVpnApi, ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
 
 /** Manual clock: `sleep` timers fire only in `run()`, in time order, with promise callbacks run in between. */
@@ -213,7 +213,7 @@ describe('pacedClientVpn', () => {
     ]);
   });
 
-  it('holds each region to the Terminate rate over many calls, with a small burst', async () => {
+  it('holds each region to the Terminate rate over many calls, after a burst of BURST_SECONDS', async () => {
     // Prepare
     const clock = new FakeClock();
     const ec2 = recordingApi(clock);
@@ -226,12 +226,13 @@ describe('pacedClientVpn', () => {
     await clock.run();
     await done;
 
-    // Assess: one second's worth (2) at once, then 2 per second
+    // Assess: BURST_SECONDS' worth (8) at once, then 2 per second
+    const burst = 2 * BURST_SECONDS;
     const starts = ec2.calls.map((call) => call.at);
-    expect(starts.slice(0, 3)).toEqual([0, 0, 500]);
-    expect(starts.at(-1)).toBe(29_000);
-    expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(4);
-    expect(busiestWindow(starts.slice(2), 10_000)).toBe(20);
+    expect(starts.slice(0, burst + 1)).toEqual([...Array.from({ length: burst }, () => 0), 500]);
+    expect(starts.at(-1)).toBe((60 - burst) * 500);
+    expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(burst + 2);
+    expect(busiestWindow(starts.slice(burst), 10_000)).toBe(20);
   });
 
   it("caps the burst at a small share of EC2's bucket whatever the rate", async () => {
@@ -245,7 +246,7 @@ describe('pacedClientVpn', () => {
     // Act
     const done = Promise.all([
       ...Array.from({ length: 20 }, () => api.terminate(ENDPOINT, { username: 'jane' })),
-      ...Array.from({ length: 20 }, () => api.describeConnections(ENDPOINT)),
+      ...Array.from({ length: 40 }, () => api.describeConnections(ENDPOINT)),
     ]);
     await clock.run();
     await done;
@@ -255,7 +256,7 @@ describe('pacedClientVpn', () => {
     expect(at('terminate').filter((t) => t === 0)).toHaveLength(MAX_BURST.mutating);
     expect(at('terminate').at(-1)).toBe(((20 - MAX_BURST.mutating) / 100) * 1000);
     expect(at('describeConnections').filter((t) => t === 0)).toHaveLength(MAX_BURST.nonMutating);
-    expect(at('describeConnections').at(-1)).toBe(((20 - MAX_BURST.nonMutating) / 400) * 1000);
+    expect(at('describeConnections').at(-1)).toBe(((40 - MAX_BURST.nonMutating) / 400) * 1000);
   });
 
   it('paces regions independently: a busy region does not slow another', async () => {
@@ -273,8 +274,9 @@ describe('pacedClientVpn', () => {
 
     // Assess
     const startsIn = (region: string) => ec2.calls.filter((call) => call.region === region).map((c) => c.at);
-    expect(startsIn('us-east-1')).toEqual(Array.from({ length: 10 }, (_, i) => i * 1000));
-    expect(startsIn('eu-west-1')).toEqual([0, 1000, 2000]);
+    // A burst of BURST_SECONDS (4) calls each, then one per second in the busy region.
+    expect(startsIn('us-east-1')).toEqual([0, 0, 0, 0, 1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(startsIn('eu-west-1')).toEqual([0, 0, 0]);
     expect(ec2.created).toEqual(['us-east-1', 'eu-west-1']);
   });
 
@@ -290,16 +292,24 @@ describe('pacedClientVpn', () => {
     const done = Promise.all([
       ...Array.from({ length: 10 }, () => api.terminate(ENDPOINT, { username: 'jane' })),
       api.describeEndpoints(),
-      ...Array.from({ length: 7 }, () => api.describeConnections(ENDPOINT)),
+      ...Array.from({ length: 20 }, () => api.describeConnections(ENDPOINT)),
     ]);
     await clock.run();
     await done;
 
     // Assess
     const at = (action: Action) => ec2.calls.filter((call) => call.action === action).map((call) => call.at);
-    expect(at('terminate')).toEqual(Array.from({ length: 10 }, (_, i) => i * 1000));
+    expect(at('terminate')).toEqual([0, 0, 0, 0, 1000, 2000, 3000, 4000, 5000, 6000]);
     expect(at('describeEndpoints')).toEqual([0]);
-    expect(at('describeConnections')).toEqual([0, 0, 0, 250, 500, 750, 1000]);
+    // 16 Describes (BURST_SECONDS × 4/s) at once, the endpoint listing among them, then 4 per second.
+    expect(at('describeConnections')).toEqual([
+      ...Array.from({ length: 15 }, () => 0),
+      250,
+      500,
+      750,
+      1000,
+      1250,
+    ]);
   });
 
   it('creates each region API once and paces it across callers', async () => {
@@ -308,17 +318,18 @@ describe('pacedClientVpn', () => {
     const ec2 = recordingApi(clock);
     const paced = pacedClientVpn(ec2.forRegion, { terminatePerSecond: 1, describePerSecond: 1, ...clock });
 
-    // Act: two callers (e.g. two endpoints' work) ask for the region separately
-    const done = Promise.all([
-      paced('us-east-1').terminate(ENDPOINT, { username: 'jane' }),
-      paced('us-east-1').terminate(ENDPOINT, { username: 'john' }),
-    ]);
+    // Act: callers (e.g. two endpoints' work) ask for the region separately
+    const done = Promise.all(
+      ['jane', 'john', 'jane', 'john', 'jane', 'john'].map((username) =>
+        paced('us-east-1').terminate(ENDPOINT, { username }),
+      ),
+    );
     await clock.run();
     await done;
 
     // Assess
     expect(paced('us-east-1')).toBe(paced('us-east-1'));
     expect(ec2.created).toEqual(['us-east-1']);
-    expect(ec2.calls.map((call) => call.at)).toEqual([0, 1000]);
+    expect(ec2.calls.map((call) => call.at)).toEqual([0, 0, 0, 0, 1000, 2000]);
   });
 });

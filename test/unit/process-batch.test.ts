@@ -332,13 +332,18 @@ describe('processRevocationBatch', () => {
       at(runbookEvent({ username, reason: 'rehired' }, undefined, RUNBOOK_LIFT_DETAIL_TYPE), time);
 
     it('records the revocation before it terminates anything and reports the record', async () => {
-      // Prepare: note how many Terminate calls EC2 had seen when the ledger was written
+      // Prepare: a slow ledger (the listing finishes first); note how many Terminate calls EC2 had seen
+      // when the write completed, and how many listing calls
       let terminatesBeforeWrite = -1;
+      let listingsBeforeWrite = -1;
       const ledger = ledgerOn((inner) => ({
         ...inner,
-        recordRevocation: (change) => {
+        recordRevocation: async (change) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const result = await inner.recordRevocation(change);
           terminatesBeforeWrite = fake.calls.filter((call) => call.action === 'terminate').length;
-          return inner.recordRevocation(change);
+          listingsBeforeWrite = fake.calls.filter((call) => call.action === 'describeConnections').length;
+          return result;
         },
       }));
       const { fake, published, run } = setup({ ledger });
@@ -350,6 +355,8 @@ describe('processRevocationBatch', () => {
       // Assess
       expect(response.batchItemFailures).toEqual([]);
       expect(terminatesBeforeWrite).toBe(0);
+      // …while the endpoint was listed beside the write.
+      expect(listingsBeforeWrite).toBe(1);
       expect(fake.statusOf(session)).toBe('terminating');
       expect(published[0]).toMatchObject({
         status: 'revoked',
@@ -396,7 +403,8 @@ describe('processRevocationBatch', () => {
       // Assess
       expect(response.batchItemFailures).toEqual([]);
       expect(fake.statusOf(session)).toBe('active');
-      expect(fake.calls.filter((call) => call.action !== 'describeEndpoints')).toEqual([]);
+      // The listing runs beside the ledger write (it only reads); nothing is terminated.
+      expect(fake.calls.filter((call) => call.action === 'terminate')).toEqual([]);
       expect(published[1]).toMatchObject({
         status: 'skipped',
         skipReason: 'superseded',

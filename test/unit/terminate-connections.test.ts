@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   type EndpointWork,
+  lastTerminateStart,
+  PUBLISH_RESERVE_MS,
   type TrackedConnection,
   terminateConnections,
 } from '../../lambda/revoker/terminate-connections.ts';
@@ -55,7 +57,7 @@ describe('terminateConnections', () => {
     );
 
     // Act
-    await terminateConnections(works, clock, clock.now() + 30_000);
+    await terminateConnections(works, clock, { retry: clock.now() + 30_000, stop: clock.now() + 120_000 });
 
     // Assess
     expect(fake.count('terminate')).toBe(4);
@@ -81,7 +83,7 @@ describe('terminateConnections', () => {
     ];
 
     // Act
-    await terminateConnections(works, clock, clock.now() + 30_000);
+    await terminateConnections(works, clock, { retry: clock.now() + 30_000, stop: clock.now() + 120_000 });
 
     // Assess
     expect(verifications(fake).map((call) => [call.region, call.connectionIds])).toEqual(
@@ -107,7 +109,7 @@ describe('terminateConnections', () => {
     const late = fake.connect(EAST, ENDPOINT, { username: 'ann' });
 
     // Act
-    await terminateConnections(works, clock, clock.now() + 30_000);
+    await terminateConnections(works, clock, { retry: clock.now() + 30_000, stop: clock.now() + 120_000 });
 
     // Assess
     expect(works[0]?.connections.map((c) => [c.connectionId, c.status])).toEqual([
@@ -116,5 +118,51 @@ describe('terminateConnections', () => {
     ]);
     expect(works[1]?.connections.map((c) => c.connectionId)).toEqual([ben]);
     expect(verifications(fake).map((call) => call.connectionIds)).toEqual([[ann, ben, late]]);
+  });
+});
+
+describe('terminateConnections near the invocation deadline', () => {
+  it('starts no Terminate after the stop deadline and leaves those sessions active, saying why', async () => {
+    // Prepare: every Terminate takes one second of the clock.
+    const fake = new FakeClientVpn().addEndpoint(EAST, ENDPOINT);
+    const clock = fakeClock();
+    const api = fake.forRegion(EAST);
+    const slowApi = {
+      ...api,
+      terminate: async (...args: Parameters<typeof api.terminate>) => {
+        await clock.sleep(1_000);
+        return api.terminate(...args);
+      },
+    };
+    const users = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal', 'ivy', 'jon', 'kim', 'lou'];
+    const works = users.map((username) => ({
+      ...work(fake, EAST, ENDPOINT, [{ id: fake.connect(EAST, ENDPOINT, { username }), username }]),
+      api: slowApi,
+    }));
+
+    // Act: ten calls start at once (the calls in flight), then each waits for a free slot.
+    await terminateConnections(works, clock, { retry: clock.now() + 30_000, stop: clock.now() + 10_500 });
+
+    // Assess
+    const connections = works.flatMap((w) => w.connections);
+    const ended = connections.filter((c) => c.status === 'terminating');
+    const left = connections.filter((c) => c.status === 'active');
+    expect(ended.length + left.length).toBe(users.length);
+    expect(left.length).toBeGreaterThan(0);
+    expect(fake.calls.filter((call) => call.action === 'terminate')).toHaveLength(ended.length);
+    for (const connection of left) {
+      expect(connection.attempts).toBe(0);
+      expect(connection.messages).toEqual([
+        "Not terminated: the invocation's time ran out first; the request is retried",
+      ]);
+      expect(fake.statusOf(connection.connectionId)).toBe('active');
+    }
+  });
+});
+
+describe('lastTerminateStart', () => {
+  it('keeps PUBLISH_RESERVE_MS back, or a quarter of a short remaining time', () => {
+    expect(lastTerminateStart(1_000, 300_000)).toBe(1_000 + 300_000 - PUBLISH_RESERVE_MS);
+    expect(lastTerminateStart(1_000, 3_000)).toBe(1_000 + 2_250);
   });
 });
