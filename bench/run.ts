@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CDK_OUT, REPO_ROOT, synthesize } from '../local/synth.ts';
 import { measureColdStart } from './cold-start.ts';
 import { measureLatency } from './latency.ts';
-import { measureMass } from './mass.ts';
+import { MASS_TIME_SCALE, measureMass } from './mass.ts';
 import { type BenchResults, evaluateGoals, summary } from './report.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -31,14 +31,6 @@ function cdkOutIsStale(): boolean {
   return Math.max(...sources.map(newestMtime)) > statSync(manifest).mtimeMs;
 }
 
-/**
- * The emulator's clock runs this much faster than the wall clock in the mass run. Real CPU time is scaled up
- * with it: a 1,000-connection Describe page costs ≈ 45 ms of CPU (SDK parse ≈ 35, emulator ≈ 10), which at
- * ×50 became 2.2 s of emulated time — several times what EC2 takes — and made the listing, not the
- * Terminate bucket, the bottleneck. At ×10 a page costs ≈ 0.45 s emulated.
- */
-const MASS_TIME_SCALE = 10;
-
 async function main(): Promise<void> {
   if (cdkOutIsStale()) {
     console.log('cdk.out is older than lambda/, lib/, bin/ or cdk.json: synthesizing (npx cdk synth)…');
@@ -49,7 +41,7 @@ async function main(): Promise<void> {
   const coldStart = await measureColdStart({ runs: 20 });
   console.log('Single-user latency: 50 ms per call, 7 warm requests…');
   const latency = await measureLatency({ runs: 7, latencyMs: 50 });
-  console.log('Mass offboarding: 1,000 users, 15,000 connections, ×10 time, product then naive…');
+  console.log(`Mass offboarding: 1,000 users, 15,000 connections, ×${MASS_TIME_SCALE} time, product then naive…`);
   const mass = await measureMass({
     users: 1000,
     totalConnections: 15_000,
