@@ -174,6 +174,11 @@ export interface MassResult {
     readonly lost: number;
     /** Emulated time to finish every request at the naive revoker's own pace (its wall time when it lost none). */
     readonly effectiveS: number;
+    /**
+     * The highest naiveSpeedup any revoker could reach in this run: the naive revoker's time over the product's
+     * wall-time bound. Its own Terminates (one per session) need at least (sessions − 50) / 5 s.
+     */
+    readonly speedupAtBound: number;
   };
 }
 
@@ -353,6 +358,7 @@ export async function measureMass(options: MassOptions = {}): Promise<MassResult
       throttled: naive.counts.throttled,
       lost: naive.lost,
       effectiveS: round(naiveEffectiveS),
+      speedupAtBound: round(naiveEffectiveS / boundS, 3),
     },
   };
 }

@@ -130,5 +130,9 @@ buckets, emulated time ×${m.scale.timeScale}; the bundled product through the s
   same estate, arrivals and buckets: ${m.naive.emulatedS} s, ${m.naive.terminates} Terminates, ${m.naive.describes} Describes,
   ${m.naive.throttled} RequestLimitExceeded, ${m.naive.lost} users left connected. Its time to finish every request at its
   own pace: ${m.naive.effectiveS} s; naiveSpeedup = that / the product's wall time = ${m.naiveSpeedup}.
+  A revoker at the wall bound (${m.wall.boundS} s) would reach ${m.naive.speedupAtBound}: the naive revoker's one
+  Terminate per session (${m.scale.leaverSessions.toLocaleString('en')} sessions) needs
+  ${Math.round((m.scale.leaverSessions - 50) / 5)} s from a full bucket itself, so the goal of 3 is out of reach for
+  any revoker in this scenario; what it loses is users (${m.naive.lost} left connected here, none by the product).
 `;
 }

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   const coldStart = await measureColdStart({ runs: 20 });
   console.log('Single-user latency: 50 ms per call, 7 warm requests…');
   const latency = await measureLatency({ runs: 7, latencyMs: 50 });
-  console.log(`Mass offboarding: 1,000 users, 15,000 connections, ×${MASS_TIME_SCALE} time, product then naive…`);
+  console.log(
+    `Mass offboarding: 1,000 users, 15,000 connections, ×${MASS_TIME_SCALE} time, product then naive…`,
+  );
   const mass = await measureMass({
     users: 1000,
     totalConnections: 15_000,
