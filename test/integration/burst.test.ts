@@ -328,16 +328,19 @@ describe('mass offboarding', () => {
     expect(kept.filter((c) => c.status !== 'active')).toEqual([]);
 
     // Not starving others: the other automation was never refused a token. The function's two environments
-    // take at most 2.25 Terminates per emulated second each (bursts of at most 9 each), the automation the
-    // remaining 0.5: together at most EC2's refill of 5/s, and the bucket's 50 tokens absorb the bursts, so no call of anyone's needs
-    // to be refused. One refusal would mean the function took more than its share.
+    // take at most 2.25 Terminates per emulated second each (saving up at most 9 each while idle), the
+    // automation the remaining 0.5: together at most EC2's refill of 5/s, and the bucket's 50 tokens absorb the
+    // bursts, so no call of anyone's needs to be refused. One refusal would mean the function took more than
+    // its share.
     expect(automation.stats.otherErrors).toEqual([]);
     expect(automation.stats.throttled).toBe(0);
     expect(automationThrottledAtEc2).toBe(0);
     // A sharper measure than refusals (after the first one, the SDK's adaptive retry mode slows an unpaced
-    // function down by itself): the bucket everyone shares never fell below half full. Without the pacer the
-    // function empties it within the first invocations.
-    expect(lowestLevel).toBeGreaterThanOrEqual(TERMINATE_BUCKET.capacity / 2);
+    // function down by itself): the bucket everyone shares kept a fifth of its tokens. The two environments'
+    // saved-up bursts take up to 18 by design; at ×50, a busy 2-core machine's scheduling jitter bunches a few
+    // more (34 left on a quiet machine, 20 under load). Without the pacer the function empties it within the
+    // first invocations.
+    expect(lowestLevel).toBeGreaterThanOrEqual(TERMINATE_BUCKET.capacity / 5);
     // …and it really ran beside the function throughout, not just at the start.
     expect(automation.stats.calls).toBeGreaterThan((emulatedSeconds * AUTOMATION_PER_SECOND) / 2);
   });
