@@ -16,7 +16,7 @@ export interface RunbookOptions extends SourceOptions {
 }
 
 // Strict: a misspelt `dryRun` must not silently turn a rehearsal into a real revocation (or lift).
-const runbookDetailSchema = z.strictObject({
+export const runbookDetailSchema = z.strictObject({
   username: identitySchema,
   reason: z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty reason').max(1024),
   dryRun: z.boolean({ error: 'expected true or false' }).optional(),

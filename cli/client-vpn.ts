@@ -1,0 +1,36 @@
+import {
+  DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+  DEFAULT_TERMINATE_CALLS_PER_SECOND,
+} from '../lambda/core/environment.ts';
+import { ec2ClientVpnApi } from '../lambda/revoker/adapters/ec2-client-vpn.ts';
+import { pacedClientVpn } from '../lambda/revoker/pacing.ts';
+import type { ClientVpnApiForRegion } from '../lambda/revoker/ports.ts';
+import type { CliDeps } from './deps.ts';
+import type { Scope } from './options.ts';
+import { type Looking, type Progress, reportingClientVpn } from './progress.ts';
+
+/**
+ * The engine's EC2 port for the operator: the Lambda's adapter and pacing (one revoker environment's share
+ * of EC2's token buckets, so the CLI never drains them for the deployed functions and other automation),
+ * wrapped to report progress. Resolves the regions and credentials first: `AwsSetupError` when either is
+ * missing, before any call is made.
+ */
+export async function operatorClientVpn(
+  scope: Scope,
+  deps: CliDeps,
+  progress: Progress,
+  looking: Looking,
+): Promise<{ regions: readonly string[]; clientVpn: ClientVpnApiForRegion }> {
+  const regions = scope.regions.length > 0 ? scope.regions : [await deps.aws.defaultRegion()];
+  const credentials = await deps.aws.credentials(regions[0] as string);
+  const paced = pacedClientVpn(
+    ec2ClientVpnApi((region) => deps.aws.ec2(region, credentials)),
+    {
+      terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
+      describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
+      now: deps.now,
+      sleep: deps.sleep,
+    },
+  );
+  return { regions, clientVpn: reportingClientVpn(paced, progress, looking) };
+}

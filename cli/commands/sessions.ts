@@ -1,0 +1,87 @@
+import { sameIdentity } from '../../lambda/core/identity.ts';
+import { findConnectionsWhere, type RegionScan } from '../../lambda/revoker/find-connections.ts';
+import type { ConnectionSummary } from '../../lambda/revoker/ports.ts';
+import { operatorClientVpn } from '../client-vpn.ts';
+import type { CliDeps } from '../deps.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { json, plural, table, unreadable } from '../format.ts';
+import type { Command } from '../options.ts';
+import { progressOn } from '../progress.ts';
+
+type SessionsCommand = Extract<Command, { name: 'sessions' }>;
+
+/** What `sessions --json` prints. */
+export interface SessionsReport {
+  /** The identity looked for; null = every live connection. */
+  readonly identity: string | null;
+  readonly summary: {
+    readonly endpointsScanned: number;
+    readonly endpointsUnreachable: number;
+    readonly connections: number;
+  };
+  readonly regions: RegionScan[];
+}
+
+/**
+ * Lists the live (`active` or `failed-to-terminate`) connections on the endpoints in scope — all, or those
+ * of one identity matched like the revoker does: Username or certificate common name, case-insensitively.
+ */
+export async function sessions(command: SessionsCommand, deps: CliDeps): Promise<ExitCode> {
+  const { identity } = command;
+  const matches = (c: ConnectionSummary) =>
+    identity === undefined || sameIdentity(c.username, identity) || sameIdentity(c.commonName, identity);
+  const progress = progressOn(deps.stderr, deps.now);
+  const { regions, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
+    matches,
+    ...(identity !== undefined && { what: `of ${identity}` }),
+  });
+  progress.line(
+    `Listing the live sessions${identity === undefined ? '' : ` of ${identity}`} in ${regions.join(', ')}`,
+  );
+  const scans = await findConnectionsWhere(clientVpn, regions, command.scope.endpoints, matches);
+  const endpoints = scans.flatMap((scan) => scan.endpoints);
+  const report: SessionsReport = {
+    identity: identity ?? null,
+    summary: {
+      endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
+      endpointsUnreachable:
+        endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
+        scans.filter((scan) => scan.error).length,
+      connections: endpoints.reduce((sum, endpoint) => sum + endpoint.matches.length, 0),
+    },
+    regions: scans,
+  };
+  deps.stdout(command.json ? json(report) : humanReport(report));
+  const { endpointsScanned, endpointsUnreachable } = report.summary;
+  if (endpointsUnreachable === 0) return EXIT.done;
+  return endpointsScanned > 0 ? EXIT.partial : EXIT.failed;
+}
+
+function humanReport(report: SessionsReport): string {
+  const rows = report.regions.flatMap((scan) =>
+    scan.endpoints.flatMap((endpoint) =>
+      endpoint.matches.map((connection) => [
+        scan.region,
+        endpoint.endpointId,
+        connection.connectionId,
+        connection.username ?? '',
+        connection.commonName ?? '',
+        connection.status,
+        connection.establishedTime ?? '',
+      ]),
+    ),
+  );
+  const whose = report.identity === null ? '' : ` of ${report.identity}`;
+  const { summary } = report;
+  return [
+    rows.length > 0
+      ? table(
+          ['REGION', 'ENDPOINT', 'CONNECTION', 'USERNAME', 'COMMON NAME', 'STATUS', 'ESTABLISHED (UTC)'],
+          rows,
+        )
+      : `No live connections${whose} on the endpoints in scope.\n`,
+    unreadable(report.regions),
+    `${plural(summary.connections, 'live connection')}${whose}; ` +
+      `${plural(summary.endpointsScanned, 'endpoint')} scanned, ${summary.endpointsUnreachable} unreachable\n`,
+  ].join('');
+}
