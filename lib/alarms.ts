@@ -238,7 +238,7 @@ export class RevokerAlarms extends Construct {
  * on any other bus (partner and custom buses). The Ref of a rule on a non-default bus is `<bus>|<rule>`, so
  * the rule name is taken from after the `|`.
  */
-function ruleDimensions(rule: events.Rule): Record<string, string> {
+export function ruleDimensions(rule: events.Rule): Record<string, string> {
   const bus = (rule.node.defaultChild as events.CfnRule).eventBusName;
   // An unresolved bus name is a bus created in (or passed to) the app, hence not the default bus.
   const busName = bus === undefined || Token.isUnresolved(bus) ? bus : bus.replace(/^arn:.*:event-bus\//, '');

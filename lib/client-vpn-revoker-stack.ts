@@ -83,6 +83,7 @@ export class ClientVpnRevokerStack extends Stack {
       alarmTopic: config.alarmTopicArn
         ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)
         : undefined,
+      dashboard: config.dashboardEnabled,
       protectedIdentities: config.protectedIdentities,
       hashIdentitiesInLogs: config.hashIdentitiesInLogs,
       logHashKey: config.logHashKeySecretArn
@@ -124,6 +125,12 @@ export class ClientVpnRevokerStack extends Stack {
         description:
           "What an endpoint's ClientConnectOptions.LambdaFunctionArn must name (the alias when provisioned)",
         value: this.revoker.connectHandler.handlerArn,
+      });
+    }
+    if (this.revoker.dashboard) {
+      new CfnOutput(this, 'DashboardName', {
+        description: 'CloudWatch dashboard of the revoker, its queues and functions (docs/operations.md)',
+        value: this.revoker.dashboard.dashboardName,
       });
     }
   }

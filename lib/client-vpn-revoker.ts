@@ -19,6 +19,7 @@ import { type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
 import { ClientConnectHandler } from './connect-handler.ts';
+import { RevokerDashboard } from './dashboard.ts';
 import { bundledFunction, functionRole, grantClientVpnConnections, nagResource } from './function-support.ts';
 import {
   type Auth0SourceProps,
@@ -238,6 +239,13 @@ export interface ClientVpnRevokerProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * Create a CloudWatch dashboard (`dashboard`; lib/dashboard.ts): alarm states, revocations by status, latency,
+   * connections ended and left, EC2 throttling proxies, queue and dead-letter queue depth and age, function
+   * faults, rule delivery failures, and the connect handler and sweeper when they exist.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
    * Break-glass identities (usernames or certificate common names, case-insensitive) that are never
    * terminated, never denied by the connect handler and never swept; requests for them are reported
    * `skipped` (skipReason `protected-identity`). Keep it to emergency administrator accounts.
@@ -436,6 +444,8 @@ export class ClientVpnRevoker extends Construct {
   public readonly sweeper?: SessionSweeper;
   /** The key usernames in logs are hashed with, when `hashIdentitiesInLogs` is on. */
   public readonly logHashKey?: secretsmanager.ISecret;
+  /** The operational dashboard (lib/dashboard.ts), unless `dashboard` is false. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: ClientVpnRevokerProps = {}) {
     super(scope, id);
@@ -711,6 +721,19 @@ export class ClientVpnRevoker extends Construct {
       ...(this.sweeper && { sweeper: this.sweeper.function }),
     }).alarms;
     // --- end alarms ---
+
+    // --- dashboard (lib/dashboard.ts) ---
+    if (props.dashboard ?? true) {
+      this.dashboard = new RevokerDashboard(this, 'Dashboard', {
+        function: this.function,
+        queue: this.queue,
+        deadLetterQueue: this.deadLetterQueue,
+        rules: this.rules,
+        alarms: this.alarms,
+        ...(this.connectHandler && { connectHandler: this.connectHandler.function }),
+        ...(this.sweeper && { sweeper: this.sweeper.function }),
+      }).dashboard;
+    }
 
     this.acknowledgeUnavoidableFindings();
   }

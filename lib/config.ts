@@ -253,6 +253,7 @@ export const contextSchema = z
         'expected arn:<partition>:sns:<region>:<account>:<topic>',
       )
       .optional(),
+    dashboardEnabled: boolean.optional(),
   })
   .refine((context) => !(context.endpoints && context.endpointTag), {
     message: 'expected either endpoints or endpointTag, not both',

@@ -73,6 +73,7 @@ describe('ClientVpnRevokerStack', () => {
       'QueueArn',
       'DeadLetterQueueArn',
       'ConnectHandlerArn',
+      'DashboardName',
     ]);
   });
 

@@ -1,0 +1,43 @@
+/**
+ * Library entry point (package.json `exports`): the L3 construct to embed in your own stack, its props types,
+ * the deployable stack, and the event contracts a consumer needs to request, lift or subscribe to revocations.
+ * See examples/cdk-app/ for an app that embeds the construct.
+ */
+export type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
+export { OUTCOME_DETAIL_TYPE, type OutcomeDetail, REVOCATION_STATUSES } from '../lambda/core/outcome.ts';
+export { SWEEP_OUTCOME_DETAIL_TYPE, type SweepOutcomeDetail } from '../lambda/core/sweep-outcome.ts';
+export type { Auth0LostAccessEventType } from '../lambda/sources/auth0.ts';
+export type { CognitoLostAccessEventType } from '../lambda/sources/cognito.ts';
+export type { IdentityCenterEventType } from '../lambda/sources/identity-center.ts';
+export type { OktaLostAccessEventType } from '../lambda/sources/okta.ts';
+export {
+  DEFAULT_RUNBOOK_SOURCE,
+  RUNBOOK_DETAIL_TYPE,
+  RUNBOOK_LIFT_DETAIL_TYPE,
+  type RunbookDetail,
+} from '../lambda/sources/runbook.ts';
+export { RevokerAlarms, type RevokerAlarmsProps } from './alarms.ts';
+export {
+  type ClientVpnEndpointReference,
+  type ClientVpnEndpointTag,
+  ClientVpnRevoker,
+  type ClientVpnRevokerProps,
+  ClientVpnRevokerPropsError,
+  type ConnectHandlerProps,
+  type Ec2CallBudget,
+  type LedgerProps,
+  type OktaSourceProps,
+  type RunbookSourceProps,
+  type SessionCleanupProps,
+} from './client-vpn-revoker.ts';
+export { ClientVpnRevokerStack, type ClientVpnRevokerStackProps } from './client-vpn-revoker-stack.ts';
+export { parseContext, type RevokerContext, readContext } from './config.ts';
+export { ClientConnectHandler } from './connect-handler.ts';
+export { RevokerDashboard, type RevokerDashboardProps } from './dashboard.ts';
+export type {
+  Auth0SourceProps,
+  CognitoSourceProps,
+  IdentityCenterSourceProps,
+  OneLoginSourceProps,
+} from './identity-sources.ts';
+export { SessionSweeper } from './session-sweeper.ts';
