@@ -16,6 +16,13 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** A run that only reads (sessions, a dry run): done, partial when some endpoints were unreadable, else failed. */
+export const readExitCode = (summary: {
+  readonly endpointsScanned: number;
+  readonly endpointsUnreachable: number;
+}): ExitCode =>
+  summary.endpointsUnreachable === 0 ? EXIT.done : summary.endpointsScanned > 0 ? EXIT.partial : EXIT.failed;
+
 /** The command line is wrong: exit 2 before any AWS call, with a message naming the option. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

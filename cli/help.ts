@@ -16,6 +16,20 @@ const EXIT_CODES = `Exit codes:
 const AWS = `AWS: the SDK's standard credential chain (AWS_PROFILE and SSO, AWS_ACCESS_KEY_ID, roles) and
 region (--region, else AWS_REGION, AWS_DEFAULT_REGION, or the profile's region).`;
 
+/** `request` and `lift`: the same runbook event options. */
+const RUNBOOK_OPTIONS = `Options:
+  --reason TEXT         why, e.g. a ticket (required; at most 1024 characters)
+  --dry-run             ask for a rehearsal: the revoker reports what it would do, and changes nothing
+  --event-bus NAME|ARN  the bus the stack's runbook rule listens on (default ${DEFAULT_EVENT_BUS})
+  --source SOURCE       the runbook source the stack trusts (default ${DEFAULT_RUNBOOK_SOURCE})
+  --region R            the stack's region (default: your AWS region)
+  --json                print { eventId, accepted, region, eventBusName, source, detailType, detail }
+  -h, --help
+
+${AWS}
+
+${EXIT_CODES}`;
+
 const SCOPE = `  --region R            a region to act in; repeat for several (default: your AWS region)
   --endpoint REGION:ID  only this endpoint, e.g. us-east-1:cvpn-endpoint-0123456789abcdef0; repeatable
   --tag KEY=VALUE       only endpoints with this tag (KEY alone: any value); default every endpoint`;
@@ -80,35 +94,13 @@ Puts a 'Client VPN Revocation Requested' runbook event on EventBridge: the deplo
 revocation in its ledger (reconnects are denied), ends the sessions and publishes its outcome event,
 whose requestId is the event id printed here.
 
-Options:
-  --reason TEXT         why, e.g. a ticket (required; at most 1024 characters)
-  --dry-run             ask for a rehearsal: the revoker reports what it would end
-  --event-bus NAME|ARN  the bus the stack's runbook rule listens on (default ${DEFAULT_EVENT_BUS})
-  --source SOURCE       the runbook source the stack trusts (default ${DEFAULT_RUNBOOK_SOURCE})
-  --region R            the stack's region (default: your AWS region)
-  --json                print { eventId, accepted, region, eventBusName, source, detailType, detail }
-  -h, --help
-
-${AWS}
-
-${EXIT_CODES}
+${RUNBOOK_OPTIONS}
 `,
   lift: `Usage: client-vpn-revoker lift <identity> --reason TEXT [options]
 
 Puts a 'Client VPN Revocation Lifted' runbook event on EventBridge: the deployed revoker (with a ledger)
 records the identity as lifted, so it may connect again.
 
-Options:
-  --reason TEXT         why, e.g. a ticket (required; at most 1024 characters)
-  --dry-run             ask for a rehearsal
-  --event-bus NAME|ARN  the bus the stack's runbook rule listens on (default ${DEFAULT_EVENT_BUS})
-  --source SOURCE       the runbook source the stack trusts (default ${DEFAULT_RUNBOOK_SOURCE})
-  --region R            the stack's region (default: your AWS region)
-  --json                print { eventId, accepted, region, eventBusName, source, detailType, detail }
-  -h, --help
-
-${AWS}
-
-${EXIT_CODES}
+${RUNBOOK_OPTIONS}
 `,
 };

@@ -4,7 +4,7 @@ import type { RevocationRequest } from '../../lambda/core/request.ts';
 import { type RevocationResult, revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { EXIT, type ExitCode, readExitCode } from '../exit-codes.ts';
 import { json, plural, table, unreadable } from '../format.ts';
 import type { Command } from '../options.ts';
 import { progressOn } from '../progress.ts';
@@ -81,11 +81,7 @@ export function exitCode(result: RevocationResult): ExitCode {
     case 'nothing-to-revoke':
       return EXIT.done;
     case 'dry-run':
-      return result.summary.endpointsUnreachable === 0
-        ? EXIT.done
-        : result.summary.endpointsScanned > 0
-          ? EXIT.partial
-          : EXIT.failed;
+      return readExitCode(result.summary);
     case 'partial':
       return EXIT.partial;
     default:

@@ -1,9 +1,9 @@
 import { sameIdentity } from '../../lambda/core/identity.ts';
-import { findConnectionsWhere, type RegionScan } from '../../lambda/revoker/find-connections.ts';
+import { countScans, findConnectionsWhere, type RegionScan } from '../../lambda/revoker/find-connections.ts';
 import type { ConnectionSummary } from '../../lambda/revoker/ports.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { type ExitCode, readExitCode } from '../exit-codes.ts';
 import { json, plural, table, unreadable } from '../format.ts';
 import type { Command } from '../options.ts';
 import { progressOn } from '../progress.ts';
@@ -39,22 +39,16 @@ export async function sessions(command: SessionsCommand, deps: CliDeps): Promise
     `Listing the live sessions${identity === undefined ? '' : ` of ${identity}`} in ${regions.join(', ')}`,
   );
   const scans = await findConnectionsWhere(clientVpn, regions, command.scope.endpoints, matches);
-  const endpoints = scans.flatMap((scan) => scan.endpoints);
   const report: SessionsReport = {
     identity: identity ?? null,
     summary: {
-      endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
-      endpointsUnreachable:
-        endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
-        scans.filter((scan) => scan.error).length,
-      connections: endpoints.reduce((sum, endpoint) => sum + endpoint.matches.length, 0),
+      ...countScans(scans),
+      connections: scans.flatMap((scan) => scan.endpoints).reduce((sum, e) => sum + e.matches.length, 0),
     },
     regions: scans,
   };
   deps.stdout(command.json ? json(report) : humanReport(report));
-  const { endpointsScanned, endpointsUnreachable } = report.summary;
-  if (endpointsUnreachable === 0) return EXIT.done;
-  return endpointsScanned > 0 ? EXIT.partial : EXIT.failed;
+  return readExitCode(report.summary);
 }
 
 function humanReport(report: SessionsReport): string {

@@ -32,6 +32,20 @@ export interface RegionScan {
 /** Decides whether a live (`active` or `failed-to-terminate`) connection belongs in the scan's matches. */
 export type ConnectionPredicate = (connection: ConnectionSummary) => boolean;
 
+/** Endpoints listed in full, and endpoints or whole regions that could not be read. */
+export function countScans(scans: readonly RegionScan[]): {
+  endpointsScanned: number;
+  endpointsUnreachable: number;
+} {
+  const endpoints = scans.flatMap((scan) => scan.endpoints);
+  return {
+    endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
+    endpointsUnreachable:
+      endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
+      scans.filter((scan) => scan.error).length,
+  };
+}
+
 export const summariseError = (error: unknown): ApiErrorSummary =>
   error instanceof ClientVpnApiError
     ? { code: error.code, message: error.message }

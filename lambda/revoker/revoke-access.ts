@@ -2,7 +2,7 @@ import type { EndpointSelection } from '../core/environment.ts';
 import { identityKey, sameIdentity } from '../core/identity.ts';
 import type { ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
-import { type EndpointScan, findConnections, type RegionScan } from './find-connections.ts';
+import { countScans, type EndpointScan, findConnections, type RegionScan } from './find-connections.ts';
 import type { ClientVpnApiForRegion } from './ports.ts';
 import {
   type EndpointWork,
@@ -182,12 +182,8 @@ function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
     })),
   }));
   const connections = [...work.endpoints.values()].flatMap((endpoint) => endpoint.connections);
-  const endpoints = scans.flatMap((scan) => scan.endpoints);
   const summary: RevocationSummary = {
-    endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
-    endpointsUnreachable:
-      endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
-      scans.filter((scan) => scan.error).length,
+    ...countScans(scans),
     connectionsFound: connections.length,
     connectionsTerminated: work.dryRun ? 0 : connections.filter(isGoingAway).length,
     connectionsRemaining: work.dryRun

@@ -12,7 +12,12 @@ import {
   type SweepReason,
   type SweepStatus,
 } from '../core/sweep-outcome.ts';
-import { type ApiErrorSummary, findConnectionsWhere, type RegionScan } from '../revoker/find-connections.ts';
+import {
+  type ApiErrorSummary,
+  countScans,
+  findConnectionsWhere,
+  type RegionScan,
+} from '../revoker/find-connections.ts';
 import type { ClientVpnApiForRegion, ConnectionSummary } from '../revoker/ports.ts';
 import {
   type EndpointWork,
@@ -226,14 +231,10 @@ function countResults(
   dryRun: boolean,
 ): SweepOutcomeDetail['counts'] {
   const tracked = sweeps.flatMap((sweep) => sweep.work.connections);
-  const endpoints = scans.flatMap((scan) => scan.endpoints);
   const terminated = dryRun ? 0 : tracked.filter(isGoingAway).length;
   return {
     revokedIdentities: ledger.revoked.size,
-    endpointsScanned: endpoints.filter((endpoint) => endpoint.status === 'scanned').length,
-    endpointsUnreachable:
-      endpoints.filter((endpoint) => endpoint.status === 'unreachable').length +
-      scans.filter((scan) => scan.error).length,
+    ...countScans(scans),
     connectionsFound: tracked.length,
     connectionsTerminated: terminated,
     connectionsRemaining: tracked.length - terminated,

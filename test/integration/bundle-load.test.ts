@@ -26,6 +26,7 @@ const NOT_AT_COLD_START = {
   'Secrets Manager client': 'SecretsManagerServiceException',
   'STS (web identity credentials)': 'AssumeRoleWithWebIdentity',
   'SSO credentials': 'GetRoleCredentials',
+  'container credentials provider': 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
   'unused EC2 operations': 'RunInstances',
 };
 
@@ -44,9 +45,10 @@ describe.each(functions)('the %s bundle', (name, fn) => {
 });
 
 describe('the revoker bundle', () => {
-  it('keeps the identity look-up clients in chunks loaded only on first use', () => {
+  it('keeps the identity look-up clients and container credentials in chunks loaded only on first use', () => {
     const chunks = lazyChunks(stack.bundleFile).join('\n');
     expect(chunks).toContain(NOT_AT_COLD_START['Cognito client']);
     expect(chunks).toContain(NOT_AT_COLD_START['Identity Store client']);
+    expect(chunks).toContain(NOT_AT_COLD_START['container credentials provider']);
   });
 });

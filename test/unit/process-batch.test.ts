@@ -26,6 +26,8 @@ interface SetupOptions {
   logHashKey?: Uint8Array;
   ledger?: RevocationLedger;
   lift?: boolean;
+  /** From now to the invocation's last Terminate start (default 60 s). */
+  deadlineInMs?: number;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -76,11 +78,36 @@ function setup(options: SetupOptions = {}) {
     },
   });
   const run = (...records: ReturnType<typeof sqsRecord>[]) =>
-    process(records, { deadline: clock.now() + 60_000 });
+    process(records, { deadline: clock.now() + (options.deadlineInMs ?? 60_000) });
   return { fake, published, logs, metrics, run };
 }
 
 describe('processRevocationBatch', () => {
+  it('hands a request back to the queue when the invocation has no time left to terminate, saying so', async () => {
+    // Prepare: the last moment a Terminate may start has passed by the time the endpoint is listed
+    const { fake, published, run } = setup({ deadlineInMs: 0 });
+    const connection = fake.connect(REGION, ENDPOINT, { username: 'jane.doe@example.com' });
+    const record = sqsRecord(oktaEvent('jane.doe@example.com'));
+
+    // Act
+    const response = await run(record);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(fake.calls.filter((call) => call.action === 'terminate')).toEqual([]);
+    expect(fake.statusOf(connection)).toBe('active');
+    expect(published[0]).toMatchObject({
+      status: 'failed',
+      delivery: { attempt: 1, willRetry: true },
+      summary: { connectionsFound: 1, connectionsTerminated: 0, connectionsRemaining: 1 },
+    });
+    const [report] =
+      published[0]?.regions.flatMap((region) => region.endpoints).flatMap((e) => e.connections) ?? [];
+    expect(report?.messages).toEqual([
+      "Not terminated: the invocation's time ran out first; the request is retried",
+    ]);
+  });
+
   it('revokes the user of an Okta deactivate event and publishes one valid outcome', async () => {
     // Prepare
     const { fake, published, metrics, run } = setup();

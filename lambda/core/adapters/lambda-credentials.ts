@@ -7,7 +7,7 @@
  * they pull in, out of every cold start.
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { fromHttp } from '@aws-sdk/credential-provider-http';
+import type { fromHttp } from '@aws-sdk/credential-provider-http';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 type ProviderInit = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
@@ -20,15 +20,16 @@ const CONTAINER_CREDENTIALS = [
 /** Same name and shape as the SDK's `defaultProvider`, so every client's runtime config takes it unchanged. */
 export const defaultProvider = (init: ProviderInit = {}): AwsCredentialIdentityProvider => {
   const fromEnvironment = fromEnv(init);
-  // fromHttp throws at creation when no endpoint is configured: create it only when one is.
-  let fromContainer: AwsCredentialIdentityProvider | undefined;
+  // Loaded (a chunk of its own) and created only when an endpoint is configured: fromHttp throws at creation
+  // without one, and Lambda normally hands credentials over in the environment.
+  let fromContainer: Promise<AwsCredentialIdentityProvider> | undefined;
   return async (options): Promise<AwsCredentialIdentity> => {
     try {
       return await fromEnvironment(options);
     } catch (error) {
       if (!CONTAINER_CREDENTIALS.some((name) => process.env[name])) throw error;
-      fromContainer ??= fromHttp(init);
-      return fromContainer(options);
+      fromContainer ??= import('@aws-sdk/credential-provider-http').then((http) => http.fromHttp(init));
+      return (await fromContainer)(options);
     }
   };
 };
