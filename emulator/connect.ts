@@ -19,11 +19,13 @@ import type { Endpoint, State } from './state.ts';
  * host's invoker; the answer decides, fail-closed. An allowed attempt becomes an `active` connection.
  */
 
-/** One connection attempt. Only `endpointId` is required. */
+/** One connection attempt. Only `endpointId` is required (endpoint ids are unique across accounts). */
 export interface ConnectRequest {
   readonly endpointId: string;
   /** When given, the endpoint must be in this region. */
   readonly region?: string;
+  /** When given, the endpoint must belong to this account. */
+  readonly accountId?: string;
   /** SAML NameID or AD user name; default `''` (certificate authentication). */
   readonly username?: string;
   /** Certificate CN; default `''`, or the username on Active Directory endpoints. */
@@ -61,6 +63,8 @@ export interface ConnectionAttempt {
   readonly seq: number;
   /** ISO 8601, emulated clock, when the attempt started. */
   readonly time: string;
+  /** The account that owns the endpoint. */
+  readonly accountId: string;
   readonly region: string;
   readonly endpointId: string;
   /** The id offered to the handler; the connection's id when allowed. */
@@ -122,8 +126,15 @@ export const createConnector = (deps: ConnectorDeps) => {
 
   const findEndpoint = (request: ConnectRequest): Endpoint => {
     const endpoint = state.findEndpointById(request.endpointId);
-    if (!endpoint || (request.region !== undefined && endpoint.region !== request.region)) {
-      const where = request.region === undefined ? '' : ` in ${request.region}`;
+    if (
+      !endpoint ||
+      (request.region !== undefined && endpoint.region !== request.region) ||
+      (request.accountId !== undefined && endpoint.accountId !== request.accountId)
+    ) {
+      const where = [
+        request.accountId === undefined ? '' : ` in account ${request.accountId}`,
+        request.region === undefined ? '' : ` in ${request.region}`,
+      ].join('');
       throw new Error(`connect: there is no Client VPN endpoint '${request.endpointId}'${where}`);
     }
     return endpoint;
@@ -138,6 +149,7 @@ export const createConnector = (deps: ConnectorDeps) => {
     const commonName = request.commonName ?? (endpoint.authType === 'active-directory' ? username : '');
     const publicIp = request.publicIp ?? `203.0.113.${1 + (fnv1a(connectionId) % 254)}`;
     const base = {
+      accountId: endpoint.accountId,
       region: endpoint.region,
       endpointId: endpoint.id,
       connectionId,

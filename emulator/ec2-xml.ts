@@ -2,53 +2,14 @@ import { formatConnectionTime, formatEndpointTime } from './clock.ts';
 import type { ServiceError, WireResponse } from './protocol.ts';
 import { hexId } from './random.ts';
 import type { Connection, Endpoint } from './state.ts';
+import { items, renderXml, XML_DECLARATION, type XmlNode, xmlDocument } from './xml.ts';
 
 /**
  * EC2 Query (2016-11-15) XML, exactly as EC2 writes it: output members directly under `<{Op}Response>`,
  * list members in lowercase `<item>`, an empty list as `<name/>`, every value escaped.
  */
 
-/** A value: text, a nested element list (empty → `<name/>`), or undefined (element omitted). */
-export type XmlValue = string | number | boolean | undefined | readonly XmlNode[];
-export type XmlNode = readonly [name: string, value: XmlValue];
-
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-
-export const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
-
-const renderInto = (out: string[], [name, value]: XmlNode): void => {
-  if (value === undefined) return;
-  if (typeof value === 'object') {
-    if (value.length === 0) {
-      out.push(`<${name}/>`);
-      return;
-    }
-    out.push(`<${name}>`);
-    for (const child of value) renderInto(out, child);
-    out.push(`</${name}>`);
-    return;
-  }
-  out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
-};
-
-export const renderXml = (node: XmlNode): string => {
-  const out: string[] = [];
-  renderInto(out, node);
-  return out.join('');
-};
-
-/** `list` as `<item>` children. */
-export const items = <T>(list: readonly T[], render: (value: T) => XmlValue): XmlNode[] =>
-  list.map((value) => ['item', render(value)] as const);
-
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 const ec2Headers = (requestId: string): Record<string, string> => ({
   'content-type': 'text/xml;charset=UTF-8',
@@ -57,13 +18,15 @@ const ec2Headers = (requestId: string): Record<string, string> => ({
 });
 
 /** `<{action}Response xmlns=…><requestId>…</requestId>…members…</{action}Response>`, HTTP 200. */
-export const ec2Response = (action: string, requestId: string, members: readonly XmlNode[]): WireResponse => {
-  const out = [XML_DECLARATION, `<${action}Response xmlns="${NAMESPACE}">`];
-  renderInto(out, ['requestId', requestId]);
-  for (const member of members) renderInto(out, member);
-  out.push(`</${action}Response>`);
-  return { status: 200, headers: ec2Headers(requestId), body: out.join('') };
-};
+export const ec2Response = (
+  action: string,
+  requestId: string,
+  members: readonly XmlNode[],
+): WireResponse => ({
+  status: 200,
+  headers: ec2Headers(requestId),
+  body: xmlDocument(`${action}Response`, NAMESPACE, [['requestId', requestId], ...members]),
+});
 
 /** The EC2 error envelope; note `RequestID` here versus `requestId` on success. */
 export const ec2ErrorResponse = (requestId: string, error: ServiceError): WireResponse => ({
@@ -115,14 +78,14 @@ export const statusXml = (code: string, message?: string): XmlNode[] => [
   ['message', message],
 ];
 
-const authenticationXml = (e: Endpoint, accountId: string): XmlNode[] => {
+const authenticationXml = (e: Endpoint): XmlNode[] => {
   switch (e.authType) {
     case 'saml':
       return [
         ['type', 'federated-authentication'],
         [
           'federatedAuthentication',
-          [['samlProviderArn', `arn:aws:iam::${accountId}:saml-provider/ClientVPN-IdP`]],
+          [['samlProviderArn', `arn:aws:iam::${e.accountId}:saml-provider/ClientVPN-IdP`]],
         ],
       ];
     case 'active-directory':
@@ -133,22 +96,22 @@ const authenticationXml = (e: Endpoint, accountId: string): XmlNode[] => {
     case 'certificate':
       return [
         ['type', 'certificate-authentication'],
-        [
-          'mutualAuthentication',
-          [['clientRootCertificateChain', certificateArn(e, accountId, 'client-root')]],
-        ],
+        ['mutualAuthentication', [['clientRootCertificateChain', certificateArn(e, 'client-root')]]],
       ];
   }
 };
 
-const certificateArn = (e: Endpoint, accountId: string, purpose: string): string => {
+const certificateArn = (e: Endpoint, purpose: string): string => {
   const h = hexId(`${e.id}/${purpose}`, 32);
   const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-  return `arn:aws:acm:${e.region}:${accountId}:certificate/${uuid}`;
+  return `arn:aws:acm:${e.region}:${e.accountId}:certificate/${uuid}`;
 };
 
-/** A `ClientVpnEndpoint` with the members of the reference's §2.3, deterministic where not seeded. */
-export const endpointXml = (e: Endpoint, accountId: string): XmlNode[] => [
+/**
+ * A `ClientVpnEndpoint` with the members of the reference's §2.3, deterministic where not seeded; ARNs name
+ * the endpoint's account.
+ */
+export const endpointXml = (e: Endpoint): XmlNode[] => [
   ['clientVpnEndpointId', e.id],
   ['description', e.description],
   ['status', statusXml(e.status)],
@@ -160,8 +123,8 @@ export const endpointXml = (e: Endpoint, accountId: string): XmlNode[] => [
   ['vpnProtocol', 'openvpn'],
   ['transportProtocol', e.transportProtocol],
   ['vpnPort', e.vpnPort],
-  ['serverCertificateArn', certificateArn(e, accountId, 'server')],
-  ['authenticationOptions', items([e], (endpoint) => authenticationXml(endpoint, accountId))],
+  ['serverCertificateArn', certificateArn(e, 'server')],
+  ['authenticationOptions', items([e], authenticationXml)],
   ['connectionLogOptions', [['Enabled', false]]],
   [
     'tagSet',

@@ -1,22 +1,16 @@
 import { functionArnProblem } from './client-connect.ts';
 import type { Clock } from './clock.ts';
-import {
-  connectionXml,
-  ec2ErrorResponse,
-  ec2Response,
-  endpointXml,
-  items,
-  statusXml,
-  type XmlNode,
-} from './ec2-xml.ts';
+import { connectionXml, ec2ErrorResponse, ec2Response, endpointXml, statusXml } from './ec2-xml.ts';
 import type { Faults } from './faults.ts';
 import { type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
 import { fnv1a } from './random.ts';
 import type { Connection, Endpoint, State } from './state.ts';
+import { items, type XmlNode } from './xml.ts';
 
 /**
  * The EC2 Query side: DescribeClientVpnEndpoints, DescribeClientVpnConnections, TerminateClientVpnConnections,
- * ModifyClientVpnEndpoint (client connect options only).
+ * ModifyClientVpnEndpoint (client connect options only). Every call acts in its caller's account: endpoints of
+ * other accounts do not exist for it.
  *
  * Order of checks for every call: unknown action → throttling (throttle-next switch, then the token bucket) →
  * injected random 5xx → parameter validation → UnauthorizedOperation → DryRun → endpoint existence → the work.
@@ -33,8 +27,6 @@ export type Ec2Action = (typeof EC2_ACTIONS)[number];
 const isEc2Action = (action: string): action is Ec2Action =>
   (EC2_ACTIONS as readonly string[]).includes(action);
 
-/** The user an UnauthorizedOperation message names. */
-const CALLER = 'assumed-role/client-vpn-revoker/emulator';
 /** Page size when the request has no MaxResults. */
 export const DEFAULT_PAGE_SIZE = 1000;
 /** The most connections one Terminate by Username may end. */
@@ -135,7 +127,6 @@ export interface Ec2Deps {
   readonly state: State;
   readonly faults: Faults;
   readonly clock: Clock;
-  readonly accountId: string;
 }
 
 interface Ec2Call {
@@ -146,7 +137,7 @@ interface Ec2Call {
 
 /** Creates the EC2 Query handler. `action` is the request's `Action` parameter (undefined when absent). */
 export const createEc2 = (deps: Ec2Deps) => {
-  const { state, faults, clock, accountId } = deps;
+  const { state, faults, clock } = deps;
 
   const ops: Record<Ec2Action, (call: Ec2Call) => readonly XmlNode[]> = {
     DescribeClientVpnEndpoints: describeEndpoints,
@@ -161,11 +152,11 @@ export const createEc2 = (deps: Ec2Deps) => {
       const resource =
         endpointId === undefined
           ? ''
-          : ` on resource: arn:aws:ec2:${ctx.region}:${accountId}:client-vpn-endpoint/${endpointId}`;
+          : ` on resource: arn:aws:ec2:${ctx.region}:${ctx.caller.accountId}:client-vpn-endpoint/${endpointId}`;
       throw new ServiceError(
         'UnauthorizedOperation',
         403,
-        `You are not authorized to perform this operation. User: arn:aws:sts::${accountId}:${CALLER} is not ` +
+        `You are not authorized to perform this operation. User: ${ctx.caller.arn} is not ` +
           `authorized to perform: ec2:${action}${resource} because no identity-based policy allows the ` +
           `ec2:${action} action`,
       );
@@ -198,7 +189,9 @@ export const createEc2 = (deps: Ec2Deps) => {
     const filters = params.filters();
     checkFilterNames(filters, ['endpoint-id', 'transport-protocol']);
     const limit = pageSize(params);
-    const pages = paginationToken(`endpoints|${ctx.region}|${ids.join(',')}|${JSON.stringify(filters)}`);
+    const pages = paginationToken(
+      `endpoints|${ctx.caller.accountId}|${ctx.region}|${ids.join(',')}|${JSON.stringify(filters)}`,
+    );
     const afterSeq = pages.decode(params.string('NextToken'));
     authorize(call, undefined, params.boolean('DryRun'));
 
@@ -206,13 +199,13 @@ export const createEc2 = (deps: Ec2Deps) => {
     if (ids.length > 0) {
       endpoints = [];
       for (const id of new Set(ids)) {
-        const endpoint = state.findEndpoint(ctx.region, id);
+        const endpoint = state.findEndpoint(ctx.caller.accountId, ctx.region, id);
         if (!endpoint) throw error.endpointNotFound(id);
         endpoints.push(endpoint);
       }
       endpoints.sort((a, b) => a.seq - b.seq);
     } else {
-      endpoints = state.listEndpoints(ctx.region);
+      endpoints = state.listEndpoints(ctx.caller.accountId, ctx.region);
     }
     const matching = endpoints.filter(
       (e) =>
@@ -224,7 +217,7 @@ export const createEc2 = (deps: Ec2Deps) => {
     const page = matching.slice(0, limit);
     const last = page.at(-1);
     return [
-      ['clientVpnEndpoint', items(page, (e) => endpointXml(e, accountId))],
+      ['clientVpnEndpoint', items(page, endpointXml)],
       ['nextToken', matching.length > limit && last ? pages.encode(last.seq) : undefined],
     ];
   }
@@ -235,10 +228,12 @@ export const createEc2 = (deps: Ec2Deps) => {
     const filters = params.filters();
     checkFilterNames(filters, ['connection-id', 'username']);
     const limit = pageSize(params);
-    const pages = paginationToken(`connections|${ctx.region}|${endpointId}|${JSON.stringify(filters)}`);
+    const pages = paginationToken(
+      `connections|${ctx.caller.accountId}|${ctx.region}|${endpointId}|${JSON.stringify(filters)}`,
+    );
     const afterSeq = pages.decode(params.string('NextToken'));
     authorize(call, endpointId, params.boolean('DryRun'));
-    const endpoint = state.findEndpoint(ctx.region, endpointId);
+    const endpoint = state.findEndpoint(ctx.caller.accountId, ctx.region, endpointId);
     if (!endpoint) throw error.endpointNotFound(endpointId);
 
     const valuesOf = (name: string): string[] | undefined => {
@@ -277,7 +272,7 @@ export const createEc2 = (deps: Ec2Deps) => {
       );
     }
     authorize(call, endpointId, params.boolean('DryRun'));
-    const endpoint = state.findEndpoint(ctx.region, endpointId);
+    const endpoint = state.findEndpoint(ctx.caller.accountId, ctx.region, endpointId);
     if (!endpoint) throw error.endpointNotFound(endpointId);
 
     let statuses: XmlNode[][];
@@ -319,7 +314,7 @@ export const createEc2 = (deps: Ec2Deps) => {
     const enabled = given ? (params.boolean(`${CONNECT_OPTIONS}.Enabled`) ?? false) : undefined;
     const arn = params.string(`${CONNECT_OPTIONS}.LambdaFunctionArn`);
     if (arn !== undefined) {
-      const problem = functionArnProblem(arn, ctx.region, accountId);
+      const problem = functionArnProblem(arn, ctx.region, ctx.caller.accountId);
       if (problem !== undefined) {
         throw error.invalidValue(
           `Invalid value '${arn}' for ${CONNECT_OPTIONS}.LambdaFunctionArn: ${problem}.`,
@@ -327,7 +322,7 @@ export const createEc2 = (deps: Ec2Deps) => {
       }
     }
     authorize(call, endpointId, params.boolean('DryRun'));
-    const endpoint = state.findEndpoint(ctx.region, endpointId);
+    const endpoint = state.findEndpoint(ctx.caller.accountId, ctx.region, endpointId);
     if (!endpoint) throw error.endpointNotFound(endpointId);
     if (enabled !== undefined) {
       const lambdaFunctionArn = arn ?? endpoint.clientConnect.lambdaFunctionArn;
@@ -383,7 +378,7 @@ export const createEc2 = (deps: Ec2Deps) => {
         );
       }
       try {
-        if (faults.throttled(ctx.region, action)) {
+        if (faults.throttled(ctx.caller.accountId, ctx.region, action)) {
           throw new ServiceError('RequestLimitExceeded', 503, 'Request limit exceeded.');
         }
         const injected = faults.randomError(action);

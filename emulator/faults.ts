@@ -66,7 +66,10 @@ export type RepeatTerminateMode =
 
 /** The fault switches a test flips through `emulator.faults`. `clear()` turns them all off. */
 export interface FaultControls {
-  /** Token-bucket throttling with EC2's real sizes (or overrides); buckets start full. Off by default. */
+  /**
+   * Token-bucket throttling with EC2's real sizes (or overrides), one bucket per account + region + action;
+   * buckets start full. Off by default.
+   */
   enableThrottling(buckets?: { readonly mutating?: BucketSpec; readonly nonMutating?: BucketSpec }): void;
   disableThrottling(): void;
   /** The next `count` calls of `action` (in `region`, or any) answer 503 RequestLimitExceeded. */
@@ -227,8 +230,11 @@ export class Faults implements FaultControls {
     return this.#latency.get(action) ?? this.#latency.get('*') ?? 0;
   }
 
-  /** True when the call is throttled; otherwise takes a token from the region+action bucket (if enabled). */
-  throttled(region: string, action: string): boolean {
+  /**
+   * True when the call is throttled. `throttleNext` counts calls of every account; otherwise the call takes a
+   * token from its account + region + action bucket (when throttling is enabled), as EC2 meters each account.
+   */
+  throttled(accountId: string, region: string, action: string): boolean {
     for (const key of [`${region}|${action}`, `*|${action}`]) {
       const remaining = this.#throttleNext.get(key) ?? 0;
       if (remaining > 0) {
@@ -239,7 +245,7 @@ export class Faults implements FaultControls {
     if (!this.#bucketSpecs) return false;
     const spec = MUTATING_ACTIONS.has(action) ? this.#bucketSpecs.mutating : this.#bucketSpecs.nonMutating;
     const now = this.#options.clock.now();
-    const key = `${region}|${action}`;
+    const key = `${accountId}|${region}|${action}`;
     const bucket = this.#buckets.get(key) ?? { tokens: spec.capacity, updatedAt: now };
     bucket.tokens = Math.min(
       spec.capacity,

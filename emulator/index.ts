@@ -34,7 +34,14 @@ export {
   DEMO_VICTIM_USER_ID,
   demoSeed,
 } from './seeds/demo.ts';
-export type { CallCount, CallRecord, Emulator, EmulatorOptions, ServiceName } from './server.ts';
+export type {
+  CallCount,
+  CallCountFilter,
+  CallRecord,
+  Emulator,
+  EmulatorOptions,
+  ServiceName,
+} from './server.ts';
 export { startEmulator } from './server.ts';
 export type { ClientConnectOptions, ConnectionQuery, ConnectionView, EndpointView } from './state.ts';
 export { RETENTION_MS } from './state.ts';

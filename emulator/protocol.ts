@@ -7,10 +7,21 @@ export interface WireResponse {
   readonly errorCode?: string;
 }
 
+/** Who signed a request: the identity of its access key (what STS GetCallerIdentity answers). */
+export interface Caller {
+  /** The account the request acts in: an assumed role's account, else the emulator's home account. */
+  readonly accountId: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role name>/<session name>`. */
+  readonly arn: string;
+  /** `AROA…:<session name>`. */
+  readonly userId: string;
+}
+
 /** One incoming call, after dispatch. */
 export interface RequestContext {
   readonly region: string;
   readonly requestId: string;
+  readonly caller: Caller;
 }
 
 /** An error the handler answers with; each protocol renders it in its own envelope. */

@@ -27,3 +27,14 @@ export const mulberry32 = (seed: number): (() => number) => {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 };
+
+/** `length` characters of `alphabet` (at most 256 long) derived from `text`. */
+export const textId = (text: string, length: number, alphabet: string): string => {
+  let out = '';
+  for (let block = 0; out.length < length; block++) {
+    for (const byte of createHash('sha256').update(`${text}/${block}`).digest()) {
+      out += alphabet[byte % alphabet.length];
+    }
+  }
+  return out.slice(0, length);
+};

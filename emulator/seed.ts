@@ -18,6 +18,14 @@ export const AUTH_TYPES = ['certificate', 'saml', 'active-directory'] as const;
 
 const isoTime = z.iso.datetime({ offset: true, local: false });
 
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
+/**
+ * An IAM role ARN: `arn:aws:iam::<account>:role/<name>` or `…:role/<path>/<name>`; groups 1 = the account,
+ * 2 = the role name (1–64 of `[\w+=,.@-]`). A path is segments of printable ASCII between slashes.
+ */
+export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x2E\x30-\x7E]+\/)*([\w+=,.@-]{1,64})$/;
+
 export const seedConnectionSchema = z.strictObject({
   /** `cvpn-connection-` + 17 hex digits; generated deterministically when absent. */
   id: z.string().min(1).optional(),
@@ -36,8 +44,11 @@ export const seedConnectionSchema = z.strictObject({
 });
 
 export const seedEndpointSchema = z.strictObject({
+  /** Unique across every account and region of the emulator. */
   id: z.string().min(1),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1'),
+  /** The account that owns the endpoint; default the emulator's home account (`EmulatorOptions.accountId`). */
+  accountId: z.string().regex(ACCOUNT_ID, 'expected a 12-digit AWS account id').optional(),
   description: z.string().optional(),
   status: z.enum(ENDPOINT_STATUSES).optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -51,7 +62,7 @@ export const seedEndpointSchema = z.strictObject({
   clientConnectOptions: z
     .strictObject({
       enabled: z.boolean(),
-      /** `arn:aws:lambda:<endpoint region>:<accountId>:function:AWSClientVPN-…[:qualifier]`; required when enabled. */
+      /** `arn:aws:lambda:<endpoint region>:<endpoint account>:function:AWSClientVPN-…[:qualifier]`; required when enabled. */
       lambdaFunctionArn: z.string().min(1).optional(),
     })
     .refine((o) => !o.enabled || o.lambdaFunctionArn !== undefined, {
@@ -117,6 +128,17 @@ export const seedSecretSchema = z
 
 export const seedSchema = z.strictObject({
   endpoints: z.array(seedEndpointSchema).optional(),
+  /** IAM role ARNs that STS AssumeRole grants (to any caller); other roles answer AccessDenied. */
+  roles: z
+    .array(
+      z
+        .string()
+        .regex(
+          ROLE_ARN,
+          'expected an IAM role ARN such as arn:aws:iam::444455556666:role/client-vpn-revoker',
+        ),
+    )
+    .optional(),
   secrets: z.array(seedSecretSchema).optional(),
   cognitoUserPools: z.array(seedCognitoUserPoolSchema).optional(),
   identityStore: z

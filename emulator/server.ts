@@ -16,15 +16,18 @@ import { ec2ErrorResponse } from './ec2-xml.ts';
 import { createEventBridge, type PublishedEvent } from './eventbridge.ts';
 import { type FaultControls, Faults, type RepeatTerminateMode } from './faults.ts';
 import { createIdentityStore } from './identitystore.ts';
-import { jsonError, type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
+import { type Caller, jsonError, type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
 import { createSecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager.ts';
 import type { Seed } from './seed.ts';
 import { type ConnectionQuery, type ConnectionView, type EndpointView, State } from './state.ts';
+import { createSts, homeCaller, STS_VERSION, stsErrorResponse } from './sts.ts';
 
 /**
- * One HTTP port for EC2 (Query protocol, form body with `Action=`), EventBridge, Identity Store, Cognito user
- * pools and Secrets Manager (JSON 1.1, `X-Amz-Target`). The region of each call comes from the SigV4 credential
- * scope; signatures are not checked. Client connection attempts (`connect()`) are a JS API only.
+ * One HTTP port for EC2 (Query protocol, form body with `Action=…&Version=2016-11-15`), STS (awsQuery,
+ * `Version=2011-06-15`), EventBridge, Identity Store, Cognito user pools and Secrets Manager (JSON 1.1,
+ * `X-Amz-Target`). The region and the access key id of each call come from the SigV4 credential scope;
+ * signatures are not checked. A key issued by STS AssumeRole acts in the role's account, any other key in the
+ * home account. Client connection attempts (`connect()`) are a JS API only.
  */
 
 export interface EmulatorOptions {
@@ -40,7 +43,10 @@ export interface EmulatorOptions {
   readonly timeScale?: number;
   /** Seed of the PRNG behind `faults.randomErrors`; default 1. */
   readonly randomSeed?: number;
-  /** Default 111122223333. */
+  /**
+   * The home account: requests signed with an access key the emulator did not issue act in it, and seeded
+   * endpoints without an `accountId` belong to it. Default 111122223333.
+   */
   readonly accountId?: string;
   /** What a Terminate of an already terminated connection answers; default 'terminated'. */
   readonly repeatTerminate?: RepeatTerminateMode;
@@ -54,7 +60,14 @@ export interface EmulatorOptions {
   readonly connectHandlerTimeoutMs?: number;
 }
 
-export type ServiceName = 'ec2' | 'events' | 'identitystore' | 'cognito-idp' | 'secretsmanager' | 'unknown';
+export type ServiceName =
+  | 'ec2'
+  | 'sts'
+  | 'events'
+  | 'identitystore'
+  | 'cognito-idp'
+  | 'secretsmanager'
+  | 'unknown';
 
 export interface CallRecord {
   readonly seq: number;
@@ -63,7 +76,9 @@ export interface CallRecord {
   readonly service: ServiceName;
   readonly action: string;
   readonly region: string;
-  /** EC2: the form parameters; JSON services: the parsed body. */
+  /** The account the call acted in (the caller's: an assumed role's account, else the home account). */
+  readonly accountId: string;
+  /** EC2 and STS: the form parameters; JSON services: the parsed body. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly status: number;
   readonly errorCode?: string;
@@ -71,6 +86,8 @@ export interface CallRecord {
 }
 
 export interface CallCount {
+  /** Present when counted for one account (`callCounts({ accountId })`); absent on totals over all accounts. */
+  readonly accountId?: string;
   readonly region: string;
   readonly action: string;
   readonly calls: number;
@@ -79,18 +96,24 @@ export interface CallCount {
   readonly throttled: number;
 }
 
+/** Selects the calls `callCounts()` counts. */
+export interface CallCountFilter {
+  /** Only calls that acted in this account. */
+  readonly accountId?: string;
+}
+
 export interface Emulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
   /**
-   * AWS_ENDPOINT_URL_EC2 / _EVENTBRIDGE / _IDENTITYSTORE / _COGNITO_IDENTITY_PROVIDER / _SECRETS_MANAGER pointing
-   * at this emulator.
+   * AWS_ENDPOINT_URL_EC2 / _STS / _EVENTBRIDGE / _IDENTITYSTORE / _COGNITO_IDENTITY_PROVIDER / _SECRETS_MANAGER
+   * pointing at this emulator.
    */
   readonly env: Readonly<Record<string, string>>;
   readonly faults: FaultControls;
   stop(): Promise<void>;
-  /** Adds endpoints, connections and users (a known endpoint id gets more connections). */
+  /** Adds endpoints, connections, users and roles (a known endpoint id gets more connections). */
   seed(seed: Seed): void;
   /** Back to the start state: the start seed, no faults, empty logs, clock at the wall clock. */
   reset(): void;
@@ -98,8 +121,11 @@ export interface Emulator {
   advanceTime(ms: number): void;
   connections(query?: ConnectionQuery): ConnectionView[];
   endpoints(): EndpointView[];
-  /** Keyed `<region>:<action>`, e.g. `us-east-1:TerminateClientVpnConnections`. */
-  callCounts(): Record<string, CallCount>;
+  /**
+   * Keyed `<region>:<action>`, e.g. `us-east-1:TerminateClientVpnConnections`: totals over every account, or
+   * only the calls of `filter.accountId`.
+   */
+  callCounts(filter?: CallCountFilter): Record<string, CallCount>;
   calls(): CallRecord[];
   publishedEvents(): PublishedEvent[];
   /**
@@ -126,7 +152,19 @@ const JSON_SERVICES: Readonly<Record<string, ServiceName>> = {
 const CAPITALISED_MESSAGE: ReadonlySet<ServiceName> = new Set(['identitystore', 'secretsmanager']);
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[^/,\s]+\/aws4_request/;
+/** `Credential=<access key id>/<date>/<region>/<service>/aws4_request` in a SigV4 Authorization header. */
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([^/,\s]+)\/aws4_request/;
+
+interface CredentialScope {
+  readonly accessKeyId?: string;
+  readonly region?: string;
+  readonly service?: string;
+}
+
+const credentialScope = (req: IncomingMessage): CredentialScope => {
+  const match = CREDENTIAL_SCOPE.exec(header(req, 'authorization') ?? '');
+  return match ? { accessKeyId: match[1], region: match[2], service: match[3] } : {};
+};
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -182,16 +220,19 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   });
   let events: PublishedEvent[] = [];
   let callLog: CallRecord[] = [];
+  /** Keyed `<account>|<region>:<action>`. */
   let counts = new Map<
     string,
-    { region: string; action: string; calls: number; errors: number; throttled: number }
+    { accountId: string; region: string; action: string; calls: number; errors: number; throttled: number }
   >();
   let callSeq = 0;
   let attempts: ConnectionAttempt[] = [];
   let attemptSeq = 0;
   let invoker = options.connectHandlerInvoker;
 
-  const ec2 = createEc2({ state, faults, clock, accountId });
+  const home = homeCaller(accountId);
+  const ec2 = createEc2({ state, faults, clock });
+  const sts = createSts({ state, clock });
   const eventBridge = createEventBridge({ faults, clock, record: (event) => events.push(event) });
   const identityStore = createIdentityStore(state);
   const cognito = createCognito(state);
@@ -215,8 +256,9 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const record = (call: Omit<CallRecord, 'seq' | 'time'>): void => {
     callLog.push({ seq: ++callSeq, time: new Date(clock.now()).toISOString(), ...call });
     if (callLog.length > 2 * maxCallLog) callLog = callLog.slice(-maxCallLog);
-    const key = `${call.region}:${call.action}`;
+    const key = `${call.accountId}|${call.region}:${call.action}`;
     const count = counts.get(key) ?? {
+      accountId: call.accountId,
       region: call.region,
       action: call.action,
       calls: 0,
@@ -233,8 +275,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     req: IncomingMessage,
   ): Promise<{ response: WireResponse; call: Omit<CallRecord, 'seq' | 'time'> }> => {
     const requestId = randomUUID();
-    const region = CREDENTIAL_SCOPE.exec(header(req, 'authorization') ?? '')?.[1] ?? defaultRegion;
-    const ctx: RequestContext = { region, requestId };
+    const scope = credentialScope(req);
+    const region = scope.region ?? defaultRegion;
+    const caller: Caller = (scope.accessKeyId && state.session(scope.accessKeyId)) || home;
+    const ctx: RequestContext = { region, requestId, caller };
+    const accountId = caller.accountId;
     const target = header(req, 'x-amz-target');
     const body = await readBody(req);
 
@@ -263,6 +308,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           service,
           action,
           region,
+          accountId,
           params: input,
           status: response.status,
           requestId,
@@ -276,14 +322,16 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       form.append(key, value);
     const params = QueryParams.fromForm(form);
     const action = params.string('Action');
+    const service = scope.service === 'sts' || params.string('Version') === STS_VERSION ? 'sts' : 'ec2';
     await delay(faults.latencyFor(action ?? ''));
-    const response = ec2(action, params, ctx);
+    const response = (service === 'sts' ? sts : ec2)(action, params, ctx);
     return {
       response,
       call: {
-        service: 'ec2',
+        service,
         action: action ?? '',
         region,
+        accountId,
         params: params.toObject(),
         status: response.status,
         requestId,
@@ -305,10 +353,9 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           ? e
           : new ServiceError('InternalError', 500, 'An internal error has occurred');
       if (!(e instanceof ServiceError)) console.error('emulator: unexpected error', e);
-      response =
-        header(req, 'x-amz-target') === undefined
-          ? ec2ErrorResponse(requestId, error)
-          : jsonError(requestId, error);
+      if (header(req, 'x-amz-target') !== undefined) response = jsonError(requestId, error);
+      else if (credentialScope(req).service === 'sts') response = stsErrorResponse(requestId, error);
+      else response = ec2ErrorResponse(requestId, error);
     }
     res.writeHead(response.status, {
       ...response.headers,
@@ -337,6 +384,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     port,
     env: {
       AWS_ENDPOINT_URL_EC2: url,
+      AWS_ENDPOINT_URL_STS: url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: url,
       AWS_ENDPOINT_URL_IDENTITYSTORE: url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url,
@@ -367,7 +415,23 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     advanceTime: (ms) => clock.advance(ms),
     connections: (query) => state.connectionViews(query),
     endpoints: () => state.endpointViews(),
-    callCounts: () => Object.fromEntries([...counts].map(([key, count]) => [key, { ...count }])),
+    callCounts: (filter = {}) => {
+      const result: Record<string, CallCount> = {};
+      for (const { accountId: account, ...count } of counts.values()) {
+        if (filter.accountId !== undefined && account !== filter.accountId) continue;
+        const key = `${count.region}:${count.action}`;
+        const sum = result[key];
+        result[key] = sum
+          ? {
+              ...sum,
+              calls: sum.calls + count.calls,
+              errors: sum.errors + count.errors,
+              throttled: sum.throttled + count.throttled,
+            }
+          : { ...(filter.accountId === undefined ? {} : { accountId: account }), ...count };
+      }
+      return result;
+    },
     calls: () => [...callLog],
     publishedEvents: () => [...events],
     connect,

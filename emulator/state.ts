@@ -1,5 +1,6 @@
 import { functionArnProblem } from './client-connect.ts';
 import type { Clock } from './clock.ts';
+import type { Caller } from './protocol.ts';
 import { fnv1a, hexId } from './random.ts';
 import {
   type AuthType,
@@ -21,6 +22,7 @@ export const RETENTION_MS = 60 * 60 * 1000;
 export interface Endpoint {
   readonly seq: number;
   readonly id: string;
+  readonly accountId: string;
   readonly region: string;
   description: string;
   status: EndpointStatus;
@@ -104,6 +106,8 @@ export interface CognitoUser extends SeedCognitoUser {
 export interface ConnectionQuery {
   readonly connectionId?: string;
   readonly endpointId?: string;
+  /** The account that owns the endpoint. */
+  readonly accountId?: string;
   readonly region?: string;
   readonly username?: string;
   readonly commonName?: string;
@@ -114,6 +118,8 @@ export interface ConnectionQuery {
 export interface ConnectionView {
   readonly connectionId: string;
   readonly endpointId: string;
+  /** The account that owns the endpoint. */
+  readonly accountId: string;
   readonly region: string;
   readonly username: string;
   readonly commonName: string;
@@ -126,6 +132,7 @@ export interface ConnectionView {
 
 export interface EndpointView {
   readonly endpointId: string;
+  readonly accountId: string;
   readonly region: string;
   readonly description: string;
   readonly status: EndpointStatus;
@@ -150,7 +157,8 @@ const parseTime = (iso: string | undefined): number | undefined =>
   iso === undefined ? undefined : Date.parse(iso);
 
 /**
- * The emulator's data: endpoints, their connections, identity-store users. Status transitions are lazy: a
+ * The emulator's data: endpoints (each owned by one account), their connections, identity-store users, the
+ * IAM roles STS may assume and the credentials it issued. Status transitions are lazy: a
  * `terminating` connection becomes `terminated` when it is next read after its deadline, and a terminated one
  * disappears once the retention window has passed. Lookups by id and username are indexed; listing pages
  * start by binary search on `seq`, so paging through N connections costs O(N) in total.
@@ -158,7 +166,12 @@ const parseTime = (iso: string | undefined): number | undefined =>
 export class State {
   readonly #clock: Clock;
   readonly #terminateDelayMs: number;
+  /** The home account: seeded endpoints without an account, secret ARNs. */
   readonly #accountId: string;
+  /** Role ARNs AssumeRole grants. */
+  readonly #roles = new Set<string>();
+  /** Who each issued access key id is (credentials from AssumeRole). */
+  readonly #sessions = new Map<string, Caller>();
   /** Secrets by ARN (seed order). */
   readonly #secrets = new Map<string, Secret>();
   readonly #endpoints = new Map<string, Endpoint>();
@@ -201,9 +214,12 @@ export class State {
     seed.secrets?.forEach((secretSeed, index) => {
       this.#addSecret(secretSeed, now, `secrets[${index}]`);
     });
+    for (const roleArn of seed.roles ?? []) this.#roles.add(roleArn);
   }
 
   clear(): void {
+    this.#roles.clear();
+    this.#sessions.clear();
     this.#endpoints.clear();
     this.#connectionIds.clear();
     this.#users.clear();
@@ -212,15 +228,41 @@ export class State {
     this.#seq = 0;
   }
 
-  /** The endpoint if it exists in `region` and is not deleted. */
-  findEndpoint(region: string, endpointId: string): Endpoint | undefined {
+  /** The endpoint if it exists in this account and region and is not deleted. */
+  findEndpoint(accountId: string, region: string, endpointId: string): Endpoint | undefined {
     const endpoint = this.#endpoints.get(endpointId);
-    return endpoint && endpoint.region === region && endpoint.status !== 'deleted' ? endpoint : undefined;
+    return endpoint &&
+      endpoint.accountId === accountId &&
+      endpoint.region === region &&
+      endpoint.status !== 'deleted'
+      ? endpoint
+      : undefined;
   }
 
-  /** Endpoints of a region that Describe lists, in stable order. */
-  listEndpoints(region: string): Endpoint[] {
-    return [...this.#endpoints.values()].filter((e) => e.region === region && e.status !== 'deleted');
+  /** Endpoints of an account's region that Describe lists, in stable order. */
+  listEndpoints(accountId: string, region: string): Endpoint[] {
+    return [...this.#endpoints.values()].filter(
+      (e) => e.accountId === accountId && e.region === region && e.status !== 'deleted',
+    );
+  }
+
+  hasRole(roleArn: string): boolean {
+    return this.#roles.has(roleArn);
+  }
+
+  /** Remembers who credentials issued by AssumeRole belong to. */
+  addSession(accessKeyId: string, caller: Caller): void {
+    this.#sessions.set(accessKeyId, caller);
+  }
+
+  /** The identity of an access key id AssumeRole issued; undefined for any other key. */
+  session(accessKeyId: string): Caller | undefined {
+    return this.#sessions.get(accessKeyId);
+  }
+
+  /** How many credentials AssumeRole has issued since the last `clear()`. */
+  get sessionCount(): number {
+    return this.#sessions.size;
   }
 
   removeEndpoint(endpointId: string): boolean {
@@ -230,7 +272,7 @@ export class State {
     return this.#endpoints.delete(endpointId);
   }
 
-  /** The endpoint with this id in any region, unless deleted or removed. */
+  /** The endpoint with this id in any account and region, unless deleted or removed. */
   findEndpointById(endpointId: string): Endpoint | undefined {
     const endpoint = this.#endpoints.get(endpointId);
     return endpoint && endpoint.status !== 'deleted' ? endpoint : undefined;
@@ -355,6 +397,7 @@ export class State {
     const views: ConnectionView[] = [];
     for (const endpoint of this.#endpoints.values()) {
       if (query.endpointId !== undefined && endpoint.id !== query.endpointId) continue;
+      if (query.accountId !== undefined && endpoint.accountId !== query.accountId) continue;
       if (query.region !== undefined && endpoint.region !== query.region) continue;
       const pool =
         query.connectionId !== undefined
@@ -384,6 +427,7 @@ export class State {
       }
       return {
         endpointId: e.id,
+        accountId: e.accountId,
         region: e.region,
         description: e.description,
         status: e.status,
@@ -398,11 +442,18 @@ export class State {
   }
 
   #upsertEndpoint(seed: SeedEndpoint, now: number): Endpoint {
+    const accountId = seed.accountId ?? this.#accountId;
     const existing = this.#endpoints.get(seed.id);
     if (existing) {
       if (existing.region !== seed.region) {
         throw new InvalidSeedError(
           `endpoint ${seed.id} already exists in ${existing.region}; it cannot be seeded again in ${seed.region}`,
+        );
+      }
+      if (existing.accountId !== accountId) {
+        throw new InvalidSeedError(
+          `endpoint ${seed.id} already exists in account ${existing.accountId}; it cannot be seeded again in ` +
+            `account ${accountId}`,
         );
       }
       if (seed.description !== undefined) existing.description = seed.description;
@@ -417,12 +468,13 @@ export class State {
       }
       if (seed.splitTunnel !== undefined) existing.splitTunnel = seed.splitTunnel;
       if (seed.clientConnectOptions !== undefined)
-        existing.clientConnect = this.#seedClientConnect(seed, seed.clientConnectOptions);
+        existing.clientConnect = seedClientConnect(seed, accountId, seed.clientConnectOptions);
       return existing;
     }
     const endpoint: Endpoint = {
       seq: ++this.#seq,
       id: seed.id,
+      accountId,
       region: seed.region,
       description: seed.description ?? `Client VPN endpoint ${seed.id}`,
       status: seed.status ?? 'available',
@@ -434,7 +486,7 @@ export class State {
       disconnectOnSessionTimeout: seed.disconnectOnSessionTimeout ?? true,
       splitTunnel: seed.splitTunnel ?? false,
       clientConnect: seed.clientConnectOptions
-        ? this.#seedClientConnect(seed, seed.clientConnectOptions)
+        ? seedClientConnect(seed, accountId, seed.clientConnectOptions)
         : { enabled: false },
       createdAt: now - (30 + (fnv1a(seed.id) % 300)) * 24 * 60 * MINUTE - (fnv1a(seed.id, 1) % 86_400) * 1000,
       cidrOctet: 64 + (fnv1a(seed.id, 2) % 128),
@@ -446,21 +498,6 @@ export class State {
     };
     this.#endpoints.set(endpoint.id, endpoint);
     return endpoint;
-  }
-
-  #seedClientConnect(
-    seed: SeedEndpoint,
-    options: NonNullable<SeedEndpoint['clientConnectOptions']>,
-  ): ClientConnectOptions {
-    const { enabled, lambdaFunctionArn } = options;
-    if (lambdaFunctionArn === undefined) return { enabled };
-    const problem = functionArnProblem(lambdaFunctionArn, seed.region, this.#accountId);
-    if (problem !== undefined) {
-      throw new InvalidSeedError(
-        `endpoints[${seed.id}].clientConnectOptions.lambdaFunctionArn: ${lambdaFunctionArn}: ${problem}`,
-      );
-    }
-    return { enabled, lambdaFunctionArn };
   }
 
   #addSecret(seed: SeedSecret, now: number, path: string): void {
@@ -549,6 +586,23 @@ export class State {
   }
 }
 
+/** The handler settings of a seeded endpoint; the function must be in the endpoint's region and account. */
+const seedClientConnect = (
+  seed: SeedEndpoint,
+  accountId: string,
+  options: NonNullable<SeedEndpoint['clientConnectOptions']>,
+): ClientConnectOptions => {
+  const { enabled, lambdaFunctionArn } = options;
+  if (lambdaFunctionArn === undefined) return { enabled };
+  const problem = functionArnProblem(lambdaFunctionArn, seed.region, accountId);
+  if (problem !== undefined) {
+    throw new InvalidSeedError(
+      `endpoints[${seed.id}].clientConnectOptions.lambdaFunctionArn: ${lambdaFunctionArn}: ${problem}`,
+    );
+  }
+  return { enabled, lambdaFunctionArn };
+};
+
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The 6 characters Secrets Manager appends to a secret's ARN, derived from `key`. */
@@ -573,6 +627,7 @@ const firstAfter = (connections: readonly Connection[], afterSeq: number): numbe
 const toConnectionView = (c: Connection): ConnectionView => ({
   connectionId: c.id,
   endpointId: c.endpoint.id,
+  accountId: c.endpoint.accountId,
   region: c.endpoint.region,
   username: c.username,
   commonName: c.commonName,

@@ -11,6 +11,9 @@ import { type Emulator, startEmulator } from '../../emulator/server.ts';
 
 const AWS = '/usr/bin/aws';
 const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
+const MEMBER = '444455556666';
+const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/client-vpn-revoker-member`;
+const MEMBER_ENDPOINT = 'cvpn-endpoint-0c0c0c0c0c0c0c0c0';
 const run = promisify(execFile);
 
 interface CliResult {
@@ -22,12 +25,18 @@ interface CliResult {
 describe('AWS CLI v2 against the emulator', () => {
   let emu: Emulator;
 
-  const aws = async (...args: string[]): Promise<CliResult> => {
+  /** Runs the CLI with static home-account keys, or with `credentials` (e.g. from assume-role). */
+  const awsAs = async (
+    credentials: Record<string, string> | undefined,
+    ...args: string[]
+  ): Promise<CliResult> => {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
-      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR0000TEST',
-      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      ...(credentials ?? {
+        AWS_ACCESS_KEY_ID: 'AKIAEMULATOR0000TEST',
+        AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      }),
       AWS_PAGER: '',
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
@@ -44,9 +53,16 @@ describe('AWS CLI v2 against the emulator', () => {
     }
   };
 
+  const aws = (...args: string[]) => awsAs(undefined, ...args);
+
   /** Runs a command that must succeed and parses its JSON output. */
-  const awsJson = async <T>(...args: string[]): Promise<T> => {
-    const result = await aws(...args);
+  const awsJson = <T>(...args: string[]): Promise<T> => awsJsonAs<T>(undefined, ...args);
+
+  const awsJsonAs = async <T>(
+    credentials: Record<string, string> | undefined,
+    ...args: string[]
+  ): Promise<T> => {
+    const result = await awsAs(credentials, ...args);
     if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout) as T;
   };
@@ -61,7 +77,15 @@ describe('AWS CLI v2 against the emulator', () => {
     if (!stdout.startsWith('aws-cli/2.')) throw new Error(`${AWS} is not AWS CLI v2: ${stdout.trim()}`);
     emu = await startEmulator({
       seed: {
+        roles: [MEMBER_ROLE],
         endpoints: [
+          {
+            id: MEMBER_ENDPOINT,
+            accountId: MEMBER,
+            region: 'us-east-1',
+            authType: 'saml',
+            connections: [{ id: 'cvpn-connection-0ccccccccccccccc1', username: 'jane.doe@example.com' }],
+          },
           {
             id: ENDPOINT,
             region: 'us-east-1',
@@ -217,6 +241,76 @@ describe('AWS CLI v2 against the emulator', () => {
     expect([254, 255]).toContain(invalid.code);
     expect(invalid.stderr).toContain('InvalidParameterValue');
     expect(invalid.stderr).toContain("must start with 'AWSClientVPN-'");
+  });
+
+  it('sts assume-role returns credentials that list the member account’s connections', async () => {
+    // Act
+    const assumed = await awsJson<{
+      Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+      AssumedRoleUser: { Arn: string; AssumedRoleId: string };
+    }>('sts', 'assume-role', '--role-arn', MEMBER_ROLE, '--role-session-name', 'incident-42');
+    const member = {
+      AWS_ACCESS_KEY_ID: assumed.Credentials.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: assumed.Credentials.SecretAccessKey,
+      AWS_SESSION_TOKEN: assumed.Credentials.SessionToken,
+    };
+    const identity = await awsJsonAs<{ Account: string; Arn: string; UserId: string }>(
+      member,
+      'sts',
+      'get-caller-identity',
+    );
+    const connections = await awsJsonAs<{ Connections: { ConnectionId: string; Username: string }[] }>(
+      member,
+      'ec2',
+      'describe-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      MEMBER_ENDPOINT,
+    );
+    const homeIdentity = await awsJson<{ Account: string }>('sts', 'get-caller-identity');
+    const homeLookup = await aws(
+      'ec2',
+      'describe-client-vpn-connections',
+      '--client-vpn-endpoint-id',
+      MEMBER_ENDPOINT,
+    );
+    const denied = await aws(
+      'sts',
+      'assume-role',
+      '--role-arn',
+      `arn:aws:iam::${MEMBER}:role/not-seeded`,
+      '--role-session-name',
+      'incident-42',
+    );
+
+    // Assess
+    expect(assumed.Credentials.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(Date.parse(assumed.Credentials.Expiration)).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(assumed.AssumedRoleUser.Arn).toBe(
+      `arn:aws:sts::${MEMBER}:assumed-role/client-vpn-revoker-member/incident-42`,
+    );
+    expect(identity).toEqual({
+      Account: MEMBER,
+      Arn: assumed.AssumedRoleUser.Arn,
+      UserId: assumed.AssumedRoleUser.AssumedRoleId,
+    });
+    expect(connections.Connections.map((c) => [c.ConnectionId, c.Username])).toEqual([
+      ['cvpn-connection-0ccccccccccccccc1', 'jane.doe@example.com'],
+    ]);
+    expect(homeIdentity.Account).toBe('111122223333');
+    expect(homeLookup.stderr).toContain('InvalidClientVpnEndpointId.NotFound');
+    expect([254, 255]).toContain(denied.code);
+    expect(denied.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation');
+    expect(
+      emu
+        .calls()
+        .filter((c) => c.service === 'sts')
+        .map((c) => [c.action, c.accountId, c.status]),
+    ).toEqual([
+      ['AssumeRole', '111122223333', 200],
+      ['GetCallerIdentity', MEMBER, 200],
+      ['GetCallerIdentity', '111122223333', 200],
+      ['AssumeRole', '111122223333', 403],
+    ]);
   });
 
   it('reports an unknown endpoint as InvalidClientVpnEndpointId.NotFound', async () => {

@@ -68,6 +68,7 @@ describe('emulator/cli.ts', () => {
     // Assess
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_EC2=${url}`);
+    expect(banner).toContain(`export AWS_ENDPOINT_URL_STS=${url}`);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_EVENTBRIDGE=${url}`);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_IDENTITYSTORE=${url}`);
     expect(banner).toContain(`export AWS_ENDPOINT_URL_SECRETS_MANAGER=${url}`);

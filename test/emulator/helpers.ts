@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Seed } from '../../emulator/seed.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server.ts';
@@ -9,9 +10,40 @@ import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulat
 /** Fake static credentials: the emulator reads the region from the signature scope and checks nothing else. */
 export const credentials = { accessKeyId: 'AKIAEMULATOR0000TEST', secretAccessKey: 'emulator-secret' };
 
-/** Real SDK clients pointed at the emulator; one attempt, so an injected error surfaces instead of a retry. */
-export const ec2Client = (emu: Emulator, region = 'us-east-1') =>
-  new EC2Client({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
+/** Static or temporary (AssumeRole) credentials, as the SDK clients take them. */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/**
+ * Real SDK clients pointed at the emulator; one attempt, so an injected error surfaces instead of a retry.
+ * EC2 and STS calls act in the account of `as` (the home account for the static `credentials`).
+ */
+export const ec2Client = (emu: Emulator, region = 'us-east-1', as: Credentials = credentials) =>
+  new EC2Client({ endpoint: emu.url, region, credentials: as, maxAttempts: 1 });
+
+export const stsClient = (emu: Emulator, as: Credentials = credentials, region = 'us-east-1') =>
+  new STSClient({ endpoint: emu.url, region, credentials: as, maxAttempts: 1 });
+
+/** Temporary credentials for `roleArn` (a seeded role), assumed by `as`. */
+export const assumeRole = async (
+  emu: Emulator,
+  roleArn: string,
+  as: Credentials = credentials,
+): Promise<Credentials> => {
+  const { Credentials: issued } = await stsClient(emu, as).send(
+    new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'emulator-test' }),
+  );
+  if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken)
+    throw new Error(`AssumeRole ${roleArn} answered no credentials`);
+  return {
+    accessKeyId: issued.AccessKeyId,
+    secretAccessKey: issued.SecretAccessKey,
+    sessionToken: issued.SessionToken,
+  };
+};
 
 export const eventsClient = (emu: Emulator, region = 'us-east-1') =>
   new EventBridgeClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
@@ -40,18 +72,35 @@ export const failure = async (call: Promise<unknown>): Promise<AwsError> => {
   throw new Error('expected the call to fail, but it succeeded');
 };
 
-/** A hand-made EC2 Query request, for inputs the SDK cannot produce (unknown actions, malformed values). */
-export const rawEc2 = async (emu: Emulator, body: string, region = 'us-east-1') => {
+/**
+ * A hand-made Query request (EC2, or STS with `service: 'sts'`), for inputs the SDK cannot produce (unknown
+ * actions, malformed values) and for reading the raw XML. `unsigned` sends no Authorization header.
+ */
+export const rawQuery = async (
+  emu: Emulator,
+  body: string,
+  scope: {
+    readonly region?: string;
+    readonly service?: string;
+    readonly accessKeyId?: string;
+    readonly unsigned?: boolean;
+  } = {},
+) => {
+  const { region = 'us-east-1', service = 'ec2', accessKeyId = 'AKID', unsigned = false } = scope;
+  const authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
   const response = await fetch(emu.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+      ...(unsigned ? {} : { authorization }),
     },
     body,
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
 };
+
+/** A hand-made EC2 Query request. */
+export const rawEc2 = (emu: Emulator, body: string, region = 'us-east-1') => rawQuery(emu, body, { region });
 
 /** One endpoint with `count` active connections of users `user-0` … `user-<count-1>`. */
 export const endpointWith = (

@@ -110,6 +110,102 @@ describe('seeding and inspection', () => {
     expect(duplicate).toThrow(/duplicate connection id/);
     expect(moved).toThrow(/already exists in us-east-1/);
   });
+
+  it('rejects role ARNs that are not IAM role ARNs and account ids that are not 12 digits', () => {
+    // Act
+    const roles = () =>
+      emu.seed({
+        roles: [
+          'arn:aws:iam::44445555666:role/revoker',
+          'arn:aws:iam::444455556666:user/jane',
+          'arn:aws:iam::444455556666:role/',
+          'arn:aws:sts::444455556666:assumed-role/revoker/session',
+          'arn:aws:iam::444455556666:role/has space',
+        ],
+      });
+    const accounts = () =>
+      emu.seed({
+        endpoints: [
+          { id: 'cvpn-endpoint-acct-1', region: 'us-east-1', accountId: '4444' },
+          { id: 'cvpn-endpoint-acct-2', region: 'us-east-1', accountId: 'abcdefghijkl' },
+        ],
+      });
+
+    // Assess
+    expect(roles).toThrow(InvalidSeedError);
+    for (const index of [0, 1, 2, 3, 4]) expect(roles).toThrow(new RegExp(`roles\\[${index}\\]`));
+    expect(roles).toThrow(/expected an IAM role ARN/);
+    expect(accounts).toThrow(/endpoints\[0\]\.accountId/);
+    expect(accounts).toThrow(/endpoints\[1\]\.accountId/);
+    expect(accounts).toThrow(/expected a 12-digit AWS account id/);
+    expect(emu.endpoints().some((e) => e.endpointId.startsWith('cvpn-endpoint-acct'))).toBe(false);
+  });
+
+  it("rejects a known endpoint id in another account, and a handler outside the endpoint's account", () => {
+    // Act
+    const otherAccount = () =>
+      emu.seed({
+        endpoints: [{ id: DEMO_ENDPOINTS.corporate, region: 'us-east-1', accountId: '444455556666' }],
+      });
+    const handlerAccount = () =>
+      emu.seed({
+        endpoints: [
+          {
+            id: 'cvpn-endpoint-member-handler',
+            region: 'us-east-1',
+            accountId: '444455556666',
+            clientConnectOptions: {
+              enabled: true,
+              lambdaFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:AWSClientVPN-handler',
+            },
+          },
+        ],
+      });
+
+    // Assess
+    expect(otherAccount).toThrow(
+      `endpoint ${DEMO_ENDPOINTS.corporate} already exists in account 111122223333; it cannot be seeded again ` +
+        'in account 444455556666',
+    );
+    expect(handlerAccount).toThrow(/must belong to the endpoint's account 444455556666/);
+    expect(emu.endpoints().find((e) => e.endpointId === DEMO_ENDPOINTS.corporate)?.accountId).toBe(
+      '111122223333',
+    );
+  });
+});
+
+describe('seeding member accounts', () => {
+  it('puts endpoints in their accounts (default: the home account) and adds to a known member endpoint', async () => {
+    // Prepare
+    const emu = await startEmulator({ accountId: '210987654321' });
+
+    // Act
+    emu.seed({
+      roles: ['arn:aws:iam::444455556666:role/ops/security/client-vpn-revoker'],
+      endpoints: [
+        { id: 'cvpn-endpoint-home', region: 'us-east-1', connections: [{ username: 'a' }] },
+        { id: 'cvpn-endpoint-member', region: 'us-east-1', accountId: '444455556666', connections: [{}] },
+      ],
+    });
+    emu.seed({
+      endpoints: [
+        { id: 'cvpn-endpoint-member', region: 'us-east-1', accountId: '444455556666', connections: [{}] },
+      ],
+    });
+    const withoutAccount = () =>
+      emu.seed({ endpoints: [{ id: 'cvpn-endpoint-member', region: 'us-east-1' }] });
+    const endpoints = emu.endpoints().map((e) => [e.endpointId, e.accountId, e.listedConnections]);
+    await emu.stop();
+
+    // Assess
+    expect(endpoints).toEqual([
+      ['cvpn-endpoint-home', '210987654321', 1],
+      ['cvpn-endpoint-member', '444455556666', 2],
+    ]);
+    expect(withoutAccount).toThrow(
+      /already exists in account 444455556666; it cannot be seeded again in account 210987654321/,
+    );
+  });
 });
 
 describe('large seeds', () => {

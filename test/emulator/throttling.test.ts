@@ -1,9 +1,11 @@
 import { DescribeClientVpnEndpointsCommand, TerminateClientVpnConnectionsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../emulator/server.ts';
-import { ec2Client, endpointWith } from './helpers.ts';
+import { assumeRole, type Credentials, ec2Client, endpointWith } from './helpers.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
+const MEMBER = '444455556666';
+const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/client-vpn-revoker-member`;
 
 /** Runs `count` calls one after the other; returns each outcome ('ok' or the error name). */
 const run = async (count: number, call: (i: number) => Promise<unknown>): Promise<string[]> => {
@@ -26,6 +28,10 @@ describe('EC2 token-bucket throttling', () => {
     await emu?.stop();
     emu = undefined;
   });
+
+  /** DescribeClientVpnEndpoints in us-east-1, as the home account or as `as`. */
+  const describeAs = (as?: Credentials) => () =>
+    ec2Client(emu as Emulator, 'us-east-1', as).send(new DescribeClientVpnEndpointsCommand({}));
 
   const terminateUser = (target: Emulator, region: string) => (i: number) =>
     ec2Client(target, region).send(
@@ -93,6 +99,50 @@ describe('EC2 token-bucket throttling', () => {
     expect(euTerminate).toEqual(['ok']);
     expect(usDescribes.filter((o) => o === 'ok')).toHaveLength(100);
     expect(usDescribes[100]).toBe('RequestLimitExceeded');
+  });
+
+  it('keeps one bucket per account: a member account is metered apart from the home account', async () => {
+    // Prepare
+    emu = await startEmulator({
+      timeScale: 0.0001,
+      seed: {
+        roles: [MEMBER_ROLE],
+        endpoints: [
+          ...(endpointWith(ENDPOINT, 3).endpoints ?? []),
+          { id: 'cvpn-endpoint-member', accountId: MEMBER, region: 'us-east-1', connections: [{}] },
+        ],
+      },
+    });
+    emu.faults.enableThrottling({ nonMutating: { capacity: 2, refillPerSecond: 1 } });
+    const member = await assumeRole(emu, MEMBER_ROLE);
+
+    // Act
+    const home = await run(3, describeAs());
+    const memberOutcomes = await run(3, describeAs(member));
+
+    // Assess
+    expect(home).toEqual(['ok', 'ok', 'RequestLimitExceeded']);
+    expect(memberOutcomes).toEqual(['ok', 'ok', 'RequestLimitExceeded']);
+    const key = 'us-east-1:DescribeClientVpnEndpoints';
+    expect(emu.callCounts({ accountId: MEMBER })[key]).toMatchObject({ calls: 3, throttled: 1 });
+    expect(emu.callCounts()[key]).toMatchObject({ calls: 6, throttled: 2 });
+  });
+
+  it('throttleNext counts the calls of every account', async () => {
+    // Prepare
+    emu = await startEmulator({ seed: { roles: [MEMBER_ROLE] } });
+    const member = await assumeRole(emu, MEMBER_ROLE);
+    emu.faults.throttleNext('DescribeClientVpnEndpoints', 2);
+
+    // Act
+    const outcomes = [
+      ...(await run(1, describeAs(member))),
+      ...(await run(1, describeAs())),
+      ...(await run(1, describeAs(member))),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded', 'ok']);
   });
 
   it('refills at the real rate in emulated time', async () => {
