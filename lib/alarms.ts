@@ -146,7 +146,8 @@ export class RevokerAlarms extends Construct {
       QUEUE_AGE_THRESHOLD.toSeconds(),
       `Client VPN Revoker: a revocation request has waited more than ${QUEUE_AGE_THRESHOLD.toHumanString()} ` +
         'in the queue — revocations are falling behind or a request is being retried. Check function errors, ' +
-        'throttles and EC2 API throttling; raise maxConcurrency if the backlog is a burst of offboardings.',
+        'throttles and EC2 API throttling (the Ec2Throttled metric); raise maxConcurrency if the backlog is a ' +
+        'burst of offboardings.',
     );
 
     if (props.connectHandler) {

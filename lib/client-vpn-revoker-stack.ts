@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -84,6 +84,7 @@ export class ClientVpnRevokerStack extends Stack {
         ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)
         : undefined,
       dashboard: config.dashboardEnabled,
+      tracing: config.tracingEnabled,
       protectedIdentities: config.protectedIdentities,
       hashIdentitiesInLogs: config.hashIdentitiesInLogs,
       logHashKey: config.logHashKeySecretArn
@@ -109,6 +110,15 @@ export class ClientVpnRevokerStack extends Stack {
         interval: minutes(config.sessionCleanupIntervalMinutes),
         maxSessionAge: minutes(config.maxSessionAgeMinutes),
       },
+      memberAccounts:
+        config.memberAccountRoleArns || config.memberAccountIds
+          ? {
+              roleArns: config.memberAccountRoleArns,
+              accountIds: config.memberAccountIds,
+              roleName: config.memberAccountRoleName,
+              includeOwnAccount: config.includeOwnAccount,
+            }
+          : undefined,
     });
 
     new CfnOutput(this, 'FunctionName', { value: this.revoker.function.functionName });
@@ -125,6 +135,13 @@ export class ClientVpnRevokerStack extends Stack {
         description:
           "What an endpoint's ClientConnectOptions.LambdaFunctionArn must name (the alias when provisioned)",
         value: this.revoker.connectHandler.handlerArn,
+      });
+    }
+    if (this.revoker.memberAccountTrustedRoleArns.length > 0) {
+      new CfnOutput(this, 'MemberAccountTrustedRoleArns', {
+        description:
+          'The roles each member account must trust: the memberRoleTrustedRoleArns of ClientVpnRevokerMember',
+        value: Fn.join(',', this.revoker.memberAccountTrustedRoleArns),
       });
     }
     if (this.revoker.dashboard) {

@@ -20,7 +20,13 @@ import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
 import { ClientConnectHandler } from './connect-handler.ts';
 import { RevokerDashboard } from './dashboard.ts';
-import { bundledFunction, functionRole, grantClientVpnConnections, nagResource } from './function-support.ts';
+import {
+  bundledFunction,
+  functionRole,
+  grantClientVpnConnections,
+  nagResource,
+  traceOrAcknowledge,
+} from './function-support.ts';
 import {
   type Auth0SourceProps,
   addCloudTrailSources,
@@ -30,6 +36,12 @@ import {
   mappingEnvironment,
   type OneLoginSourceProps,
 } from './identity-sources.ts';
+import {
+  grantAssumeMemberRoles,
+  type MemberAccountsProps,
+  memberAccountsEnvironment,
+  resolveMemberAccounts,
+} from './member-accounts.ts';
 import {
   type CallRates,
   ClientVpnRevokerPropsError,
@@ -240,11 +252,18 @@ export interface ClientVpnRevokerProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * Create a CloudWatch dashboard (`dashboard`; lib/dashboard.ts): alarm states, revocations by status, latency,
-   * connections ended and left, EC2 throttling proxies, queue and dead-letter queue depth and age, function
+   * connections ended and left, throttled EC2 attempts, queue and dead-letter queue depth and age, function
    * faults, rule delivery failures, and the connect handler and sweeper when they exist.
    * @default true
    */
   readonly dashboard?: boolean;
+  /**
+   * Trace every function with AWS X-Ray (active tracing) through Powertools Tracer: each invocation and each
+   * AWS SDK call in it. Off by default because loading the tracer and the X-Ray SDK lengthens every cold
+   * start; without it the functions never load them.
+   * @default false
+   */
+  readonly tracing?: boolean;
   /**
    * Break-glass identities (usernames or certificate common names, case-insensitive) that are never
    * terminated, never denied by the connect handler and never swept; requests for them are reported
@@ -292,6 +311,12 @@ export interface ClientVpnRevokerProps {
    * @default - enabled, every 5 minutes, no maximum session age
    */
   readonly sessionCleanup?: SessionCleanupProps;
+  /**
+   * Revoke across an AWS Organization: assume a role in each member account (see
+   * `ClientVpnRevokerMemberStack`) and search its endpoints too. Endpoints are then selected by `endpointTag`
+   * or all of them, not by `endpoints`. @default the deploying account only
+   */
+  readonly memberAccounts?: MemberAccountsProps;
 }
 
 /** EC2 calls per second per region the product may use in total. */
@@ -446,6 +471,8 @@ export class ClientVpnRevoker extends Construct {
   public readonly logHashKey?: secretsmanager.ISecret;
   /** The operational dashboard (lib/dashboard.ts), unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;
+  /** The function roles a member account's role must trust (empty without `memberAccounts`). */
+  public readonly memberAccountTrustedRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: ClientVpnRevokerProps = {}) {
     super(scope, id);
@@ -472,6 +499,13 @@ export class ClientVpnRevoker extends Construct {
     }
     const oktaSources = validateOkta(props.okta);
     const selection = validateEndpoints(props, stack.region);
+    const members = resolveMemberAccounts(props.memberAccounts, this);
+    if (members && selection.endpoints) {
+      throw new ClientVpnRevokerPropsError(
+        'endpoints',
+        'names endpoints of the deploying account; with memberAccounts select endpoints by endpointTag or search them all',
+      );
+    }
     this.regions = validateRegions(props.regions, selection, stack.region);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -558,7 +592,8 @@ export class ClientVpnRevoker extends Construct {
         },
       }),
     );
-    grantClientVpnConnections(this.role, selection, this.regions);
+    if (members?.includeOwnAccount ?? true) grantClientVpnConnections(this.role, selection, this.regions);
+    grantAssumeMemberRoles(this.role, members);
 
     // --- reliability and security settings shared by the revoker and the sweeper ---
     const protectedIdentities = validateProtectedIdentities(props.protectedIdentities ?? []);
@@ -584,6 +619,7 @@ export class ClientVpnRevoker extends Construct {
       const { key, value } = selection.tag;
       sharedEnvironment[ENV.endpointTag] = value === undefined ? key : `${key}=${value}`;
     }
+    Object.assign(sharedEnvironment, memberAccountsEnvironment(members, this));
     if (protectedIdentities.length > 0)
       sharedEnvironment[ENV.protectedIdentities] = protectedIdentities.join(',');
     if (props.logHashKey && !props.hashIdentitiesInLogs) {
@@ -674,6 +710,7 @@ export class ClientVpnRevoker extends Construct {
       const handlerProps = validateConnectHandler(props.connectHandler ?? {});
       this.connectHandler = new ClientConnectHandler(this, 'ConnectHandler', {
         table: this.ledgerTable,
+        tracing: props.tracing ?? false,
         protectedIdentities,
         onLedgerUnavailable: handlerProps.onLedgerUnavailable,
         ...(handlerProps.deniedMessage !== undefined && { deniedMessage: handlerProps.deniedMessage }),
@@ -687,6 +724,7 @@ export class ClientVpnRevoker extends Construct {
       const cleanup = validateSessionCleanup(props.sessionCleanup ?? {});
       this.sweeper = new SessionSweeper(this, 'SessionCleanup', {
         regions: this.regions,
+        tracing: props.tracing ?? false,
         endpoints: selection,
         interval: cleanup.interval,
         ...(cleanup.maxSessionAge && { maxSessionAge: cleanup.maxSessionAge }),
@@ -698,7 +736,14 @@ export class ClientVpnRevoker extends Construct {
         environment: { ...sharedEnvironment, ...pacing(rates.sweeper) },
         deadLetterQueue: this.deadLetterQueue,
         logRetention,
+        ...(members && { memberAccounts: members }),
       });
+    }
+    if (members) {
+      this.memberAccountTrustedRoleArns.push(
+        this.role.roleArn,
+        ...(this.sweeper ? [this.sweeper.role.roleArn] : []),
+      );
     }
 
     this.function.addEventSource(
@@ -735,7 +780,7 @@ export class ClientVpnRevoker extends Construct {
       }).dashboard;
     }
 
-    this.acknowledgeUnavoidableFindings();
+    this.acknowledgeUnavoidableFindings(props.tracing ?? false);
   }
 
   /** The bus runbook requests arrive on: given, dedicated and restricted to some principals, or the default. */
@@ -771,7 +816,7 @@ export class ClientVpnRevoker extends Construct {
   }
 
   /** cdk-nag findings that cannot be fixed, acknowledged one by one with the reason. */
-  private acknowledgeUnavoidableFindings(): void {
+  private acknowledgeUnavoidableFindings(tracing: boolean): void {
     // On the CloudFormation resources themselves, so nothing else created beside them is covered.
     const cfn = (construct: Construct) => construct.node.defaultChild ?? construct;
     const policy = cfn(this.role.node.findChild('DefaultPolicy'));
@@ -801,12 +846,8 @@ export class ClientVpnRevoker extends Construct {
         'The function is only invoked synchronously by the SQS event source mapping; a function DLQ ' +
         'applies to asynchronous invocations only. Failures are dead-lettered by the source queue',
     });
-    Validations.of(cfn(this.function)).acknowledge({
-      id: 'Serverless::Serverless-LambdaTracing',
-      reason:
-        'The handler does not instrument with X-Ray; correlation is by EventBridge event id in ' +
-        'Powertools logs. Active tracing would add a wildcard xray:PutTraceSegments grant for no spans',
-    });
+    // Opt-in (lib/function-support.ts); the connect handler and the sweeper do the same for theirs.
+    traceOrAcknowledge(this.function, tracing, 'EventBridge event id');
   }
 }
 

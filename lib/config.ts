@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
+import { ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
@@ -116,6 +117,10 @@ const endpointTag = z.preprocess(
     { error: 'expected key=value, key or { "key", "value" }' },
   ),
 );
+
+const roleArn = z
+  .string({ error: 'expected an IAM role ARN string' })
+  .regex(ROLE_ARN_PATTERN, 'expected arn:<partition>:iam::<account>:role/<name>');
 
 /** A break-glass identity: as the functions parse it (identitySchema), and no comma (the list separator). */
 const protectedIdentity = identitySchema.refine((identity) => !identity.includes(','), 'expected no comma');
@@ -254,7 +259,35 @@ export const contextSchema = z
       )
       .optional(),
     dashboardEnabled: boolean.optional(),
+    tracingEnabled: boolean.optional(),
+    memberAccountRoleArns: list(roleArn, 'role ARN').optional(),
+    memberAccountIds: list(
+      z
+        .string({ error: 'expected an account id string' })
+        .regex(/^\d{12}$/, 'expected a 12-digit account id'),
+      'account id',
+    ).optional(),
+    memberAccountRoleName: text.optional(),
+    includeOwnAccount: boolean.optional(),
+    memberRoleTrustedRoleArns: list(roleArn, 'role ARN').optional(),
   })
+  .refine((context) => !(context.memberAccountRoleArns && context.memberAccountIds), {
+    message: 'expected memberAccountRoleArns or memberAccountIds, not both',
+    path: ['memberAccountIds'],
+  })
+  .refine(
+    (context) =>
+      (context.memberAccountRoleName === undefined ||
+        !!(context.memberAccountIds ?? context.memberRoleTrustedRoleArns)) &&
+      (context.includeOwnAccount === undefined ||
+        !!(context.memberAccountIds ?? context.memberAccountRoleArns)),
+    {
+      message:
+        'memberAccountRoleName applies with memberAccountIds or memberRoleTrustedRoleArns, includeOwnAccount ' +
+        'with member accounts',
+      path: ['memberAccountRoleName'],
+    },
+  )
   .refine((context) => !(context.endpoints && context.endpointTag), {
     message: 'expected either endpoints or endpointTag, not both',
     path: ['endpointTag'],

@@ -7,7 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/core/environment.ts';
-import { bundledFunction, functionRole } from './function-support.ts';
+import { bundledFunction, functionRole, traceOrAcknowledge } from './function-support.ts';
 
 /** Client VPN only invokes connect handlers whose name starts with this (its service-linked role's grant). */
 export const CONNECT_HANDLER_NAME_PREFIX = 'AWSClientVPN-';
@@ -23,6 +23,8 @@ export interface ClientConnectHandlerProps {
   readonly provisionedConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly logHashKey?: secretsmanager.ISecret;
+  /** Active X-Ray tracing through Powertools Tracer (the construct's `tracing` prop). */
+  readonly tracing: boolean;
 }
 
 /**
@@ -91,12 +93,7 @@ export class ClientConnectHandler extends Construct {
         'Client VPN invokes the handler synchronously on each connection attempt; a DLQ applies to ' +
         'asynchronous invocations only. A failed invocation denies that attempt (fail-closed)',
     });
-    Validations.of(fn.node.defaultChild ?? fn).acknowledge({
-      id: 'Serverless::Serverless-LambdaTracing',
-      reason:
-        'The handler makes one DynamoDB lookup; correlation is by connection id in Powertools logs. ' +
-        'Active tracing would add a wildcard xray:PutTraceSegments grant for no useful spans',
-    });
+    traceOrAcknowledge(fn, props.tracing, 'connection id');
   }
 
   /** Sets the endpoint's ClientConnectOptions to this handler on deploy, and disables it again on removal. */

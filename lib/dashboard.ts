@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DECISION_LATENCY_METRIC, DECISION_METRICS } from '../lambda/connect-handler/decide.ts';
+import { EC2_THROTTLED_METRICS } from '../lambda/core/adapters/instrument-client.ts';
 import { REVOCATION_STATUSES } from '../lambda/core/outcome.ts';
 import { SWEEP_STATUSES } from '../lambda/core/sweep-outcome.ts';
 import {
@@ -21,12 +22,11 @@ const HEIGHT = 6;
 const MAX_ALARMS_PER_WIDGET = 100;
 
 /**
- * The label of the EC2 throttling widget: the functions emit no throttling metric of their own (the SDK's
- * adaptive retries absorb `RequestLimitExceeded`, and what still fails is reported per endpoint), so the widget
- * graphs the signals a throttled run leaves behind.
+ * The label of the EC2 throttling widget: every attempt EC2 refused, the ones the SDK's adaptive retries
+ * absorbed included (lambda/core/adapters/instrument-client.ts).
  */
 export const EC2_THROTTLING_TITLE =
-  'EC2 throttling — no throttling metric is emitted: proxies are function errors and retried outcomes';
+  'EC2 throttling — attempts refused with RequestLimitExceeded, SDK retries included';
 
 export interface RevokerDashboardProps {
   /** The revoker function. */
@@ -73,6 +73,12 @@ const durations = (fn: lambda.IFunction, who: string) =>
     }),
   );
 
+/** p50 and p99 of one of the functions' millisecond metrics, one line each. */
+const percentiles = (metricName: string, what: string) =>
+  [50, 99].map((percentile) =>
+    emfMetric(metricName, { statistic: cloudwatch.Stats.p(percentile), label: `${what} p${percentile}` }),
+  );
+
 /** Errors and throttles of a function. */
 const faults = (fn: lambda.IFunction, who: string) => [
   fn.metricErrors({ ...sum, label: `${who} errors` }),
@@ -81,7 +87,7 @@ const faults = (fn: lambda.IFunction, who: string) => [
 
 /**
  * The operational dashboard of a ClientVpnRevoker: alarm states, revocations by status, latency, connections
- * ended and left, EC2 throttling, the queue and the dead-letter queue, function faults, rule delivery, and the
+ * ended and left, throttled EC2 attempts, the queue and the dead-letter queue, function faults, rule delivery, and the
  * connect handler and sweeper when they exist. Every custom metric is the functions' own (namespace
  * `ClientVpnRevoker`, dimension `service`); the AWS metrics are scoped to this construct's resources.
  */
@@ -126,8 +132,12 @@ export class RevokerDashboard extends Construct {
         stacked: true,
       }),
       graph({
-        title: 'Revocation latency — revoker invocation Duration (a batch of requests, ms)',
-        left: durations(props.function, 'Duration'),
+        title: 'Revocation latency (ms): IdP event to outcome, time in the revoker, invocation Duration',
+        left: [
+          ...percentiles('RevocationLatency', 'event to outcome'),
+          ...percentiles('RevocationProcessingTime', 'in the revoker'),
+          ...durations(props.function, 'Duration (a batch)'),
+        ],
         leftYAxis: { min: 0, label: 'ms', showUnits: false },
       }),
     );
@@ -143,13 +153,10 @@ export class RevokerDashboard extends Construct {
       graph({
         title: EC2_THROTTLING_TITLE,
         left: [
-          props.function.metricErrors({
-            ...sum,
-            label: 'Revoker errors (proxy: no EC2 throttling metric is emitted)',
-          }),
-          emfMetric('Outcome-partial', { label: 'partial outcomes (throttled endpoints are retried)' }),
-          emfMetric('Outcome-failed', { label: 'failed outcomes (throttled endpoints are retried)' }),
+          emfMetric(EC2_THROTTLED_METRICS.revoker, { label: 'revoker' }),
+          ...(props.sweeper ? [emfMetric(EC2_THROTTLED_METRICS.sweeper, { label: 'sweeper' })] : []),
         ],
+        leftYAxis: { min: 0 },
       }),
     );
     dashboard.addWidgets(
@@ -223,12 +230,7 @@ export class RevokerDashboard extends Construct {
         graph({
           title: 'Connect handler decision latency and Duration (ms)',
           left: [
-            ...[50, 99].map((percentile) =>
-              emfMetric(DECISION_LATENCY_METRIC, {
-                statistic: cloudwatch.Stats.p(percentile),
-                label: `decision p${percentile}`,
-              }),
-            ),
+            ...percentiles(DECISION_LATENCY_METRIC, 'decision'),
             ...durations(props.connectHandler, 'Duration'),
           ],
           leftYAxis: { min: 0, label: 'ms', showUnits: false },

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { TRACE_ENABLED_ENV } from '../lambda/core/adapters/instrument-client.ts';
 
 /** Which endpoints the functions act on: listed ARNs, a tag condition, or every endpoint of the regions. */
 export interface EndpointScope {
@@ -106,6 +107,56 @@ export function bundledFunction(
   // Make sure the role can write logs before the function can be invoked.
   fn.node.addDependency(props.role);
   return { fn, logGroup };
+}
+
+/**
+ * What tracing adds to a function's environment: Powertools Tracer on (the handler loads it only then), and
+ * the handler's response left out of the trace (message ids, counts or a connect decision: logged already).
+ */
+export const TRACING_ENVIRONMENT: Readonly<Record<string, string>> = {
+  [TRACE_ENABLED_ENV]: 'true',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+};
+
+/**
+ * Active X-Ray tracing for a function already built: what `tracing: lambda.Tracing.ACTIVE` does at creation
+ * (the TracingConfig, and the X-Ray write grant on the function's role), plus TRACING_ENVIRONMENT. The grant's
+ * `*` resource is acknowledged on that role's policy alone.
+ */
+export function traceFunction(fn: lambda.Function): void {
+  (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      resources: ['*'],
+    }),
+  );
+  for (const [name, value] of Object.entries(TRACING_ENVIRONMENT)) fn.addEnvironment(name, value);
+  const policy = fn.role?.node.findChild('DefaultPolicy');
+  if (!policy) throw new Error(`${fn.node.path} has no role policy to hold the X-Ray grant`);
+  Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'xray:PutTraceSegments and xray:PutTelemetryRecords (the grant of active tracing) have no resource ' +
+      'type in the Service Authorization Reference: they can only be granted on *',
+  });
+}
+
+/**
+ * Traces `fn` when the construct's `tracing` prop is on; otherwise acknowledges the untraced function, saying
+ * how its invocations are correlated instead (`correlation`, e.g. "sweep id").
+ */
+export function traceOrAcknowledge(fn: lambda.Function, tracing: boolean, correlation: string): void {
+  if (tracing) {
+    traceFunction(fn);
+    return;
+  }
+  Validations.of(fn.node.defaultChild ?? fn).acknowledge({
+    id: 'Serverless::Serverless-LambdaTracing',
+    reason:
+      'Tracing is opt-in (the tracing prop): loading the X-Ray SDK lengthens every cold start. ' +
+      `Without it, invocations are correlated by ${correlation} in Powertools logs`,
+  });
 }
 
 /** A role Lambda assumes, with nothing attached (grants are added one by one, scoped). */

@@ -16,7 +16,9 @@ import {
   functionRole,
   grantClientVpnConnections,
   nagResource,
+  traceOrAcknowledge,
 } from './function-support.ts';
+import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
 
 /** Bounds of a retried sweep's age: at least two minutes, at most Lambda's asynchronous limit of 6 hours. */
 const MIN_EVENT_AGE_SECONDS = 120;
@@ -36,6 +38,10 @@ export interface SessionSweeperProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly deadLetterQueue: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
+  /** Active X-Ray tracing through Powertools Tracer (the construct's `tracing` prop). */
+  readonly tracing: boolean;
+  /** Member accounts searched through a role each (their environment is in `environment`). */
+  readonly memberAccounts?: ResolvedMemberAccounts;
 }
 
 /**
@@ -47,11 +53,16 @@ export interface SessionSweeperProps {
 export class SessionSweeper extends Construct {
   public readonly function: lambda.Function;
   public readonly schedule: scheduler.Schedule;
+  public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: SessionSweeperProps) {
     super(scope, id);
     const role = functionRole(this, 'Role', 'Client VPN Revoker: scheduled session cleanup');
-    grantClientVpnConnections(role, props.endpoints, props.regions);
+    this.role = role;
+    if (props.memberAccounts?.includeOwnAccount ?? true) {
+      grantClientVpnConnections(role, props.endpoints, props.regions);
+    }
+    grantAssumeMemberRoles(role, props.memberAccounts);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PublishSweepOutcome',
@@ -136,11 +147,6 @@ export class SessionSweeper extends Construct {
         'lambda:InvokeFunction on the sweeper function and its versions/aliases (grantInvoke); no other ' +
         'function is covered',
     });
-    Validations.of(fn.node.defaultChild ?? fn).acknowledge({
-      id: 'Serverless::Serverless-LambdaTracing',
-      reason:
-        'The sweeper does not instrument with X-Ray; correlation is by sweep id in Powertools logs and ' +
-        'the sweep outcome event. Active tracing would add a wildcard xray:PutTraceSegments grant',
-    });
+    traceOrAcknowledge(fn, props.tracing, 'sweep id (also in the sweep outcome event)');
   }
 }

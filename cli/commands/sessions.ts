@@ -38,7 +38,11 @@ export async function sessions(command: SessionsCommand, deps: CliDeps): Promise
   progress.line(
     `Listing the live sessions${identity === undefined ? '' : ` of ${identity}`} in ${regions.join(', ')}`,
   );
-  const scans = await findConnectionsWhere(clientVpn, regions, command.scope.endpoints, matches);
+  const scans = await findConnectionsWhere(
+    clientVpn,
+    { regions, endpoints: command.scope.endpoints },
+    matches,
+  );
   const report: SessionsReport = {
     identity: identity ?? null,
     summary: {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
+import { loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
@@ -22,14 +23,18 @@ import {
 const config = loadConfig();
 const logger = new Logger();
 const metrics = new Metrics();
+// With tracing on (and only then) loads the tracer.
+const instrumentation = await loadInstrumentation();
 const forLogs = identityForLogs(await loadLogHashKey(config.logHashKeySecretArn));
 
 // A lookup must fit the decision's 5 s budget: fail fast on a dead connection or a hung request (the SDK only
 // warns about a slow request unless told to throw), and retry once: 2 × 1.5 s plus backoff stays under 5 s.
-const dynamoDb = new DynamoDBClient({
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
-});
+const dynamoDb = instrumentation.instrumentClient(
+  new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
+  }),
+);
 
 const decide = decideConnection({
   protectedIdentities: protectedIdentities(config.protectedIdentities),
@@ -40,6 +45,7 @@ const decide = decideConnection({
 });
 
 export const handler = middy<unknown, ClientConnectResponse, Error, Context>()
+  .use(instrumentation.tracing)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (request) => {

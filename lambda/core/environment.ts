@@ -40,12 +40,19 @@ export const ENV = {
   onLedgerUnavailable: 'ON_LEDGER_UNAVAILABLE',
   deniedMessage: 'DENIED_CONNECTION_MESSAGE',
   maxSessionAgeMinutes: 'MAX_SESSION_AGE_MINUTES',
+  // Multi-account: member accounts reached through a role each, and whether the function's own is scanned.
+  memberAccountRoleArns: 'MEMBER_ACCOUNT_ROLE_ARNS',
+  ownAccountId: 'OWN_ACCOUNT_ID',
+  scanOwnAccount: 'SCAN_OWN_ACCOUNT',
 } as const;
 
 export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
 export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** An IAM role in a member account; the account id is read from it. */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
 const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 
 export const list = (value: string | undefined) =>
@@ -92,6 +99,15 @@ export const endpointTagSchema = z.string().transform((tag, ctx) => {
   }
   return parsed;
 });
+
+export const accountIdSchema = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
+
+export const roleArnSchema = z
+  .string()
+  .regex(
+    ROLE_ARN_PATTERN,
+    'expected an IAM role ARN such as arn:aws:iam::123456789012:role/ClientVpnRevokerMember',
+  );
 
 export const booleanSchema = z
   .enum(['true', 'false'], { error: 'expected "true" or "false"' })
@@ -166,6 +182,9 @@ export const connectionWorkEnvironment = {
   [ENV.terminateCallsPerSecond]: callsPerSecondSchema(DEFAULT_TERMINATE_CALLS_PER_SECOND),
   [ENV.describeCallsPerSecond]: callsPerSecondSchema(DEFAULT_DESCRIBE_CALLS_PER_SECOND),
   [ENV.protectedIdentities]: listOf(identitySchema),
+  [ENV.memberAccountRoleArns]: listOf(roleArnSchema),
+  [ENV.ownAccountId]: accountIdSchema.optional(),
+  [ENV.scanOwnAccount]: booleanSchema.default(true),
 };
 
 /** Endpoint ids and an endpoint tag are alternatives. */
@@ -206,6 +225,17 @@ export interface ConnectionWorkSettings {
   readonly pacing: { readonly terminatePerSecond: number; readonly describePerSecond: number };
   /** Break-glass identities: never revoked, denied or swept. */
   readonly protectedIdentities: readonly string[];
+  /**
+   * The accounts searched, when member accounts are configured: the function's own (no role) and each
+   * member through its role. Absent: the function's own account only, and outcomes name no account.
+   */
+  readonly accounts?: readonly AccountAccess[];
+}
+
+/** An account the functions search: through `roleArn`, or with the function's own credentials. */
+export interface AccountAccess {
+  readonly accountId: string;
+  readonly roleArn?: string;
 }
 
 type ConnectionWorkEnvironment = z.infer<z.ZodObject<typeof connectionWorkEnvironment>>;
@@ -215,6 +245,13 @@ export function connectionWorkSettings(env: ConnectionWorkEnvironment): Connecti
   const endpointIds = env[ENV.endpointIds];
   const regions = env[ENV.regions];
   checkEndpointRegions(endpointIds, regions);
+  const accounts = accountsToSearch(env);
+  if (accounts && endpointIds.length > 0) {
+    throw new ConfigurationError(
+      `${ENV.endpointIds} names endpoints of the function's own account; with ${ENV.memberAccountRoleArns} ` +
+        `select endpoints by ${ENV.endpointTag} or search them all`,
+    );
+  }
   return {
     regions,
     endpoints: endpointSelection(endpointIds, env[ENV.endpointTag]),
@@ -227,5 +264,40 @@ export function connectionWorkSettings(env: ConnectionWorkEnvironment): Connecti
       describePerSecond: env[ENV.describeCallsPerSecond],
     },
     protectedIdentities: env[ENV.protectedIdentities],
+    ...(accounts && { accounts }),
   };
+}
+
+/** The own account (unless excluded) then each member account; undefined without member accounts. */
+function accountsToSearch(env: ConnectionWorkEnvironment): AccountAccess[] | undefined {
+  const roleArns = env[ENV.memberAccountRoleArns];
+  const ownAccountId = env[ENV.ownAccountId];
+  const scanOwn = env[ENV.scanOwnAccount];
+  if (roleArns.length === 0) {
+    if (!scanOwn) {
+      throw new ConfigurationError(
+        `${ENV.scanOwnAccount}: false leaves no account to search without ${ENV.memberAccountRoleArns}`,
+      );
+    }
+    return undefined;
+  }
+  const accounts: AccountAccess[] = [];
+  if (scanOwn) {
+    if (!ownAccountId) {
+      throw new ConfigurationError(
+        `${ENV.ownAccountId}: required with ${ENV.memberAccountRoleArns} unless ${ENV.scanOwnAccount} is false`,
+      );
+    }
+    accounts.push({ accountId: ownAccountId });
+  }
+  for (const roleArn of roleArns) {
+    const accountId = roleArn.split(':')[4] as string;
+    if (accounts.some((account) => account.accountId === accountId)) {
+      throw new ConfigurationError(
+        `${ENV.memberAccountRoleArns}: account ${accountId} is listed twice (or is the function's own account)`,
+      );
+    }
+    accounts.push({ accountId, roleArn });
+  }
+  return accounts;
 }

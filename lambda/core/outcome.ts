@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import { accountIdSchema } from './environment.ts';
 
 /** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
-// 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0).
-export const OUTCOME_SCHEMA_VERSION = '1.1';
+// 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0);
+// 1.2 added `accounts` and `regions[].accountId` for member accounts (additive).
+export const OUTCOME_SCHEMA_VERSION = '1.2';
 
 export const REVOCATION_STATUSES = [
   'revoked',
@@ -79,11 +81,37 @@ export const endpointReportSchema = z.object({
 export type EndpointReport = z.infer<typeof endpointReportSchema>;
 
 export const regionReportSchema = z.object({
+  accountId: accountIdSchema
+    .optional()
+    .describe('The account the region was searched in; set when member accounts are configured.'),
   region: z.string(),
   error: errorSchema.optional().describe('Set when endpoint discovery failed for the whole region.'),
   endpoints: z.array(endpointReportSchema),
 });
 export type RegionReport = z.infer<typeof regionReportSchema>;
+
+const summarySchema = z.object({
+  endpointsScanned: z.number().int().min(0),
+  endpointsUnreachable: z.number().int().min(0),
+  connectionsFound: z.number().int().min(0),
+  connectionsTerminated: z.number().int().min(0).describe('Connections confirmed terminating or terminated.'),
+  connectionsRemaining: z.number().int().min(0).describe('Connections that could not be confirmed ended.'),
+});
+
+export const accountReportSchema = z
+  .object({
+    accountId: accountIdSchema,
+    status: z
+      .enum(['reached', 'unreachable'])
+      .describe(
+        'unreachable: no region of the account could be read (typically its role could not be assumed); ' +
+          'the request is retried, the other accounts are not held up.',
+      ),
+    error: errorSchema.optional().describe('Why the account could not be reached.'),
+    summary: summarySchema,
+  })
+  .meta({ description: 'One account searched, when member accounts are configured.' });
+export type AccountReport = z.infer<typeof accountReportSchema>;
 
 /** Set on any outcome event whose per-connection details had to go (EventBridge's 256 KB limit). */
 export const truncatedSchema = z
@@ -137,22 +165,12 @@ export const outcomeDetailSchema = z
         .describe('Which delivery of the request this outcome reports (1 = first).'),
       willRetry: z.boolean().describe('True when the request goes back to the queue for another attempt.'),
     }),
-    summary: z.object({
-      endpointsScanned: z.number().int().min(0),
-      endpointsUnreachable: z.number().int().min(0),
-      connectionsFound: z.number().int().min(0),
-      connectionsTerminated: z
-        .number()
-        .int()
-        .min(0)
-        .describe('Connections confirmed terminating or terminated.'),
-      connectionsRemaining: z
-        .number()
-        .int()
-        .min(0)
-        .describe('Connections that could not be confirmed ended.'),
-    }),
+    summary: summarySchema,
     regions: z.array(regionReportSchema),
+    accounts: z
+      .array(accountReportSchema)
+      .optional()
+      .describe('Per account searched; absent when the stack searches its own account only.'),
     truncated: truncatedSchema,
     timings: z.object(timingFields),
   })

@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import { accountIdSchema } from './environment.ts';
 import { connectionReportSchema, timingFields, truncatedSchema } from './outcome.ts';
 
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
 export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
-export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.0';
+// 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0).
+export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.1';
 
 export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
@@ -13,8 +15,12 @@ export const SWEEP_REASONS = ['revoked-identity', 'max-session-age'] as const;
 export type SweepReason = (typeof SWEEP_REASONS)[number];
 
 const errorFields = { code: z.string(), message: z.string() };
+const accountIdField = {
+  accountId: accountIdSchema.optional().describe('The account, when member accounts are configured.'),
+};
 
 export const sweepConnectionSchema = z.object({
+  ...accountIdField,
   region: z.string(),
   endpointId: z.string(),
   connectionId: z.string(),
@@ -34,6 +40,7 @@ export type SweepConnection = z.infer<typeof sweepConnectionSchema>;
 
 export const sweepErrorSchema = z
   .object({
+    ...accountIdField,
     region: z.string(),
     endpointId: z.string().optional().describe('Absent when endpoint discovery failed for the whole region.'),
     ...errorFields,

@@ -15,6 +15,8 @@ export interface ApiErrorSummary {
 }
 
 export interface EndpointScan {
+  /** Set when member accounts are searched (the function's own account included). */
+  readonly accountId?: string;
   readonly region: string;
   readonly endpointId: string;
   readonly status: 'scanned' | 'not-found' | 'unreachable';
@@ -24,10 +26,19 @@ export interface EndpointScan {
 }
 
 export interface RegionScan {
+  /** Set when member accounts are searched (the function's own account included). */
+  readonly accountId?: string;
   readonly region: string;
   readonly error?: ApiErrorSummary;
   readonly endpoints: readonly EndpointScan[];
 }
+
+/** Names one endpoint of one region of one account, for maps keyed by endpoint. */
+export const endpointKey = (where: {
+  readonly accountId?: string;
+  readonly region: string;
+  readonly endpointId: string;
+}): string => `${where.accountId ?? ''}/${where.region}/${where.endpointId}`;
 
 /** Decides whether a live (`active` or `failed-to-terminate`) connection belongs in the scan's matches. */
 export type ConnectionPredicate = (connection: ConnectionSummary) => boolean;
@@ -51,24 +62,26 @@ export const summariseError = (error: unknown): ApiErrorSummary =>
     ? { code: error.code, message: error.message }
     : { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
 
+/** Where connections are looked for: the endpoints selected in each region of each account. */
+export interface SearchScope {
+  readonly regions: readonly string[];
+  readonly endpoints: EndpointSelection;
+  /** Absent: the function's own account only. */
+  readonly accounts?: readonly { readonly accountId: string }[];
+}
+
 /**
  * Lists every in-scope endpoint once and keeps the active connections of any of `identities`, so one
- * sweep serves a whole batch of requests. Endpoints or regions that cannot be read are reported, not fatal.
+ * sweep serves a whole batch of requests. Endpoints, regions or accounts that cannot be read are reported,
+ * not fatal.
  */
 export function findConnections(
   clientVpn: ClientVpnApiForRegion,
-  regions: readonly string[],
-  selection: EndpointSelection,
+  scope: SearchScope,
   identities: ReadonlySet<string>,
   options: FindOptions = {},
 ): Promise<RegionScan[]> {
-  return findConnectionsWhere(
-    clientVpn,
-    regions,
-    selection,
-    (connection) => isWanted(connection, identities),
-    options,
-  );
+  return findConnectionsWhere(clientVpn, scope, (connection) => isWanted(connection, identities), options);
 }
 
 export interface FindOptions {
@@ -80,31 +93,34 @@ export interface FindOptions {
 }
 
 /**
- * Lists every in-scope endpoint once (all pages) and keeps the live connections `select` accepts.
- * Endpoints or regions that cannot be read are reported, not fatal.
+ * Lists every in-scope endpoint once (all pages) and keeps the live connections `select` accepts. Each
+ * region of each account is searched side by side. Endpoints, regions or accounts (a role that cannot be
+ * assumed fails each of its regions) that cannot be read are reported, not fatal.
  */
 export async function findConnectionsWhere(
   clientVpn: ClientVpnApiForRegion,
-  regions: readonly string[],
-  selection: EndpointSelection,
+  scope: SearchScope,
   select: ConnectionPredicate,
   options: FindOptions = {},
 ): Promise<RegionScan[]> {
+  const accountIds = scope.accounts?.map((account) => account.accountId) ?? [undefined];
+  const locations = accountIds.flatMap((accountId) => scope.regions.map((region) => ({ accountId, region })));
   return Promise.all(
-    regions.map(async (region): Promise<RegionScan> => {
-      const api = clientVpn(region);
+    locations.map(async ({ accountId, region }): Promise<RegionScan> => {
+      const api = clientVpn(region, accountId);
+      const where = { ...(accountId !== undefined && { accountId }), region };
       let endpointIds: string[];
       try {
-        endpointIds = await endpointsInScope(api, region, selection);
+        endpointIds = await endpointsInScope(api, region, scope.endpoints);
       } catch (error) {
-        return { region, error: summariseError(error), endpoints: [] };
+        return { ...where, error: summariseError(error), endpoints: [] };
       }
       const endpoints = await mapConcurrent(endpointIds, SCANS_IN_FLIGHT_PER_REGION, async (endpointId) => {
-        const scan = await scanEndpoint(api, region, endpointId, select);
+        const scan = { ...where, ...(await scanEndpoint(api, endpointId, select)) };
         options.onEndpointScanned?.(scan);
         return scan;
       });
-      return { region, endpoints };
+      return { ...where, endpoints };
     }),
   );
 }
@@ -134,10 +150,9 @@ async function endpointsInScope(api: ClientVpnApi, region: string, selection: En
 
 async function scanEndpoint(
   api: ClientVpnApi,
-  region: string,
   endpointId: string,
   select: ConnectionPredicate,
-): Promise<EndpointScan> {
+): Promise<Omit<EndpointScan, 'region' | 'accountId'>> {
   const matches: ConnectionSummary[] = [];
   try {
     let nextToken: string | undefined;
@@ -151,9 +166,9 @@ async function scanEndpoint(
   } catch (error) {
     const status =
       error instanceof ClientVpnApiError && error.code === ENDPOINT_NOT_FOUND ? 'not-found' : 'unreachable';
-    return { region, endpointId, status, error: summariseError(error), matches: [] };
+    return { endpointId, status, error: summariseError(error), matches: [] };
   }
-  return { region, endpointId, status: 'scanned', matches };
+  return { endpointId, status: 'scanned', matches };
 }
 
 const isWanted = (connection: ConnectionSummary, identities: ReadonlySet<string>) =>

@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDbLedger } from '../core/adapters/dynamodb-ledger.ts';
+import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
@@ -15,6 +15,7 @@ import { cognitoUserNames } from './adapters/cognito-users.ts';
 import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
 import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
 import { identityStoreUserNames } from './adapters/identity-store.ts';
+import { ec2ClientsForAccounts } from './adapters/member-accounts.ts';
 import { loadConfig } from './config.ts';
 import { pacedClientVpn } from './pacing.ts';
 import { processRevocationBatch } from './process-batch.ts';
@@ -24,11 +25,18 @@ import { lastTerminateStart } from './terminate-connections.ts';
 const config = loadConfig();
 const logger = new Logger();
 const metrics = new Metrics();
+// Counts throttled EC2 attempts; with tracing on (and only then) loads the tracer.
+const instrumentation = await loadInstrumentation();
+const { instrumentClient } = instrumentation;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const logHashKey = await loadLogHashKey(config.logHashKeySecretArn);
 
-// Adaptive retries rate-limit this client once EC2 throttles, instead of hammering a drained bucket.
-const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
+// One EC2 client per region and account: a member account's through its assumed role (lambda/core/environment.ts).
+const createEc2Client = ec2ClientsForAccounts(config.accounts, {
+  sessionName: 'client-vpn-revoker',
+  now: Date.now,
+  instrumentClient,
+});
 
 const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion);
 const cognitoUserName = cognitoUserNames();
@@ -44,17 +52,20 @@ const processBatch = processRevocationBatch({
     },
     config,
   ),
-  publish: eventBridgeOutcomePublisher(new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 }), {
-    eventBusName: config.outcomeEventBus,
-    source: config.outcomeSource,
-    attempts: 3,
-    sleep,
-  }),
+  publish: eventBridgeOutcomePublisher(
+    instrumentClient(new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 })),
+    {
+      eventBusName: config.outcomeEventBus,
+      source: config.outcomeSource,
+      attempts: 3,
+      sleep,
+    },
+  ),
   lookUpUserName: (reference) =>
     reference.kind === 'identity-store-user' ? identityStoreUserName(reference) : cognitoUserName(reference),
   sources: config.sources,
   ...(config.ledger && {
-    ledger: dynamoDbLedger(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 }), {
+    ledger: dynamoDbLedger(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
       ...config.ledger,
       now: Date.now,
     }),
@@ -69,8 +80,11 @@ const processBatch = processRevocationBatch({
 });
 
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  .use(instrumentation.tracing)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  // After logMetrics, so that its flush includes the count.
+  .use(instrumentation.ec2ThrottlingMetric(metrics, EC2_THROTTLED_METRICS.revoker))
   .handler((event, context) =>
     processBatch(event.Records, {
       deadline: lastTerminateStart(Date.now(), context.getRemainingTimeInMillis()),

@@ -1,4 +1,4 @@
-import type { ClientVpnApi, ClientVpnApiForRegion } from './ports.ts';
+import { type ClientVpnApi, type ClientVpnApiForRegion, onePerRegionAndAccount } from './ports.ts';
 
 /**
  * Client-side pacing of EC2 calls. EC2 meters each action in a token bucket per account and region, shared
@@ -81,7 +81,7 @@ export interface PacingSettings extends PacingClock {
 }
 
 /**
- * Paces every call of `apiForRegion` before it is sent: one limiter per region (EC2's buckets are regional)
+ * Paces every call of `apiForRegion` before it is sent: one limiter per region and account (EC2's buckets)
  * and per bucket class, so Describes never wait behind Terminates and one region never slows another. Each
  * limiter allows a burst of `BURST_SECONDS` worth of calls (at least 1, at most `MAX_BURST`).
  * Retries inside the SDK are not paced again; with calls below the refill rate they are rare.
@@ -91,28 +91,22 @@ export function pacedClientVpn(
   settings: PacingSettings,
 ): ClientVpnApiForRegion {
   const { terminatePerSecond, describePerSecond, now, sleep } = settings;
-  const apis = new Map<string, ClientVpnApi>();
-  return (region) => {
-    let api = apis.get(region);
-    if (!api) {
-      api = paced(apiForRegion(region), {
-        mutating: tokenBucket({
-          ratePerSecond: terminatePerSecond,
-          burst: burstFor(terminatePerSecond, MAX_BURST.mutating),
-          now,
-          sleep,
-        }),
-        nonMutating: tokenBucket({
-          ratePerSecond: describePerSecond,
-          burst: burstFor(describePerSecond, MAX_BURST.nonMutating),
-          now,
-          sleep,
-        }),
-      });
-      apis.set(region, api);
-    }
-    return api;
-  };
+  return onePerRegionAndAccount((region, accountId) =>
+    paced(apiForRegion(region, accountId), {
+      mutating: tokenBucket({
+        ratePerSecond: terminatePerSecond,
+        burst: burstFor(terminatePerSecond, MAX_BURST.mutating),
+        now,
+        sleep,
+      }),
+      nonMutating: tokenBucket({
+        ratePerSecond: describePerSecond,
+        burst: burstFor(describePerSecond, MAX_BURST.nonMutating),
+        now,
+        sleep,
+      }),
+    }),
+  );
 }
 
 function paced(

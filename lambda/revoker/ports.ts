@@ -40,4 +40,25 @@ export interface ClientVpnApi {
   terminate(endpointId: string, target: TerminateTarget): Promise<readonly StatusChange[]>;
 }
 
-export type ClientVpnApiForRegion = (region: string) => ClientVpnApi;
+/**
+ * The API in one region of one account: `accountId` is absent when the function searches its own account only
+ * (no member accounts configured). EC2's buckets are per account and region, so is each API.
+ */
+export type ClientVpnApiForRegion = (region: string, accountId?: string) => ClientVpnApi;
+
+/**
+ * `create` called once per region and account, its API reused after that: EC2's buckets, the pacer's
+ * limiters and the SDK's retry state are all per region and account.
+ */
+export function onePerRegionAndAccount(create: ClientVpnApiForRegion): ClientVpnApiForRegion {
+  const apis = new Map<string, ClientVpnApi>();
+  return (region, accountId) => {
+    const key = `${accountId ?? ''}/${region}`;
+    let api = apis.get(key);
+    if (!api) {
+      api = create(region, accountId);
+      apis.set(key, api);
+    }
+    return api;
+  };
+}

@@ -26,7 +26,7 @@ export interface BatchLogger {
 }
 
 export interface BatchMetrics {
-  addMetric(name: string, unit: 'Count', value: number): void;
+  addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
 }
 
 /** The user name behind an id-only event; `undefined` when the user no longer exists. */
@@ -362,6 +362,15 @@ function recordMetrics(metrics: BatchMetrics, outcome: OutcomeDetail, published:
   metrics.addMetric('ConnectionsTerminated', 'Count', outcome.summary.connectionsTerminated);
   metrics.addMetric('ConnectionsRemaining', 'Count', outcome.summary.connectionsRemaining);
   if (!published) metrics.addMetric('OutcomePublishFailed', 'Count', 1);
+  // Revocations only (a rejected event has no action): from the identity provider's event to this outcome,
+  // queueing, batching and earlier attempts included (a clock ahead of ours counts as 0), and the part spent
+  // in this invocation.
+  if (outcome.action !== 'revoke') return;
+  const latencyMs = Date.parse(outcome.timings.finishedAt) - Date.parse(outcome.trigger.eventTime);
+  if (Number.isFinite(latencyMs)) {
+    metrics.addMetric('RevocationLatency', 'Milliseconds', Math.max(0, latencyMs));
+  }
+  metrics.addMetric('RevocationProcessingTime', 'Milliseconds', outcome.timings.durationMs);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -386,6 +395,7 @@ function toOutcome(
     delivery: { attempt, willRetry },
     summary: result.summary,
     regions: result.regions,
+    ...(result.accounts && { accounts: result.accounts }),
     timings: {
       startedAt: iso(timings.startedAt),
       finishedAt: iso(now),

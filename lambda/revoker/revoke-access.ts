@@ -1,8 +1,14 @@
-import type { EndpointSelection } from '../core/environment.ts';
 import { identityKey, sameIdentity } from '../core/identity.ts';
-import type { ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
+import type { AccountReport, ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import type { RevocationRequest } from '../core/request.ts';
-import { countScans, type EndpointScan, findConnections, type RegionScan } from './find-connections.ts';
+import {
+  countScans,
+  type EndpointScan,
+  endpointKey,
+  findConnections,
+  type RegionScan,
+  type SearchScope,
+} from './find-connections.ts';
 import type { ClientVpnApiForRegion } from './ports.ts';
 import {
   type EndpointWork,
@@ -16,9 +22,7 @@ export interface RevokeAccessDependencies extends TerminationClock {
   readonly clientVpn: ClientVpnApiForRegion;
 }
 
-export interface RevokeAccessSettings {
-  readonly regions: readonly string[];
-  readonly endpoints: EndpointSelection;
+export interface RevokeAccessSettings extends SearchScope {
   /** How long `failed-to-terminate` connections keep being retried within one invocation. */
   readonly terminateRetryBudgetMs: number;
 }
@@ -37,6 +41,8 @@ export interface RevocationResult {
   readonly message?: string;
   readonly summary: RevocationSummary;
   readonly regions: RegionReport[];
+  /** Per account, when member accounts are searched. */
+  readonly accounts?: AccountReport[];
   readonly timings: { readonly startedAt: number; readonly finishedAt: number; readonly findMs: number };
 }
 
@@ -72,8 +78,7 @@ export const revokeAccess =
     let terminationError: unknown;
     const scans = await findConnections(
       deps.clientVpn,
-      settings.regions,
-      settings.endpoints,
+      settings,
       new Set(works.map((work) => identityKey(work.identity))),
       {
         onEndpointScanned: (scan) => {
@@ -107,7 +112,7 @@ export const revokeAccess =
     const finishedAt = deps.now();
 
     return works.flatMap((work) => {
-      const result = summarise(work, scans);
+      const result = summarise(work, scans, settings);
       return work.requests.map(
         (request): RevocationResult => ({
           request,
@@ -159,30 +164,57 @@ function assignMatches(work: IdentityWork, scan: EndpointScan, deps: RevokeAcces
     });
   }
   const endpoint: EndpointWork = {
+    ...(scan.accountId !== undefined && { accountId: scan.accountId }),
     region: scan.region,
-    api: deps.clientVpn(scan.region),
+    api: deps.clientVpn(scan.region, scan.accountId),
     endpointId: scan.endpointId,
     connections,
   };
-  work.endpoints.set(`${scan.region}/${scan.endpointId}`, endpoint);
+  work.endpoints.set(endpointKey(scan), endpoint);
   return endpoint;
 }
 
-function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
+function summarise(work: IdentityWork, scans: readonly RegionScan[], scope: SearchScope) {
   const regions: RegionReport[] = scans.map((scan) => ({
+    ...(scan.accountId !== undefined && { accountId: scan.accountId }),
     region: scan.region,
     ...(scan.error && { error: scan.error }),
     endpoints: scan.endpoints.map((endpoint) => ({
       endpointId: endpoint.endpointId,
       status: endpoint.status,
       ...(endpoint.error && { error: endpoint.error }),
-      connections: (work.endpoints.get(`${scan.region}/${endpoint.endpointId}`)?.connections ?? []).map(
+      connections: (work.endpoints.get(endpointKey(endpoint))?.connections ?? []).map(
         toConnectionReport(work.identity),
       ),
     })),
   }));
-  const connections = [...work.endpoints.values()].flatMap((endpoint) => endpoint.connections);
-  const summary: RevocationSummary = {
+  const summary = summariseScans(work, scans, [...work.endpoints.values()]);
+  const { status, message } = decideStatus(work.dryRun, summary);
+  const accounts = scope.accounts?.map(({ accountId }): AccountReport => {
+    const accountScans = scans.filter((scan) => scan.accountId === accountId);
+    const reached = accountScans.some((scan) => !scan.error);
+    const firstError = accountScans.find((scan) => scan.error)?.error;
+    return {
+      accountId,
+      status: reached ? 'reached' : 'unreachable',
+      ...(!reached && firstError && { error: firstError }),
+      summary: summariseScans(
+        work,
+        accountScans,
+        [...work.endpoints.values()].filter((endpoint) => endpoint.accountId === accountId),
+      ),
+    };
+  });
+  return { status, ...(message && { message }), summary, regions, ...(accounts && { accounts }) };
+}
+
+function summariseScans(
+  work: IdentityWork,
+  scans: readonly RegionScan[],
+  endpoints: readonly EndpointWork[],
+): RevocationSummary {
+  const connections = endpoints.flatMap((endpoint) => endpoint.connections);
+  return {
     ...countScans(scans),
     connectionsFound: connections.length,
     connectionsTerminated: work.dryRun ? 0 : connections.filter(isGoingAway).length,
@@ -190,8 +222,6 @@ function summarise(work: IdentityWork, scans: readonly RegionScan[]) {
       ? connections.length
       : connections.filter((c) => !isGoingAway(c)).length,
   };
-  const { status, message } = decideStatus(work.dryRun, summary);
-  return { status, ...(message && { message }), summary, regions };
 }
 
 /** What the outcome says about a connection; it matched the identity by Username first, else by common name. */

@@ -1,7 +1,7 @@
 import { mapConcurrent } from '../core/concurrency.ts';
 import { ClientVpnApiError } from '../core/errors.ts';
 import type { ConnectionReport } from '../core/outcome.ts';
-import { summariseError } from './find-connections.ts';
+import { endpointKey, summariseError } from './find-connections.ts';
 import type { ClientVpnApi, StatusChange, TerminateTarget } from './ports.ts';
 
 /** Terminate by Username ends every active connection of that user, but only up to this many. */
@@ -51,6 +51,8 @@ export interface TrackedConnection {
 /** The connections of one identity on one endpoint. */
 export interface EndpointWork {
   readonly api: ClientVpnApi;
+  /** Set when member accounts are searched. */
+  readonly accountId?: string;
   readonly region: string;
   readonly endpointId: string;
   readonly connections: TrackedConnection[];
@@ -137,7 +139,7 @@ export async function terminateConnections(
 function byEndpoint(works: readonly EndpointWork[]): EndpointBatch[] {
   const endpoints = new Map<string, EndpointBatch>();
   for (const work of works) {
-    const key = `${work.region}\n${work.endpointId}`;
+    const key = endpointKey(work);
     const endpoint: EndpointBatch = endpoints.get(key) ?? {
       api: work.api,
       endpointId: work.endpointId,

@@ -3,14 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
+import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
 import { ec2ClientVpnApi } from '../revoker/adapters/ec2-client-vpn.ts';
 import { eventBridgeSweepOutcomePublisher } from '../revoker/adapters/eventbridge-outcomes.ts';
+import { ec2ClientsForAccounts } from '../revoker/adapters/member-accounts.ts';
 import { pacedClientVpn } from '../revoker/pacing.ts';
 import { lastTerminateStart } from '../revoker/terminate-connections.ts';
 import { loadSweeperConfig } from './config.ts';
@@ -20,10 +21,17 @@ import { sweepSessions } from './sweep.ts';
 const config = loadSweeperConfig();
 const logger = new Logger();
 const metrics = new Metrics();
+// Counts throttled EC2 attempts; with tracing on (and only then) loads the tracer.
+const instrumentation = await loadInstrumentation();
+const { instrumentClient } = instrumentation;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-// Adaptive retries rate-limit a client once AWS throttles; pacing keeps EC2 calls below the refill rate.
-const createEc2Client = (region: string) => new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
+// One EC2 client per region and account: a member account's through its assumed role (lambda/core/environment.ts).
+const createEc2Client = ec2ClientsForAccounts(config.accounts, {
+  sessionName: 'client-vpn-revoker-sweeper',
+  now: Date.now,
+  instrumentClient,
+});
 const clientVpn = pacedClientVpn(ec2ClientVpnApi(createEc2Client), {
   ...config.pacing,
   now: Date.now,
@@ -32,7 +40,7 @@ const clientVpn = pacedClientVpn(ec2ClientVpnApi(createEc2Client), {
 const ledger =
   config.ledgerTableName === undefined
     ? undefined
-    : dynamoDbLedgerReader(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 }), {
+    : dynamoDbLedgerReader(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
         tableName: config.ledgerTableName,
         now: Date.now,
       });
@@ -50,7 +58,7 @@ const runSweep = scheduledSweep({
     config,
   ),
   publish: eventBridgeSweepOutcomePublisher(
-    new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 }),
+    instrumentClient(new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 })),
     {
       eventBusName: config.outcomeEventBus,
       source: config.outcomeSource,
@@ -64,8 +72,11 @@ const runSweep = scheduledSweep({
 
 /** Invoked by EventBridge Scheduler with any payload; returns the sweep's summary. */
 export const handler = middy<unknown, SweepSummary, Error, Context>()
+  .use(instrumentation.tracing)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  // After logMetrics, so that its flush includes the count.
+  .use(instrumentation.ec2ThrottlingMetric(metrics, EC2_THROTTLED_METRICS.sweeper))
   .handler((event, context) =>
     runSweep({
       sweepId: sweepIdOf(event, context.awsRequestId),

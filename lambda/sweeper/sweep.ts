@@ -1,4 +1,3 @@
-import type { EndpointSelection } from '../core/environment.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { identityKey } from '../core/identity.ts';
 import type { RevocationLedger } from '../core/ledger.ts';
@@ -15,8 +14,10 @@ import {
 import {
   type ApiErrorSummary,
   countScans,
+  type EndpointScan,
   findConnectionsWhere,
   type RegionScan,
+  type SearchScope,
 } from '../revoker/find-connections.ts';
 import type { ClientVpnApiForRegion, ConnectionSummary } from '../revoker/ports.ts';
 import {
@@ -35,9 +36,7 @@ export interface SweepDependencies extends TerminationClock {
   readonly protectedIdentities: ProtectedIdentities;
 }
 
-export interface SweepSettings {
-  readonly regions: readonly string[];
-  readonly endpoints: EndpointSelection;
+export interface SweepSettings extends SearchScope {
   /** Connections established longer ago than this are ended; unset enforces no maximum. */
   readonly maxSessionAgeMs?: number;
   /** How long `failed-to-terminate` connections keep being retried within one sweep. */
@@ -61,7 +60,6 @@ interface Selected {
 
 /** One endpoint's share of the sweep; `work.connections` may grow when Terminate by Username ends newcomers. */
 interface EndpointSweep {
-  readonly region: string;
   readonly work: EndpointWork;
   readonly selected: Map<string, Selected>;
 }
@@ -105,12 +103,7 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
     // With nothing to enforce (an empty or unreadable ledger and no maximum age) no EC2 call is made.
     const enforcing = ledger.revoked.size > 0 || settings.maxSessionAgeMs !== undefined;
     const scans = enforcing
-      ? await findConnectionsWhere(
-          deps.clientVpn,
-          settings.regions,
-          settings.endpoints,
-          (connection) => select(connection) !== undefined,
-        )
+      ? await findConnectionsWhere(deps.clientVpn, settings, (connection) => select(connection) !== undefined)
       : [];
     const foundAt = deps.now();
 
@@ -212,7 +205,7 @@ function planSweeps(
         endpoint.matches.filter(isProtected).map((connection) => connection.username ?? ''),
       );
       sweeps.push(
-        toEndpointSweep(scan.region, endpoint.endpointId, candidates, deps, {
+        toEndpointSweep(endpoint, candidates, deps, {
           select,
           protectedUsernames,
           dryRun,
@@ -243,8 +236,7 @@ function countResults(
 }
 
 function toEndpointSweep(
-  region: string,
-  endpointId: string,
+  { accountId, region, endpointId }: EndpointScan,
   candidates: readonly ConnectionSummary[],
   deps: SweepDependencies,
   options: {
@@ -276,7 +268,14 @@ function toEndpointSweep(
     };
     return [trackedConnection];
   });
-  return { region, work: { api: deps.clientVpn(region), region, endpointId, connections }, selected };
+  const work: EndpointWork = {
+    api: deps.clientVpn(region, accountId),
+    ...(accountId !== undefined && { accountId }),
+    region,
+    endpointId,
+    connections,
+  };
+  return { work, selected };
 }
 
 const explain = (selection: Selected) =>
@@ -292,7 +291,8 @@ function toSweepConnections(sweep: EndpointSweep): SweepConnection[] {
       matchedOn: 'username',
     };
     return {
-      region: sweep.region,
+      ...(sweep.work.accountId !== undefined && { accountId: sweep.work.accountId }),
+      region: sweep.work.region,
       endpointId: sweep.work.endpointId,
       connectionId: connection.connectionId,
       username: connection.username,
@@ -308,12 +308,15 @@ function toSweepConnections(sweep: EndpointSweep): SweepConnection[] {
   });
 }
 
-const toSweepErrors = (scan: RegionScan): SweepError[] => [
-  ...(scan.error ? [{ region: scan.region, ...scan.error }] : []),
-  ...scan.endpoints.flatMap((endpoint) =>
-    endpoint.error ? [{ region: scan.region, endpointId: endpoint.endpointId, ...endpoint.error }] : [],
-  ),
-];
+const toSweepErrors = (scan: RegionScan): SweepError[] => {
+  const where = { ...(scan.accountId !== undefined && { accountId: scan.accountId }), region: scan.region };
+  return [
+    ...(scan.error ? [{ ...where, ...scan.error }] : []),
+    ...scan.endpoints.flatMap((endpoint) =>
+      endpoint.error ? [{ ...where, endpointId: endpoint.endpointId, ...endpoint.error }] : [],
+    ),
+  ];
+};
 
 function decideStatus(
   counts: SweepOutcomeDetail['counts'],

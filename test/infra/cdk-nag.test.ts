@@ -1,33 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
-import { testApp } from './synth.ts';
-
-interface ValidationReport {
-  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
-}
+import { unacknowledgedNagFindings } from './synth.ts';
 
 const OKTA = { oktaEventSources: 'aws.partner/okta.com/acme/revoker,aws.partner/okta.com/acme/other' };
 
 /** Synthesizes the app as bin/ does, with both packs; returns the unacknowledged findings. */
-function nagFindings(context: Record<string, unknown>, env?: { account: string; region: string }): string[] {
-  const app = testApp();
-  new ClientVpnRevokerStack(app, 'ClientVpnRevoker', { config: parseContext(context), env });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  // Error findings make synth throw with the report, so the failure shows what to fix.
-  const assembly = app.synth();
-  // Warnings do not fail synth; the report lists them (acknowledged findings are left out).
-  const report: ValidationReport = JSON.parse(
-    readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
-  );
-  return report.pluginReports.flatMap((plugin) =>
-    plugin.violations.map((v) => `${v.severity} ${plugin.pluginName} ${v.ruleName}`),
-  );
-}
+const nagFindings = (context: Record<string, unknown>, env?: { account: string; region: string }) =>
+  unacknowledgedNagFindings((app) => {
+    new ClientVpnRevokerStack(app, 'ClientVpnRevoker', { config: parseContext(context), env });
+  });
 
 describe('cdk-nag (AwsSolutions + Serverless)', () => {
   it.each([
@@ -61,6 +43,18 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
       { ledgerEnabled: 'false', maxSessionAgeMinutes: '60', ...OKTA },
     ],
     ['the ledger off (no sweeper)', { ledgerEnabled: 'false', endpointTag: 'team=secops', ...OKTA }],
+    [
+      'member accounts',
+      { memberAccountIds: '222233334444,333344445555', endpointTag: 'team=secops', ...OKTA },
+    ],
+    [
+      'member accounts only (the own account not searched)',
+      {
+        memberAccountRoleArns: 'arn:aws:iam::222233334444:role/VpnRevoker',
+        includeOwnAccount: 'false',
+        ...OKTA,
+      },
+    ],
   ])('reports no unacknowledged error or warning with %s', (_mode, context) => {
     // Act
     const agnostic = nagFindings(context);

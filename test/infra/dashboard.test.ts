@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DECISION_LATENCY_METRIC, DECISION_METRICS } from '../../lambda/connect-handler/decide.ts';
+import { EC2_THROTTLED_METRICS } from '../../lambda/core/adapters/instrument-client.ts';
 import { REVOCATION_STATUSES } from '../../lambda/core/outcome.ts';
 import { SWEEP_STATUSES } from '../../lambda/core/sweep-outcome.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
@@ -57,28 +58,36 @@ function metricLines(widgets: Widget[]): MetricLine[] {
   );
 }
 
+/** A file of the repository. */
+const source = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
 /**
  * The metric names a function's code publishes with `addMetric('<name>'` or `` addMetric(`<prefix>-${status}` ``
  * (expanded over the statuses the outcome contract allows), read from the source so the dashboard cannot
  * graph a name the code does not emit.
  */
 function emittedNames(path: string, statuses: readonly string[]): string[] {
-  const source = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-  return [...source.matchAll(/addMetric\(\s*(['`])([^'`]+)\1/g)].flatMap(([, , name]) =>
+  return [...source(path).matchAll(/addMetric\(\s*(['`])([^'`]+)\1/g)].flatMap(([, , name]) =>
     (name as string).includes('${')
       ? statuses.map((status) => (name as string).replace(/\$\{[^}]+\}/, status))
       : [name as string],
   );
 }
 
-const REVOKER_METRICS = emittedNames('lambda/revoker/process-batch.ts', REVOCATION_STATUSES);
-const SWEEPER_METRICS = emittedNames('lambda/sweeper/run-sweep.ts', SWEEP_STATUSES);
+const REVOKER_METRICS = [
+  ...emittedNames('lambda/revoker/process-batch.ts', REVOCATION_STATUSES),
+  EC2_THROTTLED_METRICS.revoker,
+];
+const SWEEPER_METRICS = [
+  ...emittedNames('lambda/sweeper/run-sweep.ts', SWEEP_STATUSES),
+  EC2_THROTTLED_METRICS.sweeper,
+];
 const CONNECT_HANDLER_METRICS = [...Object.values(DECISION_METRICS), DECISION_LATENCY_METRIC];
 
 describe('RevokerDashboard', () => {
   it('reads the metric names the functions emit (the check below is not vacuous)', () => {
     // Prepare
-    const handler = readFileSync(new URL('../../lambda/connect-handler/handler.ts', import.meta.url), 'utf8');
+    const handler = source('lambda/connect-handler/handler.ts');
 
     // Assess
     expect(REVOKER_METRICS).toEqual([
@@ -87,11 +96,22 @@ describe('RevokerDashboard', () => {
       'ConnectionsTerminated',
       'ConnectionsRemaining',
       'OutcomePublishFailed',
+      'RevocationLatency',
+      'RevocationProcessingTime',
+      'Ec2Throttled',
     ]);
     expect(SWEEPER_METRICS).toContain('SweepOutcome-partial');
     expect(SWEEPER_METRICS).toContain('SweepConnectionsTerminated');
     expect(handler).toContain('addMetric(DECISION_METRICS[');
     expect(handler).toContain('addMetric(DECISION_LATENCY_METRIC');
+    // The throttled-attempt counts are emitted by the shared instrumentation, under the name each handler gives.
+    expect(source('lambda/core/adapters/instrument-client.ts')).toContain('metrics.addMetric(metricName,');
+    expect(source('lambda/revoker/handler.ts')).toContain(
+      'ec2ThrottlingMetric(metrics, EC2_THROTTLED_METRICS.revoker)',
+    );
+    expect(source('lambda/sweeper/handler.ts')).toContain(
+      'ec2ThrottlingMetric(metrics, EC2_THROTTLED_METRICS.sweeper)',
+    );
   });
 
   it("graphs every metric the functions emit, each with the functions' namespace and service dimension", () => {
@@ -141,20 +161,30 @@ describe('RevokerDashboard', () => {
     ]);
   });
 
-  it("graphs the revoker's Duration p50/p99, errors and throttles on the revoker function", () => {
+  it("graphs revocation latency p50/p99 (event to outcome, in the revoker) and the revoker's Duration", () => {
     // Prepare
     const { stack, revoker, template } = synthRevoker();
     const fn = { FunctionName: `<${logicalId(stack, revoker.function)}>` };
 
     // Act
-    const lambdaLines = metricLines(widgetsOf(template)).filter((line) => line.namespace === 'AWS/Lambda');
-    const revokerLines = lambdaLines.filter((line) => line.dimensions.FunctionName === fn.FunctionName);
+    const lines = metricLines(widgetsOf(template));
+    const revokerLines = lines.filter(
+      (line) => line.namespace === 'AWS/Lambda' && line.dimensions.FunctionName === fn.FunctionName,
+    );
 
     // Assess
-    const latency = revokerLines.filter((line) => line.widget.startsWith('Revocation latency'));
-    expect(latency.map((line) => [line.metricName, line.stat])).toEqual([
-      ['Duration', 'p50'],
-      ['Duration', 'p99'],
+    const latency = lines.filter((line) => line.widget.startsWith('Revocation latency'));
+    expect(latency.map((line) => [line.namespace, line.metricName, line.stat])).toEqual([
+      ['ClientVpnRevoker', 'RevocationLatency', 'p50'],
+      ['ClientVpnRevoker', 'RevocationLatency', 'p99'],
+      ['ClientVpnRevoker', 'RevocationProcessingTime', 'p50'],
+      ['ClientVpnRevoker', 'RevocationProcessingTime', 'p99'],
+      ['AWS/Lambda', 'Duration', 'p50'],
+      ['AWS/Lambda', 'Duration', 'p99'],
+    ]);
+    expect(latency.filter((line) => line.namespace === 'AWS/Lambda').map((line) => line.dimensions)).toEqual([
+      fn,
+      fn,
     ]);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(revokerLines).toContainEqual(
@@ -163,27 +193,23 @@ describe('RevokerDashboard', () => {
     }
   });
 
-  it('says that no EC2 throttling metric exists and graphs the proxies instead', () => {
+  it("graphs the revoker's and the sweeper's throttled EC2 attempts, the revoker's alone without a sweeper", () => {
     // Prepare
-    const { stack, revoker, template } = synthRevoker();
+    const throttling = (template: Template) =>
+      metricLines(widgetsOf(template))
+        .filter((line) => line.widget === EC2_THROTTLING_TITLE)
+        .map((line) => [line.namespace, line.metricName, line.stat, line.label]);
 
     // Act
-    const throttling = metricLines(widgetsOf(template)).filter(
-      (line) => line.widget === EC2_THROTTLING_TITLE,
-    );
+    const withSweeper = throttling(synthRevoker().template);
+    const withoutSweeper = throttling(synthRevoker({ ledger: { enabled: false } }).template);
 
     // Assess
-    expect(EC2_THROTTLING_TITLE).toMatch(/no throttling metric is emitted/);
-    expect(throttling).toEqual([
-      expect.objectContaining({
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: `<${logicalId(stack, revoker.function)}>` },
-        label: expect.stringMatching(/no EC2 throttling metric is emitted/),
-      }),
-      expect.objectContaining({ namespace: 'ClientVpnRevoker', metricName: 'Outcome-partial' }),
-      expect.objectContaining({ namespace: 'ClientVpnRevoker', metricName: 'Outcome-failed' }),
+    expect(withSweeper).toEqual([
+      ['ClientVpnRevoker', 'Ec2Throttled', 'Sum', 'revoker'],
+      ['ClientVpnRevoker', 'SweepEc2Throttled', 'Sum', 'sweeper'],
     ]);
+    expect(withoutSweeper).toEqual([['ClientVpnRevoker', 'Ec2Throttled', 'Sum', 'revoker']]);
   });
 
   it('graphs the depth and oldest-message age of the queue and of the dead-letter queue', () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, type StackProps } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
 
 /** The feature flags of cdk.json (not its example app settings), so tests synthesize what `cdk synth` does. */
@@ -117,4 +119,24 @@ export const asList = (value: string | string[]) => (Array.isArray(value) ? valu
 /** Logical id of an L2 construct's CloudFormation resource. */
 export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
+}
+
+/** Synthesizes what `build` adds to an app with both cdk-nag packs, as bin/ does; the unacknowledged findings. */
+export function unacknowledgedNagFindings(build: (app: App) => void): string[] {
+  const app = testApp();
+  build(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  // Error findings make synth throw with the report, so the failure shows what to fix.
+  const assembly = app.synth();
+  // Warnings do not fail synth; the report lists them (acknowledged findings are left out).
+  const report: ValidationReport = JSON.parse(
+    readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
+  );
+  return report.pluginReports.flatMap((plugin) =>
+    plugin.violations.map((v) => `${v.severity} ${plugin.pluginName} ${v.ruleName}`),
+  );
 }

@@ -1,15 +1,10 @@
 import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
-import { OUTCOME_DETAIL_TYPE, type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
-import {
-  SWEEP_OUTCOME_DETAIL_TYPE,
-  type SweepOutcomeDetail,
-  sweepOutcomeDetailSchema,
-} from '../../lambda/core/sweep-outcome.ts';
 import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
+import { publishedOutcomes, publishedSweeps } from '../support/published.ts';
 
 // Revocation that sticks, end to end on the bundles from cdk.out: the revoker writes the ledger (a real
 // DynamoDB-compatible server), the connect handler bundle answers the emulator's connection attempts, and the
@@ -67,16 +62,8 @@ async function start(environment: Record<string, string> = {}, extraSeed: Partia
   return r;
 }
 
-const outcomes = (r: RevokerOnEmulator): OutcomeDetail[] =>
-  r.emulator
-    .publishedEvents()
-    .filter((event) => event.detailType === OUTCOME_DETAIL_TYPE)
-    .map((event) => outcomeDetailSchema.parse(event.detail));
-const sweeps = (r: RevokerOnEmulator): SweepOutcomeDetail[] =>
-  r.emulator
-    .publishedEvents()
-    .filter((event) => event.detailType === SWEEP_OUTCOME_DETAIL_TYPE)
-    .map((event) => sweepOutcomeDetailSchema.parse(event.detail));
+const outcomes = (r: RevokerOnEmulator) => publishedOutcomes(r.emulator);
+const sweeps = (r: RevokerOnEmulator) => publishedSweeps(r.emulator);
 const live = (r: RevokerOnEmulator, name: string) =>
   r.emulator
     .connections()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { RevocationRequest } from '../../lambda/core/request.ts';
 import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { oktaEventFor } from '../../local/example-events.ts';
 
@@ -49,3 +50,17 @@ export function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
 }
 
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** A revocation request as the engine receives it, already parsed from its source event. */
+export const revocationRequest = (
+  identity: string,
+  overrides: Partial<RevocationRequest> = {},
+): RevocationRequest => ({
+  action: 'revoke',
+  requestId: `req-${identity}`,
+  trigger: { source: 'test', detailType: 'test', eventType: 'test', eventTime: '2026-11-22T10:00:00Z' },
+  identity,
+  reason: 'left the company',
+  dryRun: false,
+  ...overrides,
+});

@@ -486,3 +486,93 @@ describe('loadConfig identity mappings', () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe('loadConfig: member accounts', () => {
+  const ROLE = (account: string) => `arn:aws:iam::${account}:role/ClientVpnRevokerMember`;
+
+  it('searches the own account with its own credentials, then each member through its role', () => {
+    // Prepare
+    const env = {
+      ...MINIMAL,
+      OWN_ACCOUNT_ID: '111122223333',
+      MEMBER_ACCOUNT_ROLE_ARNS: `${ROLE('222233334444')}, arn:aws-us-gov:iam::333344445555:role/path/Revoker`,
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.accounts).toEqual([
+      { accountId: '111122223333' },
+      { accountId: '222233334444', roleArn: ROLE('222233334444') },
+      { accountId: '333344445555', roleArn: 'arn:aws-us-gov:iam::333344445555:role/path/Revoker' },
+    ]);
+  });
+
+  it('leaves the own account out when SCAN_OWN_ACCOUNT is false, and needs no own account id then', () => {
+    // Prepare
+    const env = { ...MINIMAL, SCAN_OWN_ACCOUNT: 'false', MEMBER_ACCOUNT_ROLE_ARNS: ROLE('222233334444') };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.accounts).toEqual([{ accountId: '222233334444', roleArn: ROLE('222233334444') }]);
+  });
+
+  it('names no accounts without member accounts', () => {
+    expect(loadConfig({ ...MINIMAL, OWN_ACCOUNT_ID: '111122223333' }).accounts).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a role ARN that is not one',
+      { OWN_ACCOUNT_ID: '111122223333', MEMBER_ACCOUNT_ROLE_ARNS: 'arn:aws:iam::2222:role/x' },
+      'MEMBER_ACCOUNT_ROLE_ARNS.0: expected an IAM role ARN',
+    ],
+    [
+      'a user ARN',
+      { OWN_ACCOUNT_ID: '111122223333', MEMBER_ACCOUNT_ROLE_ARNS: 'arn:aws:iam::222233334444:user/x' },
+      'MEMBER_ACCOUNT_ROLE_ARNS.0: expected an IAM role ARN',
+    ],
+    [
+      'no own account id',
+      { MEMBER_ACCOUNT_ROLE_ARNS: ROLE('222233334444') },
+      'OWN_ACCOUNT_ID: required with MEMBER_ACCOUNT_ROLE_ARNS unless SCAN_OWN_ACCOUNT is false',
+    ],
+    [
+      'a malformed own account id',
+      { OWN_ACCOUNT_ID: '1111', MEMBER_ACCOUNT_ROLE_ARNS: ROLE('222233334444') },
+      'OWN_ACCOUNT_ID: expected a 12-digit account id',
+    ],
+    [
+      'an account listed twice',
+      {
+        OWN_ACCOUNT_ID: '111122223333',
+        MEMBER_ACCOUNT_ROLE_ARNS: `${ROLE('222233334444')},arn:aws:iam::222233334444:role/Other`,
+      },
+      'MEMBER_ACCOUNT_ROLE_ARNS: account 222233334444 is listed twice',
+    ],
+    [
+      'a role in the own account',
+      { OWN_ACCOUNT_ID: '111122223333', MEMBER_ACCOUNT_ROLE_ARNS: ROLE('111122223333') },
+      'account 111122223333 is listed twice (or is the function',
+    ],
+    [
+      'no account at all',
+      { SCAN_OWN_ACCOUNT: 'false' },
+      'SCAN_OWN_ACCOUNT: false leaves no account to search',
+    ],
+    [
+      'endpoint ids with member accounts',
+      {
+        OWN_ACCOUNT_ID: '111122223333',
+        MEMBER_ACCOUNT_ROLE_ARNS: ROLE('222233334444'),
+        CLIENT_VPN_ENDPOINT_IDS: `us-east-1:${ENDPOINT}`,
+      },
+      "CLIENT_VPN_ENDPOINT_IDS names endpoints of the function's own account",
+    ],
+  ])('rejects %s, naming the variable', (_case, overrides, message) => {
+    expect(configurationError({ ...MINIMAL, ...overrides }).message).toContain(message);
+  });
+});

@@ -355,7 +355,10 @@ describe('ec2ClientVpnApi — clients', () => {
 
     // Assess
     expect(createClient).toHaveBeenCalledTimes(2);
-    expect(createClient.mock.calls).toEqual([['us-east-1'], ['eu-west-1']]);
+    expect(createClient.mock.calls).toEqual([
+      ['us-east-1', undefined],
+      ['eu-west-1', undefined],
+    ]);
     expect(again).toBe(first);
     expect(other).not.toBe(first);
   });

@@ -16,6 +16,7 @@ import {
 } from '../../lambda/core/outcome.ts';
 import {
   SWEEP_OUTCOME_DETAIL_TYPE,
+  SWEEP_OUTCOME_SCHEMA_VERSION,
   type SweepOutcomeDetail,
   sweepOutcomeDetailSchema,
 } from '../../lambda/core/sweep-outcome.ts';
@@ -391,7 +392,7 @@ describe('detailWithinLimit', () => {
 /** A valid sweep outcome (checked against the schema) with `connections` ended sessions. */
 function sweepOutcome(sweepId: string, connections = 1): SweepOutcomeDetail {
   return sweepOutcomeDetailSchema.parse({
-    schemaVersion: '1.0',
+    schemaVersion: SWEEP_OUTCOME_SCHEMA_VERSION,
     sweepId,
     status: 'swept',
     dryRun: false,

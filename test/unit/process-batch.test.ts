@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dynamoDbLedger } from '../../lambda/core/adapters/dynamodb-ledger.ts';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
-import { LedgerUnavailableError, type RevocationLedger } from '../../lambda/core/ledger.ts';
+import {
+  type LedgerChange,
+  type LedgerState,
+  LedgerUnavailableError,
+  type RevocationLedger,
+} from '../../lambda/core/ledger.ts';
 import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
@@ -38,6 +43,7 @@ function setup(options: SetupOptions = {}) {
   const log = (level: string) => (message: string, extra: Record<string, unknown>) =>
     logs.push({ level, message, extra });
   const metrics: Record<string, number> = {};
+  const metricCalls: { name: string; unit: string; value: number }[] = [];
   const process = processRevocationBatch({
     revoke: revokeAccess(
       { clientVpn: fake.forRegion, ...clock },
@@ -72,14 +78,15 @@ function setup(options: SetupOptions = {}) {
     now: clock.now,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
     metrics: {
-      addMetric: (name, _unit, value) => {
+      addMetric: (name, unit, value) => {
         metrics[name] = (metrics[name] ?? 0) + value;
+        metricCalls.push({ name, unit, value });
       },
     },
   });
   const run = (...records: ReturnType<typeof sqsRecord>[]) =>
     process(records, { deadline: clock.now() + (options.deadlineInMs ?? 60_000) });
-  return { fake, published, logs, metrics, run };
+  return { fake, published, logs, metrics, metricCalls, run };
 }
 
 describe('processRevocationBatch', () => {
@@ -578,5 +585,64 @@ describe('processRevocationBatch', () => {
     expect(logs.find((line) => line.message === 'Revocation outcome published')?.extra.identity).toMatch(
       /^hmac-sha256:[0-9a-f]{32}$/,
     );
+  });
+});
+
+describe('processRevocationBatch latency metrics', () => {
+  const latencyMetrics = (calls: readonly { name: string }[]) =>
+    calls.filter((call) => ['RevocationLatency', 'RevocationProcessingTime'].includes(call.name));
+  const at = <Event extends { time: string }>(event: Event, time: string): Event => ({ ...event, time });
+  /** Records every change; nothing is read back. */
+  const recordingLedger = (): RevocationLedger => {
+    const recorded = (state: LedgerState) => async (change: LedgerChange) => ({
+      kind: 'recorded' as const,
+      entry: { ...change, state, recordedAt: change.eventTime, expiresAt: '2026-12-22T10:00:00Z' },
+    });
+    return {
+      recordRevocation: recorded('revoked'),
+      recordLift: recorded('lifted'),
+      findRevoked: async () => [],
+      listRevoked: async () => [],
+    };
+  };
+
+  it("reports a revocation's latency from the identity provider's event to its outcome, and its time here", async () => {
+    // Prepare: the user was disabled 90 s before the batch starts (the fake clock's start)
+    const { fake, published, metricCalls, run } = setup();
+    fake.connect(REGION, ENDPOINT, { username: 'jane' });
+    const disabledAt = '2026-11-22T09:58:30Z';
+
+    // Act
+    await run(sqsRecord(at(runbookEvent({ username: 'jane', reason: 'offboarding' }), disabledAt)));
+
+    // Assess
+    const [outcome] = published;
+    expect(outcome?.status).toBe('revoked');
+    const latencyMs = Date.parse(outcome?.timings.finishedAt ?? '') - Date.parse(disabledAt);
+    expect(latencyMs).toBeGreaterThanOrEqual(90_000);
+    expect(latencyMetrics(metricCalls)).toEqual([
+      { name: 'RevocationLatency', unit: 'Milliseconds', value: latencyMs },
+      { name: 'RevocationProcessingTime', unit: 'Milliseconds', value: outcome?.timings.durationMs },
+    ]);
+  });
+
+  it('reports none for lifts and rejected events, and 0 for an event stamped ahead of the clock', async () => {
+    // Prepare: a lift, an unreadable message, and a revocation "5 minutes in the future"
+    const { published, metricCalls, run } = setup({ ledger: recordingLedger() });
+    const lift = runbookEvent({ username: 'joe', reason: 'rehired' }, undefined, RUNBOOK_LIFT_DETAIL_TYPE);
+
+    // Act
+    await run(
+      sqsRecord(lift),
+      sqsRecord('not an event'),
+      sqsRecord(at(runbookEvent({ username: 'jane', reason: 'offboarding' }), '2026-11-22T10:05:00Z')),
+    );
+
+    // Assess
+    expect(published.map((outcome) => outcome.status)).toEqual(['lifted', 'rejected', 'nothing-to-revoke']);
+    expect(latencyMetrics(metricCalls)).toEqual([
+      { name: 'RevocationLatency', unit: 'Milliseconds', value: 0 },
+      { name: 'RevocationProcessingTime', unit: 'Milliseconds', value: published[2]?.timings.durationMs },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { RevocationRequest } from '../../lambda/core/request.ts';
 import type { ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { VERIFY_IDS_PER_CALL } from '../../lambda/revoker/terminate-connections.ts';
+import { revocationRequest } from '../support/events.ts';
 import { type FakeCall, FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 const EAST = 'us-east-1';
@@ -12,16 +13,6 @@ const WEST = 'eu-west-1';
 const SAML = 'cvpn-endpoint-0aaa0000000000001';
 const CERT = 'cvpn-endpoint-0bbb0000000000002';
 const OTHER = 'cvpn-endpoint-0ccc0000000000003';
-
-const request = (identity: string, overrides: Partial<RevocationRequest> = {}): RevocationRequest => ({
-  action: 'revoke',
-  requestId: `req-${identity}`,
-  trigger: { source: 'test', detailType: 'test', eventType: 'test', eventTime: '2026-11-22T10:00:00Z' },
-  identity,
-  reason: 'left the company',
-  dryRun: false,
-  ...overrides,
-});
 
 function setup(options: { selection?: EndpointSelection; regions?: string[]; budgetMs?: number } = {}) {
   const fake = new FakeClientVpn().addEndpoint(EAST, SAML).addEndpoint(EAST, CERT).addEndpoint(WEST, OTHER);
@@ -47,7 +38,7 @@ describe('revokeAccess', () => {
     fake.connect(EAST, SAML, { username: 'someone.else@example.com' });
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('nothing-to-revoke');
@@ -90,7 +81,9 @@ describe('revokeAccess', () => {
     );
 
     // Act: WEST's listing only completes once SAML's Terminate has been sent.
-    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 120_000 });
+    const [result] = await revoke([revocationRequest('jane@example.com')], {
+      deadline: clock.now() + 120_000,
+    });
 
     // Assess
     expect(terminatedWhileWestListing).toBe(true);
@@ -104,7 +97,7 @@ describe('revokeAccess', () => {
     const ids = [1, 2, 3].map(() => fake.connect(EAST, SAML, { username: 'jane@example.com' }));
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(terminates(fake)).toEqual([
@@ -133,7 +126,7 @@ describe('revokeAccess', () => {
     const ids = Array.from({ length: 7 }, () => fake.connect(EAST, SAML, { username: 'jane@example.com' }));
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess: 3 mutating calls instead of 7, and the Username call comes last, when only 5 are active
     expect(terminates(fake).map((call) => call.target)).toEqual([
@@ -153,7 +146,7 @@ describe('revokeAccess', () => {
     fake.connect(EAST, SAML, { username: 'jane.doe@example.com' });
 
     // Act
-    const [result] = await run(request('JANE.DOE@example.com'));
+    const [result] = await run(revocationRequest('JANE.DOE@example.com'));
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([
@@ -169,7 +162,7 @@ describe('revokeAccess', () => {
     const certificate = fake.connect(EAST, CERT, { username: '', commonName: 'jane.doe' });
 
     // Act
-    const [result] = await run(request('Jane.Doe'));
+    const [result] = await run(revocationRequest('Jane.Doe'));
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([{ connectionId: certificate }]);
@@ -190,7 +183,7 @@ describe('revokeAccess', () => {
     );
 
     // Act
-    const [result] = await run(request('bob'));
+    const [result] = await run(revocationRequest('bob'));
 
     // Assess
     expect(result?.summary.connectionsFound).toBe(1);
@@ -205,7 +198,7 @@ describe('revokeAccess', () => {
     const last = fake.connect(EAST, SAML, { username: 'jane@example.com' });
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     const listings = fake.calls.filter(
@@ -223,7 +216,7 @@ describe('revokeAccess', () => {
     fake.failTerminate(stubborn, 2);
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([
@@ -250,7 +243,7 @@ describe('revokeAccess', () => {
     const started = clock.now();
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('partial');
@@ -268,7 +261,7 @@ describe('revokeAccess', () => {
     fake.failTerminate(fake.connect(EAST, SAML, { username: 'jane@example.com' }));
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('failed');
@@ -281,7 +274,7 @@ describe('revokeAccess', () => {
     const leftover = fake.connect(EAST, SAML, { username: 'jane@example.com' }, 'failed-to-terminate');
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([{ connectionId: leftover }]);
@@ -295,7 +288,7 @@ describe('revokeAccess', () => {
     fake.failEndpoint(EAST, SAML, 'UnauthorizedOperation');
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('partial');
@@ -314,7 +307,7 @@ describe('revokeAccess', () => {
     fake.regionFailures.set(WEST, 'UnauthorizedOperation');
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('partial');
@@ -338,7 +331,7 @@ describe('revokeAccess', () => {
     fake.connect(EAST, SAML, { username: 'jane@example.com' });
 
     // Act
-    const [result] = await run(request('jane@example.com'));
+    const [result] = await run(revocationRequest('jane@example.com'));
 
     // Assess
     expect(result?.status).toBe('revoked');
@@ -370,7 +363,9 @@ describe('revokeAccess', () => {
     );
 
     // Act
-    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+    const [result] = await revoke([revocationRequest('jane@example.com')], {
+      deadline: clock.now() + 60_000,
+    });
 
     // Assess
     expect(fake.count('describeEndpoints')).toBe(2);
@@ -390,7 +385,7 @@ describe('revokeAccess', () => {
     fake.connect(EAST, SAML, { username: 'jane@example.com' });
 
     // Act
-    const [result] = await run(request('jane@example.com', { dryRun: true }));
+    const [result] = await run(revocationRequest('jane@example.com', { dryRun: true }));
 
     // Assess
     expect(terminates(fake)).toHaveLength(0);
@@ -433,7 +428,9 @@ describe('revokeAccess', () => {
     );
 
     // Act
-    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+    const [result] = await revoke([revocationRequest('jane@example.com')], {
+      deadline: clock.now() + 60_000,
+    });
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([
@@ -452,9 +449,9 @@ describe('revokeAccess', () => {
 
     // Act
     const results = await run(
-      request('jane@example.com'),
-      request('john@example.com'),
-      request('Jane@Example.com', { requestId: 'duplicate' }),
+      revocationRequest('jane@example.com'),
+      revocationRequest('john@example.com'),
+      revocationRequest('Jane@Example.com', { requestId: 'duplicate' }),
     );
 
     // Assess
@@ -487,7 +484,9 @@ describe('revokeAccess', () => {
     );
 
     // Act
-    const [result] = await revoke([request('jane@example.com')], { deadline: clock.now() + 60_000 });
+    const [result] = await revoke([revocationRequest('jane@example.com')], {
+      deadline: clock.now() + 60_000,
+    });
 
     // Assess
     expect(result?.status).toBe('revoked');
@@ -530,7 +529,7 @@ describe('revokeAccess verification', () => {
     fake.failTerminate(stubborn, 2);
 
     // Act
-    const results = await run(...users.map((user) => request(user)));
+    const results = await run(...users.map((user) => revocationRequest(user)));
 
     // Assess
     const verifications = fake.calls.filter(
@@ -563,7 +562,7 @@ describe('revokeAccess verification', () => {
     }
 
     // Act
-    const results = await run(...many.map((user) => request(user)));
+    const results = await run(...many.map((user) => revocationRequest(user)));
 
     // Assess
     const [round] = verificationRounds(fake);
@@ -598,7 +597,7 @@ describe('revokeAccess verification', () => {
 
     // Act
     const results = await revoke(
-      users.map((user) => request(user)),
+      users.map((user) => revocationRequest(user)),
       { deadline: clock.now() + 120_000 },
     );
 
@@ -641,7 +640,7 @@ describe('revokeAccess verification', () => {
 
     // Act
     const results = await revoke(
-      users.map((user) => request(user)),
+      users.map((user) => revocationRequest(user)),
       { deadline: clock.now() + 120_000 },
     );
 
@@ -670,7 +669,10 @@ describe('revokeAccess verification', () => {
     const shared = fake.connect(EAST, SAML, { username: 'alice@example.com', commonName: 'bob@example.com' });
 
     // Act
-    const [alice, bob] = await run(request('alice@example.com'), request('bob@example.com'));
+    const [alice, bob] = await run(
+      revocationRequest('alice@example.com'),
+      revocationRequest('bob@example.com'),
+    );
 
     // Assess
     expect(terminates(fake).map((call) => call.target)).toEqual([{ username: 'alice@example.com' }]);

@@ -3,7 +3,11 @@ import type { EndpointSelection } from '../../lambda/core/environment.ts';
 import { ConfigurationError } from '../../lambda/core/errors.ts';
 import { type LedgerEntry, LedgerUnavailableError, type RevocationLedger } from '../../lambda/core/ledger.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
-import { type SweepOutcomeDetail, sweepOutcomeDetailSchema } from '../../lambda/core/sweep-outcome.ts';
+import {
+  SWEEP_OUTCOME_SCHEMA_VERSION,
+  type SweepOutcomeDetail,
+  sweepOutcomeDetailSchema,
+} from '../../lambda/core/sweep-outcome.ts';
 import { parseEstablishedTime, sweepSessions } from '../../lambda/sweeper/sweep.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
@@ -495,7 +499,7 @@ describe('sweepSessions: outcome', () => {
 
     // Assess
     expect(outcome).toMatchObject({
-      schemaVersion: '1.0',
+      schemaVersion: SWEEP_OUTCOME_SCHEMA_VERSION,
       sweepId: 'sweep-1',
       dryRun: false,
       criteria: { revokedIdentities: true, maxSessionAgeMs: null },

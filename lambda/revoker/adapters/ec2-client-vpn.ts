@@ -6,7 +6,12 @@ import {
   TerminateClientVpnConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { ClientVpnApiError } from '../../core/errors.ts';
-import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from '../ports.ts';
+import {
+  type ClientVpnApi,
+  type ClientVpnApiForRegion,
+  type ConnectionSummary,
+  onePerRegionAndAccount,
+} from '../ports.ts';
 
 /** DescribeClientVpnConnections' largest page: fewest calls against the non-mutating bucket. */
 export const CONNECTIONS_PAGE_SIZE = 1000;
@@ -59,17 +64,14 @@ const toConnectionSummary = (connection: ClientVpnConnection): ConnectionSummary
   establishedTime: connection.ConnectionEstablishedTime,
 });
 
-/** One EC2 client per region, created on first use and reused so the SDK's retry state carries over. */
-export function ec2ClientVpnApi(createClient: (region: string) => EC2Client): ClientVpnApiForRegion {
-  const apis = new Map<string, ClientVpnApi>();
-  return (region) => {
-    let api = apis.get(region);
-    if (!api) {
-      api = clientVpnApi(createClient(region));
-      apis.set(region, api);
-    }
-    return api;
-  };
+/**
+ * One EC2 client per region and account, created on first use and reused so the SDK's retry state carries
+ * over. `createClient` gets the account when member accounts are searched, to sign with its role.
+ */
+export function ec2ClientVpnApi(
+  createClient: (region: string, accountId?: string) => EC2Client,
+): ClientVpnApiForRegion {
+  return onePerRegionAndAccount((region, accountId) => clientVpnApi(createClient(region, accountId)));
 }
 
 function clientVpnApi(client: EC2Client): ClientVpnApi {

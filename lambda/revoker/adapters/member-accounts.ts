@@ -1,0 +1,123 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { SdkClient } from '../../core/adapters/instrument-client.ts';
+import type { AccountAccess } from '../../core/environment.ts';
+import { ClientVpnApiError } from '../../core/errors.ts';
+import { toClientVpnApiError } from './ec2-client-vpn.ts';
+
+/** Assumed-role credentials are renewed this long before they expire, so no call is signed with stale ones. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+const SESSION_SECONDS = 3600;
+
+export interface MemberAccountOptions {
+  /** Shown in the member account's CloudTrail as the role session, e.g. `client-vpn-revoker`. */
+  readonly sessionName: string;
+  /** Region of the STS endpoint called; by default the SDK's (in Lambda, the function's own). */
+  readonly stsRegion?: string;
+  readonly now: () => number;
+  /** Applied to every SDK client created here (the EC2 clients and STS), e.g. to count throttles or trace. */
+  readonly instrumentClient?: <Client extends SdkClient>(client: Client) => Client;
+}
+
+/**
+ * EC2 clients for the accounts searched: the function's own credentials for its own account, a member
+ * account's role otherwise. Adaptive retries rate-limit a client once EC2 throttles.
+ */
+export function ec2ClientsForAccounts(
+  accounts: readonly AccountAccess[] | undefined,
+  options: MemberAccountOptions,
+): (region: string, accountId?: string) => EC2Client {
+  const loadSts = stsClientLoader(options);
+  const roleCredentials = new Map(
+    (accounts ?? []).flatMap(({ accountId, roleArn }) =>
+      roleArn ? [[accountId, assumedRoleCredentials(roleArn, options, loadSts)] as const] : [],
+    ),
+  );
+  const instrument = options.instrumentClient ?? ((client) => client);
+  return (region, accountId) => {
+    const credentials = accountId === undefined ? undefined : roleCredentials.get(accountId);
+    return instrument(
+      new EC2Client({
+        region,
+        retryMode: 'adaptive',
+        maxAttempts: 5,
+        ...(credentials && { credentials }),
+      }),
+    );
+  };
+}
+
+/**
+ * Credentials of a member account's role: assumed on first use, shared by every region's client, renewed
+ * shortly before they expire. A failure is not kept, so the next call (or invocation) tries again; it is
+ * thrown as a `ClientVpnApiError` naming the role, which the search reports for each region of the account.
+ * STS is loaded on first use: functions without member accounts never load it.
+ */
+export function assumedRoleCredentials(
+  roleArn: string,
+  options: MemberAccountOptions,
+  loadSts: () => Promise<StsClient> = stsClientLoader(options),
+): AwsCredentialIdentityProvider {
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const sts = await loadSts();
+    try {
+      const { Credentials: credentials } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: options.sessionName,
+          DurationSeconds: SESSION_SECONDS,
+        }),
+      );
+      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+        throw new Error('STS answered without credentials');
+      }
+      return {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+        expiration: credentials.Expiration,
+      };
+    } catch (error) {
+      const cause = toClientVpnApiError(error);
+      throw new ClientVpnApiError(
+        cause.code,
+        `Could not assume ${roleArn}: ${cause.message}`,
+        cause.retryable,
+        { cause: error },
+      );
+    }
+  };
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  // Infinity while an AssumeRole is in flight: concurrent callers share it.
+  let expiresAt = Number.POSITIVE_INFINITY;
+  return () => {
+    if (!current || expiresAt - options.now() < RENEW_BEFORE_EXPIRY_MS) {
+      expiresAt = Number.POSITIVE_INFINITY;
+      const attempt = assume().then((credentials) => {
+        expiresAt = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+        return credentials;
+      });
+      attempt.catch(() => {
+        if (current === attempt) current = undefined;
+      });
+      current = attempt;
+    }
+    return current;
+  };
+}
+
+type StsClient = import('@aws-sdk/client-sts').STSClient;
+
+/** Loads STS and creates its client on first call; later calls share it. */
+function stsClientLoader({ stsRegion, instrumentClient = (client) => client }: MemberAccountOptions) {
+  let sts: Promise<StsClient> | undefined;
+  return () => {
+    sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) =>
+      instrumentClient(
+        new STSClient({ ...(stsRegion && { region: stsRegion }), retryMode: 'adaptive', maxAttempts: 3 }),
+      ),
+    );
+    return sts;
+  };
+}
