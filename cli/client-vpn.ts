@@ -1,4 +1,6 @@
 import {
+  type AccountAccess,
+  accountsOf,
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
 } from '../lambda/core/environment.ts';
@@ -20,11 +22,27 @@ export async function operatorClientVpn(
   deps: CliDeps,
   progress: Progress,
   looking: Looking,
-): Promise<{ regions: readonly string[]; clientVpn: ClientVpnApiForRegion }> {
+): Promise<{ regions: readonly string[]; accounts?: AccountAccess[]; clientVpn: ClientVpnApiForRegion }> {
   const regions = scope.regions.length > 0 ? scope.regions : [await deps.aws.defaultRegion()];
-  const credentials = await deps.aws.credentials(regions[0] as string);
+  const homeRegion = regions[0] as string;
+  const credentials = await deps.aws.credentials(homeRegion);
+  // With member roles, every account is named in the results: the operator's own by its id (from STS).
+  const accounts =
+    scope.memberRoleArns.length === 0
+      ? undefined
+      : accountsOf(
+          scope.searchOwnAccount ? await deps.aws.accountId(homeRegion, credentials) : undefined,
+          scope.memberRoleArns,
+        ).accounts;
+  const roleCredentials = new Map(
+    (accounts ?? []).flatMap(({ accountId, roleArn }) =>
+      roleArn ? [[accountId, deps.aws.memberCredentials(roleArn, homeRegion, credentials)] as const] : [],
+    ),
+  );
   const paced = pacedClientVpn(
-    ec2ClientVpnApi((region) => deps.aws.ec2(region, credentials)),
+    ec2ClientVpnApi((region, accountId) =>
+      deps.aws.ec2(region, (accountId && roleCredentials.get(accountId)) || credentials),
+    ),
     {
       terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
       describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
@@ -32,5 +50,5 @@ export async function operatorClientVpn(
       sleep: deps.sleep,
     },
   );
-  return { regions, clientVpn: reportingClientVpn(paced, progress, looking) };
+  return { regions, ...(accounts && { accounts }), clientVpn: reportingClientVpn(paced, progress, looking) };
 }

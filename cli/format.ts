@@ -18,7 +18,22 @@ export const plural = (count: number, noun: string) => `${count} ${noun}${count 
 /** Machine-readable output: the one JSON document on stdout. */
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
+/** Where a scan looked: the region, after its account when several accounts are searched. */
+export const placeOf = ({ accountId, region }: { readonly accountId?: string; readonly region: string }) =>
+  accountId ? `${accountId} ${region}` : region;
+
+/** Account and region columns: the account's only when some row has one. */
+export function placeColumns(scans: readonly { readonly accountId?: string }[]) {
+  const byAccount = scans.some((scan) => scan.accountId !== undefined);
+  return {
+    headers: byAccount ? ['ACCOUNT', 'REGION'] : ['REGION'],
+    cells: (scan: { readonly accountId?: string; readonly region: string }) =>
+      byAccount ? [scan.accountId ?? '', scan.region] : [scan.region],
+  };
+}
+
 interface ScanShape {
+  readonly accountId?: string;
   readonly region: string;
   readonly error?: { readonly code: string; readonly message: string };
   readonly endpoints: readonly {
@@ -33,15 +48,39 @@ export const unreadable = (regions: readonly ScanShape[]): string =>
   regions
     .flatMap((region) => [
       ...(region.error
-        ? [`${region.region}: cannot list endpoints: ${region.error.code}: ${region.error.message}`]
+        ? [`${placeOf(region)}: cannot list endpoints: ${region.error.code}: ${region.error.message}`]
         : []),
       ...region.endpoints
         .filter((endpoint) => endpoint.status !== 'scanned')
         .map(
           (endpoint) =>
-            `${region.region} ${endpoint.endpointId}: ${endpoint.status}` +
+            `${placeOf(region)} ${endpoint.endpointId}: ${endpoint.status}` +
             (endpoint.error ? `: ${endpoint.error.code}: ${endpoint.error.message}` : ''),
         ),
     ])
     .map((line) => `${line}\n`)
+    .join('');
+
+/** " and accounts …" for a progress line, when several accounts are searched. */
+export const inAccounts = (accounts: readonly { readonly accountId: string }[] | undefined) =>
+  accounts ? `, accounts ${accounts.map((account) => account.accountId).join(', ')}` : '';
+
+/** One line per account whose role could not be assumed, with the reason. */
+export const unreachableAccounts = (
+  accounts:
+    | readonly {
+        readonly accountId: string;
+        readonly status: string;
+        readonly error?: { readonly code: string; readonly message: string };
+      }[]
+    | undefined,
+): string =>
+  (accounts ?? [])
+    .filter((account) => account.status === 'unreachable')
+    .map(
+      (account) =>
+        `account ${account.accountId}: unreachable` +
+        (account.error ? `: ${account.error.code}: ${account.error.message}` : '') +
+        '\n',
+    )
     .join('');

@@ -8,7 +8,8 @@ import {
 const EXIT_CODES = `Exit codes:
   0  done: revoked, nothing to revoke, dry run complete, sessions listed, event accepted
   1  unexpected error (a bug; the message says what)
-  2  bad input: unknown option, missing identity, malformed --endpoint/--tag/--region/...; nothing was called
+  2  bad input: unknown option, missing identity, malformed --endpoint/--tag/--region/--role-arn/...;
+     nothing was called
   3  partial: some sessions could not be ended, or some endpoints or regions could not be read
   4  failed: nothing could be ended or read, or EventBridge refused the event
   5  no AWS credentials or no AWS region`;
@@ -32,7 +33,12 @@ ${EXIT_CODES}`;
 
 const SCOPE = `  --region R            a region to act in; repeat for several (default: your AWS region)
   --endpoint REGION:ID  only this endpoint, e.g. us-east-1:cvpn-endpoint-0123456789abcdef0; repeatable
-  --tag KEY=VALUE       only endpoints with this tag (KEY alone: any value); default every endpoint`;
+  --tag KEY=VALUE       only endpoints with this tag (KEY alone: any value); default every endpoint
+  --role-arn ARN        also search the member account of this role, assumed with your credentials
+                        (e.g. arn:aws:iam::123456789012:role/ClientVpnRevokerMember); repeatable; the
+                        results then name each connection's account, and a role that cannot be
+                        assumed is reported as an unreachable account (exit 3 or 4)
+  --skip-own-account    with --role-arn: search only the member accounts, not your credentials' own`;
 
 export const GLOBAL_HELP = `client-vpn-revoker: end the AWS Client VPN sessions of a user, or ask the deployed revoker to
 

@@ -1,11 +1,13 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import type * as z from 'zod';
 import {
+  accountsOf,
   type EndpointSelection,
   endpointRefSchema,
   endpointSelection,
   endpointTagSchema,
   regionSchema,
+  roleArnSchema,
 } from '../lambda/core/environment.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbookDetailSchema } from '../lambda/sources/runbook.ts';
@@ -25,10 +27,14 @@ export const DEFAULT_REVOKE_REASON = 'Ended with the client-vpn-revoker CLI';
 export const DEFAULT_RETRY_SECONDS = 30;
 const MAX_RETRY_SECONDS = 600;
 
-/** Where to look: explicit regions (empty = the default region) and which endpoints there. */
+/** Where to look: explicit regions (empty = the default region), which endpoints there, in which accounts. */
 export interface Scope {
   readonly regions: readonly string[];
   readonly endpoints: EndpointSelection;
+  /** Member accounts searched through these roles, in the same regions and endpoints (none = own only). */
+  readonly memberRoleArns: readonly string[];
+  /** Whether the account of the operator's credentials is searched too (it always is without roles). */
+  readonly searchOwnAccount: boolean;
 }
 
 export type Command =
@@ -69,6 +75,8 @@ const SCOPE = {
   region: { type: 'string', multiple: true },
   endpoint: { type: 'string', multiple: true },
   tag: { type: 'string', multiple: true },
+  'role-arn': { type: 'string', multiple: true },
+  'skip-own-account': { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
 const OPTIONS = {
@@ -269,7 +277,13 @@ function check<Schema extends z.ZodType>(
 
 function parseScope(
   command: CommandName,
-  values: { region?: string[]; endpoint?: string[]; tag?: string[] },
+  values: {
+    region?: string[];
+    endpoint?: string[];
+    tag?: string[];
+    'role-arn'?: string[];
+    'skip-own-account'?: boolean;
+  },
 ): Scope {
   const regions = [
     ...new Set((values.region ?? []).map((region) => check(command, '--region', regionSchema, region))),
@@ -301,9 +315,29 @@ function parseScope(
       );
     }
   }
+  const memberRoleArns = (values['role-arn'] ?? []).map((arn) =>
+    check(command, '--role-arn', roleArnSchema, arn),
+  );
+  const { listedTwice } = accountsOf(undefined, memberRoleArns);
+  if (listedTwice) throw new UsageError(`${command}: --role-arn: account ${listedTwice} is given twice`);
+  const searchOwnAccount = !values['skip-own-account'];
+  if (!searchOwnAccount && memberRoleArns.length === 0) {
+    throw new UsageError(`${command}: --skip-own-account leaves no account to search without --role-arn`);
+  }
+  if (memberRoleArns.length > 0 && endpoints.length > 0) {
+    throw new UsageError(
+      `${command}: --endpoint names endpoints of your own account; with --role-arn select endpoints by --tag ` +
+        'or search them all',
+    );
+  }
   // Named endpoints carry their regions: no default region is needed.
   const scopeRegions = regions.length > 0 ? regions : [...new Set(endpoints.map((ref) => ref.region))];
-  return { regions: scopeRegions, endpoints: endpointSelection(endpoints, tag) };
+  return {
+    regions: scopeRegions,
+    endpoints: endpointSelection(endpoints, tag),
+    memberRoleArns,
+    searchOwnAccount,
+  };
 }
 
 function parseRetrySeconds(text: string | undefined): number {

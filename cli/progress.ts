@@ -1,5 +1,11 @@
 import { summariseError } from '../lambda/revoker/find-connections.ts';
-import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from '../lambda/revoker/ports.ts';
+import {
+  type ClientVpnApi,
+  type ClientVpnApiForRegion,
+  type ConnectionSummary,
+  onePerRegionAndAccount,
+} from '../lambda/revoker/ports.ts';
+import { placeOf } from './format.ts';
 
 /**
  * Live progress on stderr without touching the engine: a decorator around the EC2 port that reports each
@@ -44,15 +50,10 @@ export function reportingClientVpn(
   progress: Progress,
   looking: Looking,
 ): ClientVpnApiForRegion {
-  const apis = new Map<string, ClientVpnApi>();
-  return (region) => {
-    let api = apis.get(region);
-    if (!api) {
-      api = reporting(region, apiForRegion(region), progress, looking);
-      apis.set(region, api);
-    }
-    return api;
-  };
+  // Progress names the account beside the region when several accounts are searched.
+  return onePerRegionAndAccount((region, accountId) =>
+    reporting(placeOf({ accountId, region }), apiForRegion(region, accountId), progress, looking),
+  );
 }
 
 function reporting(region: string, api: ClientVpnApi, progress: Progress, looking: Looking): ClientVpnApi {

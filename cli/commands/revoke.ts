@@ -5,7 +5,7 @@ import { type RevocationResult, revokeAccess } from '../../lambda/revoker/revoke
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
 import { EXIT, type ExitCode, readExitCode } from '../exit-codes.ts';
-import { json, plural, table, unreadable } from '../format.ts';
+import { inAccounts, json, placeColumns, plural, table, unreachableAccounts, unreadable } from '../format.ts';
 import type { Command } from '../options.ts';
 import { progressOn } from '../progress.ts';
 
@@ -22,7 +22,7 @@ export const CLI_TRIGGER_SOURCE = 'client-vpn-revoker.cli';
 export async function revoke(command: RevokeCommand, deps: CliDeps): Promise<ExitCode> {
   const progress = progressOn(deps.stderr, deps.now);
   const { identity } = command;
-  const { regions, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
+  const { regions, accounts, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
     matches: (c) => sameIdentity(c.username, identity) || sameIdentity(c.commonName, identity),
     what: `of ${identity}`,
   });
@@ -41,7 +41,8 @@ export async function revoke(command: RevokeCommand, deps: CliDeps): Promise<Exi
     dryRun: command.dryRun,
   };
   progress.line(
-    `${command.dryRun ? 'Dry run: looking for' : 'Ending'} the sessions of ${identity} in ${regions.join(', ')}`,
+    `${command.dryRun ? 'Dry run: looking for' : 'Ending'} the sessions of ${identity} in ${regions.join(', ')}` +
+      inAccounts(accounts),
   );
   let round = 0;
   const run = revokeAccess(
@@ -57,7 +58,12 @@ export async function revoke(command: RevokeCommand, deps: CliDeps): Promise<Exi
       },
       random: deps.random,
     },
-    { regions, endpoints: command.scope.endpoints, terminateRetryBudgetMs: command.retryBudgetMs },
+    {
+      regions,
+      endpoints: command.scope.endpoints,
+      ...(accounts && { accounts }),
+      terminateRetryBudgetMs: command.retryBudgetMs,
+    },
   );
   // No Lambda timeout here: Terminates may start until the work is done.
   const [result] = await run([request], { deadline: Number.POSITIVE_INFINITY });
@@ -90,10 +96,11 @@ export function exitCode(result: RevocationResult): ExitCode {
 }
 
 function humanReport(result: RevocationResult): string {
+  const place = placeColumns(result.regions);
   const rows = result.regions.flatMap((region) =>
     region.endpoints.flatMap((endpoint) =>
       endpoint.connections.map((connection) => [
-        region.region,
+        ...place.cells(region),
         endpoint.endpointId,
         connection.connectionId,
         connection.username,
@@ -105,9 +112,10 @@ function humanReport(result: RevocationResult): string {
   const { summary } = result;
   const lines = [
     rows.length > 0
-      ? table(['REGION', 'ENDPOINT', 'CONNECTION', 'USERNAME', 'COMMON NAME', 'FINAL STATUS'], rows)
+      ? table([...place.headers, 'ENDPOINT', 'CONNECTION', 'USERNAME', 'COMMON NAME', 'FINAL STATUS'], rows)
       : `No live connections of ${result.request.identity} on the endpoints in scope.\n`,
     unreadable(result.regions),
+    unreachableAccounts(result.accounts),
     `${result.status}: ${plural(summary.connectionsFound, 'connection')} found, ` +
       `${summary.connectionsTerminated} ended, ${summary.connectionsRemaining} remaining; ` +
       `${plural(summary.endpointsScanned, 'endpoint')} scanned, ${summary.endpointsUnreachable} unreachable\n`,

@@ -4,7 +4,7 @@ import type { ConnectionSummary } from '../../lambda/revoker/ports.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
 import { type ExitCode, readExitCode } from '../exit-codes.ts';
-import { json, plural, table, unreadable } from '../format.ts';
+import { inAccounts, json, placeColumns, plural, table, unreadable } from '../format.ts';
 import type { Command } from '../options.ts';
 import { progressOn } from '../progress.ts';
 
@@ -31,16 +31,17 @@ export async function sessions(command: SessionsCommand, deps: CliDeps): Promise
   const matches = (c: ConnectionSummary) =>
     identity === undefined || sameIdentity(c.username, identity) || sameIdentity(c.commonName, identity);
   const progress = progressOn(deps.stderr, deps.now);
-  const { regions, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
+  const { regions, accounts, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
     matches,
     ...(identity !== undefined && { what: `of ${identity}` }),
   });
   progress.line(
-    `Listing the live sessions${identity === undefined ? '' : ` of ${identity}`} in ${regions.join(', ')}`,
+    `Listing the live sessions${identity === undefined ? '' : ` of ${identity}`} in ${regions.join(', ')}` +
+      inAccounts(accounts),
   );
   const scans = await findConnectionsWhere(
     clientVpn,
-    { regions, endpoints: command.scope.endpoints },
+    { regions, endpoints: command.scope.endpoints, ...(accounts && { accounts }) },
     matches,
   );
   const report: SessionsReport = {
@@ -56,10 +57,11 @@ export async function sessions(command: SessionsCommand, deps: CliDeps): Promise
 }
 
 function humanReport(report: SessionsReport): string {
+  const place = placeColumns(report.regions);
   const rows = report.regions.flatMap((scan) =>
     scan.endpoints.flatMap((endpoint) =>
       endpoint.matches.map((connection) => [
-        scan.region,
+        ...place.cells(scan),
         endpoint.endpointId,
         connection.connectionId,
         connection.username ?? '',
@@ -74,7 +76,15 @@ function humanReport(report: SessionsReport): string {
   return [
     rows.length > 0
       ? table(
-          ['REGION', 'ENDPOINT', 'CONNECTION', 'USERNAME', 'COMMON NAME', 'STATUS', 'ESTABLISHED (UTC)'],
+          [
+            ...place.headers,
+            'ENDPOINT',
+            'CONNECTION',
+            'USERNAME',
+            'COMMON NAME',
+            'STATUS',
+            'ESTABLISHED (UTC)',
+          ],
           rows,
         )
       : `No live connections${whose} on the endpoints in scope.\n`,

@@ -281,23 +281,35 @@ function accountsToSearch(env: ConnectionWorkEnvironment): AccountAccess[] | und
     }
     return undefined;
   }
-  const accounts: AccountAccess[] = [];
-  if (scanOwn) {
-    if (!ownAccountId) {
-      throw new ConfigurationError(
-        `${ENV.ownAccountId}: required with ${ENV.memberAccountRoleArns} unless ${ENV.scanOwnAccount} is false`,
-      );
-    }
-    accounts.push({ accountId: ownAccountId });
+  if (scanOwn && !ownAccountId) {
+    throw new ConfigurationError(
+      `${ENV.ownAccountId}: required with ${ENV.memberAccountRoleArns} unless ${ENV.scanOwnAccount} is false`,
+    );
   }
-  for (const roleArn of roleArns) {
-    const accountId = roleArn.split(':')[4] as string;
-    if (accounts.some((account) => account.accountId === accountId)) {
-      throw new ConfigurationError(
-        `${ENV.memberAccountRoleArns}: account ${accountId} is listed twice (or is the function's own account)`,
-      );
-    }
-    accounts.push({ accountId, roleArn });
+  const { accounts, listedTwice } = accountsOf(scanOwn ? ownAccountId : undefined, roleArns);
+  if (listedTwice) {
+    throw new ConfigurationError(
+      `${ENV.memberAccountRoleArns}: account ${listedTwice} is listed twice (or is the function's own account)`,
+    );
   }
   return accounts;
+}
+
+/**
+ * The own account (when searched) then each member account through its role, the account id read from the
+ * role ARN; `listedTwice` names an account that appears twice, which the caller reports.
+ */
+export function accountsOf(
+  ownAccountId: string | undefined,
+  roleArns: readonly string[],
+): { accounts: AccountAccess[]; listedTwice?: string } {
+  const accounts: AccountAccess[] = ownAccountId ? [{ accountId: ownAccountId }] : [];
+  for (const roleArn of roleArns) {
+    const accountId = ROLE_ARN_PATTERN.exec(roleArn)?.[1];
+    if (!accountId) throw new Error(`not a role ARN: ${roleArn}`);
+    if (accounts.some((account) => account.accountId === accountId))
+      return { accounts, listedTwice: accountId };
+    accounts.push({ accountId, roleArn });
+  }
+  return { accounts };
 }

@@ -24,9 +24,23 @@ const EAST_CERT = 'cvpn-endpoint-0bbb00000000000e2';
 const EAST_UNTAGGED = 'cvpn-endpoint-0fff00000000000e3';
 const WEST_SAML = 'cvpn-endpoint-0ccc00000000000a1';
 const JANE = 'jane.doe@example.com';
+/** The emulator's home account, that of the operator's access key; the member account has a role to assume. */
+const OWN = '111122223333';
+const MEMBER = '222233334444';
+const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/ClientVpnRevokerMember`;
+const MEMBER_CERT = 'cvpn-endpoint-0ddd00000000000d1';
 
 const estate: Seed = {
+  roles: [MEMBER_ROLE],
   endpoints: [
+    {
+      id: MEMBER_CERT,
+      accountId: MEMBER,
+      region: 'us-east-1',
+      tags: IN_SCOPE,
+      authType: 'certificate',
+      connections: [{ commonName: JANE }, { commonName: 'member-colleague@example.com' }],
+    },
     {
       id: EAST_SAML,
       region: 'us-east-1',
@@ -106,12 +120,12 @@ const cli = (args: readonly string[], env: Record<string, string> = operatorEnv(
   });
 
 const isLive = (c: { status: string }) => c.status === 'active' || c.status === 'failed-to-terminate';
-const janes = () =>
+const janes = (accountId = OWN) =>
   emulator
-    .connections()
+    .connections({ accountId })
     .filter((c) => c.username.toLowerCase() === JANE || c.commonName.toLowerCase() === JANE);
-const liveJaneIds = (endpointId?: string) =>
-  janes()
+const liveJaneIds = (endpointId?: string, accountId = OWN) =>
+  janes(accountId)
     .filter((c) => isLive(c) && (endpointId === undefined || c.endpointId === endpointId))
     .map((c) => c.connectionId)
     .sort();
@@ -254,7 +268,7 @@ describe('client-vpn-revoker sessions', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    const live = emulator.connections({ region: 'us-east-1' }).filter(isLive);
+    const live = emulator.connections({ region: 'us-east-1', accountId: OWN }).filter(isLive);
     const rows = run.stdout.split('\n').filter((line) => line.startsWith('us-east-1 '));
     expect(rows).toHaveLength(live.length);
     for (const connection of live) expect(run.stdout).toContain(connection.connectionId);
@@ -370,6 +384,104 @@ describe('client-vpn-revoker request and lift', () => {
   });
 });
 
+describe('client-vpn-revoker across member accounts (--role-arn)', () => {
+  it('lists the sessions of the own and the member account, naming each account', async () => {
+    // Act
+    const run = await cli(['sessions', JANE, ...TAGGED, '--role-arn', MEMBER_ROLE]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`accounts ${OWN}, ${MEMBER}`);
+    expect(run.stderr).toContain(
+      `${MEMBER} us-east-1 ${MEMBER_CERT}: listed: 2 live connection(s), 1 of ${JANE}`,
+    );
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ACCOUNT\s+REGION\s+ENDPOINT\s+CONNECTION\s/);
+    const [memberJane] = liveJaneIds(MEMBER_CERT, MEMBER);
+    expect(lines.find((line) => line.includes(memberJane as string))).toMatch(
+      new RegExp(`^${MEMBER}\\s+us-east-1\\s+${MEMBER_CERT}\\s`),
+    );
+    expect(lines.filter((line) => line.startsWith(`${OWN} `))).toHaveLength(3);
+    expect(lines.at(-1)).toBe(`4 live connections of ${JANE}; 3 endpoints scanned, 0 unreachable`);
+    // The member account was read with the role's credentials, the CLI's role session in its CloudTrail.
+    expect(
+      emulator.calls().filter((c) => c.action === 'DescribeClientVpnConnections' && c.accountId === MEMBER),
+    ).toHaveLength(1);
+  });
+
+  it('ends the sessions in both accounts and reports each account with --json', async () => {
+    // Act
+    const run = await cli(['revoke', JANE, ...TAGGED, '--role-arn', MEMBER_ROLE, '--json']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as RevocationResult;
+    expect(result.status).toBe('revoked');
+    expect(result.accounts).toEqual([
+      expect.objectContaining({
+        accountId: OWN,
+        status: 'reached',
+        summary: expect.objectContaining({ connectionsTerminated: 3 }),
+      }),
+      expect.objectContaining({
+        accountId: MEMBER,
+        status: 'reached',
+        summary: expect.objectContaining({ connectionsTerminated: 1 }),
+      }),
+    ]);
+    expect(result.regions.find((region) => region.accountId === MEMBER)?.endpoints[0]?.endpointId).toBe(
+      MEMBER_CERT,
+    );
+    expect(liveJaneIds(MEMBER_CERT, MEMBER)).toEqual([]);
+    expect(liveJaneIds(EAST_SAML)).toEqual([]);
+    expect(emulator.connections({ accountId: MEMBER }).filter(isLive)).toHaveLength(1); // the colleague
+  });
+
+  it('searches only the member account with --skip-own-account', async () => {
+    // Act
+    const run = await cli(['revoke', JANE, '--role-arn', MEMBER_ROLE, '--skip-own-account', '--json']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as RevocationResult;
+    expect(result.accounts?.map((account) => account.accountId)).toEqual([MEMBER]);
+    expect(liveJaneIds(MEMBER_CERT, MEMBER)).toEqual([]);
+    expect(liveJaneIds(EAST_SAML)).toHaveLength(2);
+    expect(emulator.calls().filter((c) => c.accountId === OWN && c.service === 'ec2')).toEqual([]);
+  });
+
+  it('reports a role it cannot assume as an unreachable account and exits 3, after ending the rest', async () => {
+    // Prepare
+    const missing = 'arn:aws:iam::333344445555:role/ClientVpnRevokerMember';
+
+    // Act
+    const run = await cli([
+      'revoke',
+      JANE,
+      '--region',
+      'us-east-1',
+      '--role-arn',
+      missing,
+      '--role-arn',
+      MEMBER_ROLE,
+    ]);
+
+    // Assess
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(
+      `333344445555 us-east-1: cannot list endpoints: AccessDenied: Could not assume ${missing}`,
+    );
+    expect(run.stdout).toContain(
+      `account 333344445555: unreachable: AccessDenied: Could not assume ${missing}`,
+    );
+    expect(run.stdout).toMatch(
+      /^partial: 5 connections found, 5 ended, 0 remaining; 4 endpoints scanned, 1 unreachable$/m,
+    );
+    expect(liveJaneIds(MEMBER_CERT, MEMBER)).toEqual([]);
+    expect(liveJaneIds(EAST_UNTAGGED)).toEqual([]);
+  });
+});
+
 describe('client-vpn-revoker input and setup errors', () => {
   it.each([
     [['revoke', JANE, '--bogus'], "revoke: unknown option '--bogus'"],
@@ -386,6 +498,36 @@ describe('client-vpn-revoker input and setup errors', () => {
     [
       ['revoke', JANE, '--tag', 'a=b', '--endpoint', `us-east-1:${EAST_SAML}`],
       '--endpoint and --tag are alternatives',
+    ],
+    [
+      ['sessions', '--role-arn', 'arn:aws:iam::222233334444:user/someone'],
+      "sessions: --role-arn: expected an IAM role ARN such as arn:aws:iam::123456789012:role/ClientVpnRevokerMember, got 'arn:aws:iam::222233334444:user/someone'",
+    ],
+    [
+      [
+        'revoke',
+        JANE,
+        '--role-arn',
+        'arn:aws:iam::222233334444:role/A',
+        '--role-arn',
+        'arn:aws:iam::222233334444:role/B',
+      ],
+      'revoke: --role-arn: account 222233334444 is given twice',
+    ],
+    [
+      ['sessions', '--skip-own-account'],
+      'sessions: --skip-own-account leaves no account to search without --role-arn',
+    ],
+    [
+      [
+        'revoke',
+        JANE,
+        '--role-arn',
+        'arn:aws:iam::222233334444:role/A',
+        '--endpoint',
+        `us-east-1:${EAST_SAML}`,
+      ],
+      'revoke: --endpoint names endpoints of your own account; with --role-arn select endpoints by --tag',
     ],
     [['request', JANE], 'request: --reason is required'],
     [['lift', JANE, '--reason', '   '], 'lift: --reason: expected a non-empty reason'],

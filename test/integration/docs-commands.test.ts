@@ -3,13 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PublishedEvent } from '../../emulator/eventbridge.ts';
-import type { Seed } from '../../emulator/index.ts';
+import { type Seed, startEmulator } from '../../emulator/index.ts';
 import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { LOCAL_ACCOUNT, RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 
 // docs/incident-response.md's shell blocks, run as written (bash, jq and the real AWS CLI v2) against the
 // emulator; the events they put then go through the synthesized rules to the bundled function.
 const RUNBOOK = fileURLToPath(new URL('../../docs/incident-response.md', import.meta.url));
+const CLI_GUIDE = fileURLToPath(new URL('../../docs/cli.md', import.meta.url));
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 const AWS = '/usr/bin/aws';
 const JANE = 'jane.doe@example.com';
 const ENDPOINT = 'cvpn-endpoint-0aaa00000000000e1';
@@ -51,12 +53,12 @@ beforeAll(() => {
  * Runs blocks in one bash, as an operator pasting them into one terminal would. Asynchronously: the emulator
  * answers from this process.
  */
-function runShell(script: string, env: Record<string, string>) {
+function runShell(script: string, env: Record<string, string>, cwd?: string) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(
       'bash',
       ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script],
-      { env, encoding: 'utf8', timeout: 60_000 },
+      { env, encoding: 'utf8', timeout: 60_000, ...(cwd && { cwd }) },
       (error, stdout, stderr) =>
         resolve({ status: error ? ((error.code as number | null) ?? 1) : 0, stdout, stderr }),
     );
@@ -140,5 +142,54 @@ describe('docs/incident-response.md', () => {
     const lifted = await routeAndDeliver();
     expect(lifted.event.detailType).toBe('Client VPN Revocation Lifted');
     expect(lifted.outcome).toMatchObject({ status: 'lifted', action: 'lift', ledger: { state: 'lifted' } });
+  });
+});
+
+describe('docs/cli.md', () => {
+  it('lists the sessions in two member accounts with the "Across accounts" block, as written', async () => {
+    // Prepare: the two member accounts the block names, each with its role and a session of Jane's
+    const block = readFileSync(CLI_GUIDE, 'utf8')
+      .split(/^### /m)
+      .find((part) => part.startsWith('Across accounts'))
+      ?.match(/```bash\n([\s\S]*?)```/)?.[1];
+    if (!block) throw new Error(`No bash block under "### Across accounts" in ${CLI_GUIDE}`);
+    const members = [...block.matchAll(/arn:aws:iam::(\d{12}):role\/\S+/g)];
+    expect(members).toHaveLength(2);
+    const emulator = await startEmulator({
+      seed: {
+        roles: members.map(([arn]) => arn),
+        endpoints: members.map(([, accountId], index) => ({
+          id: `cvpn-endpoint-0ddd0000000000${index}d1`,
+          accountId,
+          region: 'us-east-1',
+          tags: { 'client-vpn-revoker': 'enabled' },
+          authType: 'certificate' as const,
+          connections: [{ commonName: JANE }, { commonName: 'colleague@example.com' }],
+        })),
+      },
+    });
+    try {
+      // Act
+      const run = await runShell(
+        block,
+        {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: process.env.HOME ?? '/tmp',
+          ...emulator.env,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIAOPERATOR',
+          AWS_SECRET_ACCESS_KEY: 'operator',
+        },
+        REPOSITORY,
+      );
+
+      // Assess
+      expect(run.status).toBe(0);
+      const rows = run.stdout.split('\n').filter((line) => /^\d{12}\s/.test(line) && line.includes(JANE));
+      expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(members.map(([, accountId]) => accountId));
+      expect(run.stdout).toContain(`2 live connections of ${JANE}; 2 endpoints scanned, 0 unreachable`);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
