@@ -38,8 +38,8 @@ const createEc2Client = ec2ClientsForAccounts(config.accounts, {
   instrumentClient,
 });
 
-const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion);
-const cognitoUserName = cognitoUserNames();
+const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion, instrumentClient);
+const cognitoUserName = cognitoUserNames(instrumentClient);
 
 const processBatch = processRevocationBatch({
   revoke: revokeAccess(

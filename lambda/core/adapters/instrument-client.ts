@@ -11,7 +11,7 @@
  */
 import type { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { FinalizeRequestMiddleware, MetadataBearer, RelativeMiddlewareOptions } from '@smithy/types';
 import * as z from 'zod';
 import { booleanSchema, parseEnvironment } from '../environment.ts';
 
@@ -32,8 +32,15 @@ const COUNTING_MIDDLEWARE = 'countThrottledEc2Attempts';
 /** What instrumenting needs of an AWS SDK v3 client. */
 export interface SdkClient {
   readonly config: { readonly serviceId?: string };
-  readonly middlewareStack: Pick<MiddlewareStack<object, MetadataBearer>, 'addRelativeTo'>;
+  // `never`: every client's stack takes middleware typed for its own service's input and output.
+  readonly middlewareStack: { addRelativeTo(middleware: never, options: RelativeMiddlewareOptions): void };
 }
+
+/** Instruments an SDK client where it is created and returns the same client. */
+export type InstrumentClient = <Client extends SdkClient>(client: Client) => Client;
+
+/** For adapters used without instrumentation. */
+export const uninstrumented: InstrumentClient = (client) => client;
 
 /** Where the count goes: Powertools Metrics. */
 export interface CountMetrics {
@@ -45,7 +52,7 @@ export interface Instrumentation {
    * Instruments an SDK client where it is created: an EC2 client's throttled attempts are counted and, with
    * tracing on, every client's calls become X-Ray subsegments. Returns the same client.
    */
-  readonly instrumentClient: <Client extends SdkClient>(client: Client) => Client;
+  readonly instrumentClient: InstrumentClient;
   /** The tracer's middy middleware when tracing is on, none otherwise: first in the chain. */
   readonly tracing: ReturnType<typeof captureLambdaHandler>[];
   /**
@@ -77,7 +84,8 @@ export async function loadInstrumentation(
     instrumentClient: (client) => {
       if (client.config.serviceId === EC2_SERVICE_ID) {
         // `override` keeps a client instrumented twice counting each attempt once.
-        client.middlewareStack.addRelativeTo(countThrottled, {
+        // The counter reads only the error, so it fits whatever input and output types the client has.
+        client.middlewareStack.addRelativeTo(countThrottled as never, {
           name: COUNTING_MIDDLEWARE,
           relation: 'after',
           toMiddleware: 'retryMiddleware',

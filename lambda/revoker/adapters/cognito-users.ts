@@ -1,4 +1,5 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
 import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type CognitoUser = Extract<IdentityReference, { kind: 'cognito-user' }>;
@@ -11,7 +12,9 @@ const regionOf = (userPoolId: string) => userPoolId.slice(0, userPoolId.indexOf(
  * Finds a Cognito user's name by `sub` (`cognito-idp:ListUsers` with a `sub = "…"` filter), for events that
  * hide the username. Clients are created per pool region on first use; the SDK is loaded lazily.
  */
-export function cognitoUserNames(): (user: CognitoUser) => Promise<string | undefined> {
+export function cognitoUserNames(
+  instrumentClient: InstrumentClient = uninstrumented,
+): (user: CognitoUser) => Promise<string | undefined> {
   let sdk: Promise<Sdk> | undefined;
   const clients = new Map<string, CognitoIdentityProviderClient>();
   return async (user) => {
@@ -20,7 +23,9 @@ export function cognitoUserNames(): (user: CognitoUser) => Promise<string | unde
     const region = regionOf(user.userPoolId);
     let client = clients.get(region);
     if (!client) {
-      client = new CognitoIdentityProviderClient({ region, retryMode: 'adaptive', maxAttempts: 5 });
+      client = instrumentClient(
+        new CognitoIdentityProviderClient({ region, retryMode: 'adaptive', maxAttempts: 5 }),
+      );
       clients.set(region, client);
     }
     // The sub is a UUID (validated by the source), so it cannot break out of the quoted filter value.

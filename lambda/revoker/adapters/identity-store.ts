@@ -1,4 +1,5 @@
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
 import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type IdentityStoreUser = Extract<IdentityReference, { kind: 'identity-store-user' }>;
@@ -9,12 +10,15 @@ type IdentityStoreUser = Extract<IdentityReference, { kind: 'identity-store-user
  */
 export function identityStoreUserNames(
   region: string,
+  instrumentClient: InstrumentClient = uninstrumented,
 ): (user: IdentityStoreUser) => Promise<string | undefined> {
   let loaded: Promise<{ client: IdentitystoreClient; sdk: typeof import('@aws-sdk/client-identitystore') }>;
   return async (user) => {
     loaded ??= import('@aws-sdk/client-identitystore').then((sdk) => ({
       sdk,
-      client: new sdk.IdentitystoreClient({ region, retryMode: 'adaptive', maxAttempts: 5 }),
+      client: instrumentClient(
+        new sdk.IdentitystoreClient({ region, retryMode: 'adaptive', maxAttempts: 5 }),
+      ),
     }));
     const { sdk, client } = await loaded;
     try {

@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { SdkClient } from '../../core/adapters/instrument-client.ts';
+import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
 import type { AccountAccess } from '../../core/environment.ts';
 import { ClientVpnApiError } from '../../core/errors.ts';
 import { toClientVpnApiError } from './ec2-client-vpn.ts';
@@ -16,7 +16,7 @@ export interface MemberAccountOptions {
   readonly stsRegion?: string;
   readonly now: () => number;
   /** Applied to every SDK client created here (the EC2 clients and STS), e.g. to count throttles or trace. */
-  readonly instrumentClient?: <Client extends SdkClient>(client: Client) => Client;
+  readonly instrumentClient?: InstrumentClient;
 }
 
 /**
@@ -33,7 +33,7 @@ export function ec2ClientsForAccounts(
       roleArn ? [[accountId, assumedRoleCredentials(roleArn, options, loadSts)] as const] : [],
     ),
   );
-  const instrument = options.instrumentClient ?? ((client) => client);
+  const instrument = options.instrumentClient ?? uninstrumented;
   return (region, accountId) => {
     const credentials = accountId === undefined ? undefined : roleCredentials.get(accountId);
     return instrument(
@@ -110,7 +110,7 @@ export function assumedRoleCredentials(
 type StsClient = import('@aws-sdk/client-sts').STSClient;
 
 /** Loads STS and creates its client on first call; later calls share it. */
-function stsClientLoader({ stsRegion, instrumentClient = (client) => client }: MemberAccountOptions) {
+function stsClientLoader({ stsRegion, instrumentClient = uninstrumented }: MemberAccountOptions) {
   let sts: Promise<StsClient> | undefined;
   return () => {
     sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) =>
