@@ -2,7 +2,6 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { regionSchema } from '../lambda/core/environment.ts';
-import { assumedRoleCredentials } from '../lambda/revoker/adapters/member-accounts.ts';
 import { AwsSetupError, UsageError } from './exit-codes.ts';
 
 /**
@@ -19,11 +18,6 @@ export interface AwsAccess {
   credentials(region: string): Promise<CredentialProvider>;
   /** The account of the credentials (STS GetCallerIdentity); `AwsSetupError` when STS refuses them. */
   accountId(region: string, credentials: CredentialProvider): Promise<string>;
-  /**
-   * A member account's role, assumed with the operator's credentials on first use and renewed before it
-   * expires; a failure surfaces on the calls made with it (the account is then reported unreachable).
-   */
-  memberCredentials(roleArn: string, region: string, credentials: CredentialProvider): CredentialProvider;
   ec2(region: string, credentials: CredentialProvider): EC2Client;
   eventBridge(region: string, credentials: CredentialProvider): EventBridgeClient;
 }
@@ -38,12 +32,6 @@ const NO_CREDENTIALS =
 
 // Same retry policy as the functions: adaptive, so a drained EC2 bucket slows the calls down.
 const SDK_RETRIES = { retryMode: 'adaptive', maxAttempts: 5 } as const;
-
-/** The role session name member accounts' CloudTrail shows for the CLI's calls. */
-export const CLI_ROLE_SESSION = 'client-vpn-revoker-cli';
-
-const sts = (region: string, credentials: CredentialProvider) =>
-  new STSClient({ region, credentials, ...SDK_RETRIES });
 
 export function awsAccess(env: NodeJS.ProcessEnv): AwsAccess {
   return {
@@ -80,7 +68,8 @@ export function awsAccess(env: NodeJS.ProcessEnv): AwsAccess {
 
     async accountId(region, credentials) {
       try {
-        const { Account: account } = await sts(region, credentials).send(new GetCallerIdentityCommand({}));
+        const sts = new STSClient({ region, credentials, ...SDK_RETRIES });
+        const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
         if (account) return account;
         throw new Error('STS answered without an account');
       } catch (error) {
@@ -89,15 +78,6 @@ export function awsAccess(env: NodeJS.ProcessEnv): AwsAccess {
           cause: error,
         });
       }
-    },
-
-    memberCredentials: (roleArn, region, credentials) => {
-      const client = sts(region, credentials);
-      return assumedRoleCredentials(
-        roleArn,
-        { sessionName: CLI_ROLE_SESSION, now: Date.now },
-        async () => client,
-      );
     },
 
     ec2: (region, credentials) => new EC2Client({ region, credentials, ...SDK_RETRIES }),

@@ -5,11 +5,15 @@ import {
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
 } from '../lambda/core/environment.ts';
 import { ec2ClientVpnApi } from '../lambda/revoker/adapters/ec2-client-vpn.ts';
+import { memberRoleCredentials } from '../lambda/revoker/adapters/member-accounts.ts';
 import { pacedClientVpn } from '../lambda/revoker/pacing.ts';
 import type { ClientVpnApiForRegion } from '../lambda/revoker/ports.ts';
 import type { CliDeps } from './deps.ts';
 import type { Scope } from './options.ts';
 import { type Looking, type Progress, reportingClientVpn } from './progress.ts';
+
+/** The role session name member accounts' CloudTrail shows for the CLI's calls. */
+export const CLI_ROLE_SESSION = 'client-vpn-revoker-cli';
 
 /**
  * The engine's EC2 port for the operator: the Lambda's adapter and pacing (one revoker environment's share
@@ -34,15 +38,15 @@ export async function operatorClientVpn(
           scope.searchOwnAccount ? await deps.aws.accountId(homeRegion, credentials) : undefined,
           scope.memberRoleArns,
         ).accounts;
-  const roleCredentials = new Map(
-    (accounts ?? []).flatMap(({ accountId, roleArn }) =>
-      roleArn ? [[accountId, deps.aws.memberCredentials(roleArn, homeRegion, credentials)] as const] : [],
-    ),
-  );
+  // Member roles are assumed with the operator's credentials, as the functions assume them with theirs.
+  const roleCredentialsOf = memberRoleCredentials(accounts, {
+    sessionName: CLI_ROLE_SESSION,
+    stsRegion: homeRegion,
+    credentials,
+    now: deps.now,
+  });
   const paced = pacedClientVpn(
-    ec2ClientVpnApi((region, accountId) =>
-      deps.aws.ec2(region, (accountId && roleCredentials.get(accountId)) || credentials),
-    ),
+    ec2ClientVpnApi((region, accountId) => deps.aws.ec2(region, roleCredentialsOf(accountId) ?? credentials)),
     {
       terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
       describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,

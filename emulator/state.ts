@@ -1,7 +1,7 @@
 import { functionArnProblem } from './client-connect.ts';
 import type { Clock } from './clock.ts';
 import type { Caller } from './protocol.ts';
-import { fnv1a, hexId } from './random.ts';
+import { fnv1a, hexId, textId } from './random.ts';
 import {
   type AuthType,
   type ConnectionStatus,
@@ -606,8 +606,7 @@ const seedClientConnect = (
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The 6 characters Secrets Manager appends to a secret's ARN, derived from `key`. */
-const secretSuffix = (key: string): string =>
-  Array.from({ length: 6 }, (_, i) => SUFFIX_ALPHABET[fnv1a(key, 10 + i) % SUFFIX_ALPHABET.length]).join('');
+const secretSuffix = (key: string): string => textId(`${key}/secret-suffix`, 6, SUFFIX_ALPHABET);
 
 const uniqueBySeq = (connections: readonly (Connection | undefined)[]): Connection[] =>
   [...new Set(connections.filter((c) => c !== undefined))].sort((a, b) => a.seq - b.seq);

@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
-import { ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
+import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
@@ -264,7 +264,7 @@ export const contextSchema = z
     memberAccountIds: list(
       z
         .string({ error: 'expected an account id string' })
-        .regex(/^\d{12}$/, 'expected a 12-digit account id'),
+        .regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id'),
       'account id',
     ).optional(),
     memberAccountRoleName: text.optional(),

@@ -87,8 +87,8 @@ const faults = (fn: lambda.IFunction, who: string) => [
 
 /**
  * The operational dashboard of a ClientVpnRevoker: alarm states, revocations by status, latency, connections
- * ended and left, throttled EC2 attempts, the queue and the dead-letter queue, function faults, rule delivery, and the
- * connect handler and sweeper when they exist. Every custom metric is the functions' own (namespace
+ * ended and left, throttled EC2 attempts, the queue and the dead-letter queue, function faults, rule delivery,
+ * and the connect handler and sweeper when they exist. Every custom metric is the functions' own (namespace
  * `ClientVpnRevoker`, dimension `service`); the AWS metrics are scoped to this construct's resources.
  */
 export class RevokerDashboard extends Construct {

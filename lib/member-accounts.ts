@@ -1,13 +1,12 @@
 import { Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ENV, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
+import { ACCOUNT_ID_PATTERN, accountsOf, ENV, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
 import { type EndpointScope, grantClientVpnConnections } from './function-support.ts';
 import { ClientVpnRevokerPropsError, validateRegion } from './props-validation.ts';
 
 /** The role name the member-account stack creates, and the default `roleName`. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'ClientVpnRevokerMember';
-const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /**
@@ -55,7 +54,7 @@ export function resolveMemberAccounts(
     );
   }
   for (const accountId of props.accountIds ?? []) {
-    if (known(accountId) && !ACCOUNT_ID.test(accountId)) {
+    if (known(accountId) && !ACCOUNT_ID_PATTERN.test(accountId)) {
       throw error('accountIds', `expected 12-digit account ids, got "${accountId}"`);
     }
   }
@@ -63,25 +62,22 @@ export function resolveMemberAccounts(
   const roleArns =
     props.roleArns ?? (props.accountIds ?? []).map((id) => `arn:${partition}:iam::${id}:role/${roleName}`);
   if (roleArns.length === 0) throw error(props.roleArns ? 'roleArns' : 'accountIds', 'expected at least one');
-  const accounts = new Set<string>();
-  for (const roleArn of roleArns) {
-    if (!known(roleArn)) continue;
-    const match = ROLE_ARN_PATTERN.exec(roleArn);
-    if (!match) {
+  const knownArns = roleArns.filter(known);
+  for (const roleArn of knownArns) {
+    if (!ROLE_ARN_PATTERN.test(roleArn)) {
       throw error(
         'roleArns',
         `expected IAM role ARNs (arn:aws:iam::<account>:role/<name>), got "${roleArn}"`,
       );
     }
-    const accountId = match[1] as string;
-    const ownAccount = Stack.of(scope).account;
-    if (accounts.has(accountId) || (known(ownAccount) && accountId === ownAccount)) {
-      throw error(
-        'roleArns',
-        `account ${accountId} appears twice (the deploying account is searched with the functions' own role)`,
-      );
-    }
-    accounts.add(accountId);
+  }
+  const ownAccount = Stack.of(scope).account;
+  const { listedTwice } = accountsOf(known(ownAccount) ? ownAccount : undefined, knownArns);
+  if (listedTwice) {
+    throw error(
+      'roleArns',
+      `account ${listedTwice} appears twice (the deploying account is searched with the functions' own role)`,
+    );
   }
   return { roleArns, includeOwnAccount: props.includeOwnAccount ?? true };
 }

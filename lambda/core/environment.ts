@@ -50,6 +50,7 @@ export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
 export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role in a member account; the account id is read from it. */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
@@ -100,7 +101,7 @@ export const endpointTagSchema = z.string().transform((tag, ctx) => {
   return parsed;
 });
 
-export const accountIdSchema = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
+export const accountIdSchema = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
 
 export const roleArnSchema = z
   .string()

@@ -14,9 +14,28 @@ export interface MemberAccountOptions {
   readonly sessionName: string;
   /** Region of the STS endpoint called; by default the SDK's (in Lambda, the function's own). */
   readonly stsRegion?: string;
+  /** What signs AssumeRole; by default the SDK's credential chain (in Lambda, the function's role). */
+  readonly credentials?: AwsCredentialIdentityProvider;
   readonly now: () => number;
   /** Applied to every SDK client created here (the EC2 clients and STS), e.g. to count throttles or trace. */
   readonly instrumentClient?: InstrumentClient;
+}
+
+/**
+ * The credentials each member account is searched with, by account id: its role's, assumed through one shared
+ * STS client; `undefined` for the own account (searched with the caller's own credentials) or no account.
+ */
+export function memberRoleCredentials(
+  accounts: readonly AccountAccess[] | undefined,
+  options: MemberAccountOptions,
+): (accountId?: string) => AwsCredentialIdentityProvider | undefined {
+  const loadSts = stsLoader(options);
+  const byAccount = new Map(
+    (accounts ?? []).flatMap(({ accountId, roleArn }) =>
+      roleArn ? [[accountId, assumedRoleCredentials(roleArn, options, loadSts)] as const] : [],
+    ),
+  );
+  return (accountId) => (accountId === undefined ? undefined : byAccount.get(accountId));
 }
 
 /**
@@ -27,22 +46,12 @@ export function ec2ClientsForAccounts(
   accounts: readonly AccountAccess[] | undefined,
   options: MemberAccountOptions,
 ): (region: string, accountId?: string) => EC2Client {
-  const loadSts = stsClientLoader(options);
-  const roleCredentials = new Map(
-    (accounts ?? []).flatMap(({ accountId, roleArn }) =>
-      roleArn ? [[accountId, assumedRoleCredentials(roleArn, options, loadSts)] as const] : [],
-    ),
-  );
+  const credentialsOf = memberRoleCredentials(accounts, options);
   const instrument = options.instrumentClient ?? uninstrumented;
   return (region, accountId) => {
-    const credentials = accountId === undefined ? undefined : roleCredentials.get(accountId);
+    const credentials = credentialsOf(accountId);
     return instrument(
-      new EC2Client({
-        region,
-        retryMode: 'adaptive',
-        maxAttempts: 5,
-        ...(credentials && { credentials }),
-      }),
+      new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5, ...(credentials && { credentials }) }),
     );
   };
 }
@@ -56,13 +65,12 @@ export function ec2ClientsForAccounts(
 export function assumedRoleCredentials(
   roleArn: string,
   options: MemberAccountOptions,
-  loadSts: () => Promise<StsClient> = stsClientLoader(options),
+  loadSts: () => Promise<Sts> = stsLoader(options),
 ): AwsCredentialIdentityProvider {
   const assume = async (): Promise<AwsCredentialIdentity> => {
-    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-    const sts = await loadSts();
+    const { client, AssumeRoleCommand } = await loadSts();
     try {
-      const { Credentials: credentials } = await sts.send(
+      const { Credentials: credentials } = await client.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
           RoleSessionName: options.sessionName,
@@ -107,17 +115,27 @@ export function assumedRoleCredentials(
   };
 }
 
-type StsClient = import('@aws-sdk/client-sts').STSClient;
+type StsModule = typeof import('@aws-sdk/client-sts');
+interface Sts {
+  readonly client: InstanceType<StsModule['STSClient']>;
+  readonly AssumeRoleCommand: StsModule['AssumeRoleCommand'];
+}
 
-/** Loads STS and creates its client on first call; later calls share it. */
-function stsClientLoader({ stsRegion, instrumentClient = uninstrumented }: MemberAccountOptions) {
-  let sts: Promise<StsClient> | undefined;
+/** Loads STS and creates its client on first call; later calls share both. */
+function stsLoader({ stsRegion, credentials, instrumentClient = uninstrumented }: MemberAccountOptions) {
+  let sts: Promise<Sts> | undefined;
   return () => {
-    sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) =>
-      instrumentClient(
-        new STSClient({ ...(stsRegion && { region: stsRegion }), retryMode: 'adaptive', maxAttempts: 3 }),
+    sts ??= import('@aws-sdk/client-sts').then(({ STSClient, AssumeRoleCommand }) => ({
+      AssumeRoleCommand,
+      client: instrumentClient(
+        new STSClient({
+          ...(stsRegion && { region: stsRegion }),
+          ...(credentials && { credentials }),
+          retryMode: 'adaptive',
+          maxAttempts: 3,
+        }),
       ),
-    );
+    }));
     return sts;
   };
 }
