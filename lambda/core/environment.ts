@@ -12,6 +12,7 @@ export const ENV = {
   dryRun: 'DRY_RUN',
   terminateRetryBudgetMs: 'TERMINATE_RETRY_BUDGET_MS',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  maxEventTimeSkewSeconds: 'MAX_EVENT_TIME_SKEW_SECONDS',
   oktaEventSources: 'OKTA_EVENT_SOURCES',
   oktaEventTypes: 'OKTA_EVENT_TYPES',
   runbookSource: 'RUNBOOK_EVENT_SOURCE',

@@ -4,8 +4,9 @@ import { accountIdSchema } from './environment.ts';
 /** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
 // 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0);
-// 1.2 added `accounts` and `regions[].accountId` for member accounts (additive).
-export const OUTCOME_SCHEMA_VERSION = '1.2';
+// 1.2 added `accounts` and `regions[].accountId` for member accounts (additive);
+// 1.3 added `trigger.reportedEventTime` and `trigger.eventTimeAdjustment` (additive).
+export const OUTCOME_SCHEMA_VERSION = '1.3';
 
 export const REVOCATION_STATUSES = [
   'revoked',
@@ -155,7 +156,25 @@ export const outcomeDetailSchema = z
       source: z.string(),
       detailType: z.string(),
       eventType: z.string(),
-      eventTime: z.string(),
+      eventTime: z
+        .string()
+        .describe(
+          'When the identity provider says it happened, as the ledger orders it: never later than the ' +
+            "queue's receipt of the event plus the allowed clock skew.",
+        ),
+      reportedEventTime: z
+        .string()
+        .optional()
+        .describe(
+          'The event time as the event gave it; present only when it was not used (eventTimeAdjustment).',
+        ),
+      eventTimeAdjustment: z
+        .enum(['future', 'unreadable'])
+        .optional()
+        .describe(
+          'future: the event was dated beyond the allowed clock skew after the queue received it; ' +
+            'unreadable: its time could not be parsed. Either way the receipt time stands in for it.',
+        ),
     }),
     delivery: z.object({
       attempt: z

@@ -1,3 +1,5 @@
+import type { EventTimeAdjustment } from './event-time.ts';
+
 /** What triggered a revocation, carried into the outcome event for auditors. */
 export interface Trigger {
   /** EventBridge `source` of the triggering event. */
@@ -5,8 +7,14 @@ export interface Trigger {
   readonly detailType: string;
   /** The identity provider's own event type, e.g. `user.lifecycle.deactivate`. */
   readonly eventType: string;
-  /** When the identity provider says it happened (ISO 8601). */
+  /**
+   * When the identity provider says it happened (ISO 8601), bounded by the queue's receipt of the event
+   * (lambda/core/event-time.ts): the time the ledger orders revocations and lifts by.
+   */
   readonly eventTime: string;
+  /** The time as the event gave it, when it was adjusted. */
+  readonly reportedEventTime?: string;
+  readonly eventTimeAdjustment?: EventTimeAdjustment;
 }
 
 /** `revoke`: the identity lost access. `lift`: it was re-enabled, so its revocation is undone. */

@@ -10,6 +10,7 @@ import {
   parseEnvironment,
   regionSchema,
 } from '../core/environment.ts';
+import { DEFAULT_MAX_EVENT_TIME_SKEW_MS, MAX_EVENT_TIME_SKEW_MS } from '../core/event-time.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
@@ -43,6 +44,14 @@ const envSchema = z
       .regex(/^[1-9]\d*$/, 'expected a positive whole number')
       .transform(Number)
       .default(5),
+    [ENV.maxEventTimeSkewSeconds]: z
+      .string()
+      .regex(/^\d+$/, 'expected a whole number of seconds')
+      .transform(Number)
+      .pipe(
+        z.number().max(MAX_EVENT_TIME_SKEW_MS / 1000, `expected at most ${MAX_EVENT_TIME_SKEW_MS / 1000}`),
+      )
+      .default(DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000),
     [ENV.oktaEventSources]: listOf(
       z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>'),
     ),
@@ -100,6 +109,8 @@ const envSchema = z
 
 export interface RevokerConfig extends ConnectionWorkSettings {
   readonly maxReceiveCount: number;
+  /** How far an event time may run ahead of the queue's receipt of the event. */
+  readonly maxEventTimeSkewMs: number;
   readonly sources: SourcesConfig;
   /** Secret holding the key that hashes identities in logs; unset = names are logged. */
   readonly logHashKeySecretArn?: string;
@@ -121,6 +132,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   return {
     ...settings,
     maxReceiveCount: env[ENV.maxReceiveCount],
+    maxEventTimeSkewMs: env[ENV.maxEventTimeSkewSeconds] * 1000,
     ...(env[ENV.logHashKeySecretArn] && { logHashKeySecretArn: env[ENV.logHashKeySecretArn] }),
     ...(ledgerTableName && {
       ledger: { tableName: ledgerTableName, retentionMs: env[ENV.ledgerRetentionDays] * 86_400_000 },

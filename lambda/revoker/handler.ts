@@ -74,6 +74,7 @@ const processBatch = processRevocationBatch({
   identityForLogs: identityForLogs(logHashKey),
   dryRun: config.dryRun,
   maxReceiveCount: config.maxReceiveCount,
+  maxEventTimeSkewMs: config.maxEventTimeSkewMs,
   now: Date.now,
   logger,
   metrics,

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { InvalidEventError } from '../core/errors.ts';
+import { boundEventTime } from '../core/event-time.ts';
 import { mapIdentity } from '../core/identity-mapping.ts';
 import type { LedgerWriteResult, RevocationLedger } from '../core/ledger.ts';
 import type { IdentityForLogs } from '../core/log-identity.ts';
@@ -47,6 +48,8 @@ export interface ProcessBatchDependencies {
   readonly dryRun: boolean;
   /** The queue's redrive limit: the delivery after which a failed request goes to the DLQ. */
   readonly maxReceiveCount: number;
+  /** How far an event time may run ahead of the queue's receipt of the event (lambda/core/event-time.ts). */
+  readonly maxEventTimeSkewMs: number;
   readonly now: () => number;
   readonly logger: BatchLogger;
   readonly metrics: BatchMetrics;
@@ -93,8 +96,7 @@ export const processRevocationBatch =
       const superseded = new Set(toRevoke.filter((item) => item.outcome).map((item) => item.request));
       return (request: RevocationRequest) => !superseded.has(request);
     });
-    await revokeRequests(deps, toRevoke, { deadline: options.deadline, admit: stillWanted });
-    await ledgerWritten;
+    await revokeRequests(deps, toRevoke, { deadline: options.deadline, admit: stillWanted }, ledgerWritten);
     await publishOutcomes(deps, items);
 
     return {
@@ -111,7 +113,7 @@ export const processRevocationBatch =
 async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: number): Promise<void> {
   let parsed: ParsedRequest | undefined;
   try {
-    parsed = toRevocationRequest(item.record.body, deps.sources);
+    parsed = withBoundedEventTime(deps, item, toRevocationRequest(item.record.body, deps.sources));
     if (parsed.action === 'lift' && !deps.ledger) {
       throw new InvalidEventError(
         'lifting a revocation needs the revocation ledger, which is not configured',
@@ -143,6 +145,38 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
   if (request.dryRun && request.action === 'lift') {
     finishEarly(deps, item, 'dry-run', startedAt, { message: 'Dry run: the revocation would be lifted' });
   }
+}
+
+/**
+ * The request with its event time bounded by the queue's receipt of the message (the same on every
+ * redelivery), so that no event, forged or mis-clocked, outranks the events that come after it.
+ */
+function withBoundedEventTime(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  parsed: ParsedRequest,
+): ParsedRequest {
+  const sentAt = Number(item.record.attributes.SentTimestamp);
+  const receivedAtMs = Number.isFinite(sentAt) && sentAt > 0 ? sentAt : deps.now();
+  const bounded = boundEventTime(parsed.trigger.eventTime, receivedAtMs, deps.maxEventTimeSkewMs);
+  if (!bounded.adjustment) return parsed;
+  deps.logger.warn('Event time adjusted', {
+    messageId: item.record.messageId,
+    requestId: parsed.requestId,
+    adjustment: bounded.adjustment,
+    reportedEventTime: bounded.reportedEventTime,
+    eventTime: bounded.eventTime,
+  });
+  deps.metrics.addMetric('EventTimeAdjusted', 'Count', 1);
+  return {
+    ...parsed,
+    trigger: {
+      ...parsed.trigger,
+      eventTime: bounded.eventTime,
+      reportedEventTime: bounded.reportedEventTime,
+      eventTimeAdjustment: bounded.adjustment,
+    },
+  };
 }
 
 /** Writes the ledger for every prepared request that is not a dry run; each write settles on its own. */
@@ -266,19 +300,25 @@ const describeReference = (identity: string | IdentityReference) => {
     : `Cognito user with sub ${identity.sub} (user pool ${identity.userPoolId})`;
 };
 
+/**
+ * Runs the engine, then settles each request's outcome once its ledger write has too: an engine that found
+ * nothing to terminate returns before the write, and a write that then fails must still send the request back.
+ */
 async function revokeRequests(
   deps: ProcessBatchDependencies,
   items: readonly Item[],
   options: Parameters<RevokeAccess>[1],
+  ledgerWritten: Promise<void>,
 ) {
   const requests = new Map<Item, RevocationRequest>();
   for (const item of items) if (item.request) requests.set(item, item.request);
-  if (requests.size === 0) return;
+  if (requests.size === 0) return ledgerWritten;
   const startedAt = deps.now();
   let results: RevocationResult[];
   try {
     results = await deps.revoke([...requests.values()], options);
   } catch (error) {
+    await ledgerWritten;
     // Not expected (the engine reports API failures per endpoint), but never lose the requests over it.
     deps.logger.error('Revocation failed unexpectedly', {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
@@ -288,6 +328,7 @@ async function revokeRequests(
     }
     return;
   }
+  await ledgerWritten;
   const byRequest = new Map(results.map((result) => [result.request, result]));
   for (const [item, request] of requests) {
     // Finished while the engine ran (the ledger found it superseded): nothing was terminated for it.

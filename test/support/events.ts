@@ -30,16 +30,24 @@ export function runbookEvent(
 }
 
 /** An SQS record as the event source mapping delivers an EventBridge event put on the queue. */
-export function sqsRecord(body: unknown, receiveCount = 1): SQSRecord {
+/**
+ * An SQS record as the event source mapping delivers an EventBridge event put on the queue: received a second
+ * after the event's `time` (when it has one), unless `sentAt` (ms) says when the queue received it.
+ */
+export function sqsRecord(body: unknown, receiveCount = 1, sentAt?: number): SQSRecord {
+  const eventTime = Date.parse(String((body as { time?: unknown } | null)?.time ?? ''));
+  const sentTimestamp = String(
+    sentAt ?? (Number.isNaN(eventTime) ? Date.parse('2026-11-22T10:00:00Z') : eventTime + 1000),
+  );
   return {
     messageId: randomUUID(),
     receiptHandle: 'handle',
     body: typeof body === 'string' ? body : JSON.stringify(body),
     attributes: {
       ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '1763805600000',
+      SentTimestamp: sentTimestamp,
       SenderId: 'AIDAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: '1763805600000',
+      ApproximateFirstReceiveTimestamp: sentTimestamp,
     },
     messageAttributes: {},
     md5OfBody: '',

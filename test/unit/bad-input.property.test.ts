@@ -354,6 +354,7 @@ function setup(people: readonly Who[]) {
     identityForLogs: identityForLogs(undefined),
     dryRun: false,
     maxReceiveCount: 3,
+    maxEventTimeSkewMs: 60_000,
     now: clock.now,
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     metrics: { addMetric: () => {} },

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       dryRun: false,
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       maxReceiveCount: 5,
+      maxEventTimeSkewMs: 60_000,
       pacing: {
         terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
         describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       DRY_RUN: 'true',
       TERMINATE_RETRY_BUDGET_MS: '600000',
       MAX_RECEIVE_COUNT: '3',
+      MAX_EVENT_TIME_SKEW_SECONDS: '120',
       EC2_TERMINATE_CALLS_PER_SECOND: '1.5',
       EC2_DESCRIBE_CALLS_PER_SECOND: '10',
       OKTA_EVENT_SOURCES: `${OKTA_SOURCE},aws.partner/okta.com/example-org/second`,
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       dryRun: true,
       terminateRetryBudgetMs: 600_000,
       maxReceiveCount: 3,
+      maxEventTimeSkewMs: 120_000,
       pacing: { terminatePerSecond: 1.5, describePerSecond: 10 },
       sources: {
         lift: true,
@@ -308,6 +311,16 @@ describe('loadConfig', () => {
     ],
     ['OKTA_EVENT_TYPES of only commas', { ...MINIMAL, OKTA_EVENT_TYPES: ',' }, 'OKTA_EVENT_TYPES'],
     ['RUNBOOK_EVENT_SOURCE empty', { ...MINIMAL, RUNBOOK_EVENT_SOURCE: '' }, 'RUNBOOK_EVENT_SOURCE'],
+    [
+      'a negative event time skew',
+      { ...MINIMAL, MAX_EVENT_TIME_SKEW_SECONDS: '-5' },
+      'MAX_EVENT_TIME_SKEW_SECONDS',
+    ],
+    [
+      'an event time skew over an hour',
+      { ...MINIMAL, MAX_EVENT_TIME_SKEW_SECONDS: '3601' },
+      'MAX_EVENT_TIME_SKEW_SECONDS',
+    ],
   ])('rejects %s, naming the variable', (_, env, variable) => {
     // Prepare — env above
 

@@ -75,6 +75,7 @@ function setup(options: SetupOptions = {}) {
     ...(options.ledger && { ledger: options.ledger }),
     dryRun: options.dryRun ?? false,
     maxReceiveCount: 3,
+    maxEventTimeSkewMs: 60_000,
     now: clock.now,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
     metrics: {
@@ -468,6 +469,110 @@ describe('processRevocationBatch', () => {
       expect(await ledger.findRevoked(['jane'])).toHaveLength(1);
     });
 
+    it('does not let a lift dated in the future cancel a later disable: the time is bounded and reported', async () => {
+      // Prepare: someone who may put runbook events dates a lift a year ahead; the queue receives it at 10:00
+      const ledger = ledgerOn();
+      const { fake, published, metrics, logs, run } = setup({ ledger });
+      const receivedAt = Date.parse('2026-11-22T10:00:00Z');
+      const forged = sqsRecord(liftRequest('jane', '2027-11-22T10:00:00Z'), 1, receivedAt);
+
+      // Act: the forged lift, then the identity provider's disable at 10:05
+      await run(forged);
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane' });
+      const disable = sqsRecord(revokeRequest('jane', '2026-11-22T10:05:00Z'));
+      const response = await run(disable);
+
+      // Assess: the lift counted as of its receipt, so the later disable stands and ends the session
+      expect(published[0]).toMatchObject({
+        status: 'lifted',
+        trigger: {
+          eventTime: '2026-11-22T10:00:00.000Z',
+          reportedEventTime: '2027-11-22T10:00:00Z',
+          eventTimeAdjustment: 'future',
+        },
+        ledger: { state: 'lifted', eventTime: '2026-11-22T10:00:00.000Z' },
+      });
+      expect(response.batchItemFailures).toEqual([]);
+      expect(published[1]).toMatchObject({
+        status: 'revoked',
+        ledger: { status: 'recorded', state: 'revoked' },
+      });
+      expect(published[1]?.trigger).not.toHaveProperty('eventTimeAdjustment');
+      expect(fake.statusOf(session)).toBe('terminating');
+      expect(await ledger.findRevoked(['jane'])).toHaveLength(1);
+      expect(metrics.EventTimeAdjusted).toBe(1);
+      expect(logs.find((entry) => entry.message === 'Event time adjusted')?.extra).toMatchObject({
+        adjustment: 'future',
+        reportedEventTime: '2027-11-22T10:00:00Z',
+      });
+    });
+
+    it('keeps an event time within the allowed skew as the event gave it', async () => {
+      // Prepare: the identity provider's clock runs 30 s ahead of the queue's (the allowed skew is 60 s)
+      const ledger = ledgerOn();
+      const { published, metrics, run } = setup({ ledger });
+      const record = sqsRecord(
+        revokeRequest('jane', '2026-11-22T10:00:30Z'),
+        1,
+        Date.parse('2026-11-22T10:00:00Z'),
+      );
+
+      // Act
+      await run(record);
+
+      // Assess
+      expect(published[0]?.trigger).toEqual(expect.objectContaining({ eventTime: '2026-11-22T10:00:30Z' }));
+      expect(published[0]?.trigger).not.toHaveProperty('reportedEventTime');
+      expect(metrics.EventTimeAdjusted).toBeUndefined();
+    });
+
+    it('orders an event whose time cannot be read as of its receipt, and says so', async () => {
+      // Prepare
+      const ledger = ledgerOn();
+      const { published, run } = setup({ ledger });
+      const record = sqsRecord(revokeRequest('jane', 'yesterday'), 1, Date.parse('2026-11-22T10:00:00Z'));
+
+      // Act
+      await run(record);
+
+      // Assess
+      expect(published[0]).toMatchObject({
+        status: 'nothing-to-revoke',
+        trigger: {
+          eventTime: '2026-11-22T10:00:00.000Z',
+          reportedEventTime: 'yesterday',
+          eventTimeAdjustment: 'unreadable',
+        },
+        ledger: { state: 'revoked', eventTime: '2026-11-22T10:00:00.000Z' },
+      });
+    });
+
+    it.each([
+      ['the disable first', ['revoke', 'lift']],
+      ['the enable first', ['lift', 'revoke']],
+    ] as const)('resolves a disable and an enable of the same second as revoked, %s', async (_, order) => {
+      // Prepare: CloudTrail and most IdPs date events to the second; both events say 10:00:00
+      const ledger = ledgerOn();
+      const { published, run } = setup({ ledger });
+      const records = {
+        revoke: sqsRecord(revokeRequest('jane', '2026-11-22T10:00:00Z')),
+        lift: sqsRecord(liftRequest('jane', '2026-11-22T10:00:00Z')),
+      };
+
+      // Act
+      for (const action of order) await run(records[action]);
+
+      // Assess: the revocation stands whichever arrived last; an operator lifts it explicitly
+      expect(await ledger.findRevoked(['jane'])).toEqual([
+        expect.objectContaining({ state: 'revoked', eventTime: '2026-11-22T10:00:00Z' }),
+      ]);
+      const lift = published.find((outcome) => outcome.action === 'lift');
+      expect(lift).toMatchObject(
+        order[0] === 'revoke' ? { status: 'skipped', skipReason: 'superseded' } : { status: 'lifted' },
+      );
+      expect(published.find((outcome) => outcome.action === 'revoke')?.status).toBe('nothing-to-revoke');
+    });
+
     it('still ends the sessions when the ledger cannot be written, then keeps the request for retry', async () => {
       // Prepare
       const ledger = ledgerOn((inner) => ({
@@ -491,6 +596,32 @@ describe('processRevocationBatch', () => {
         delivery: { willRetry: true },
         ledger: { status: 'unavailable' },
         summary: { connectionsTerminated: 1 },
+      });
+      expect(published[0]?.message).toContain('reconnects are not blocked until a retry records it');
+    });
+
+    it('keeps a disable of someone with no live session for retry when its ledger write fails late', async () => {
+      // Prepare: she is not connected, so the engine is done before the (slow, then failing) ledger write
+      const ledger = ledgerOn((inner) => ({
+        ...inner,
+        recordRevocation: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new LedgerUnavailableError('ProvisionedThroughputExceededException: slow down');
+        },
+      }));
+      const { published, run } = setup({ ledger });
+      const record = sqsRecord(revokeRequest('jane'));
+
+      // Act
+      const response = await run(record);
+
+      // Assess: not recorded means her next connection is allowed, so the request goes back to the queue
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      expect(published[0]).toMatchObject({
+        status: 'failed',
+        delivery: { willRetry: true },
+        ledger: { status: 'unavailable' },
+        summary: { connectionsFound: 0 },
       });
       expect(published[0]?.message).toContain('reconnects are not blocked until a retry records it');
     });
