@@ -78,6 +78,7 @@ export class ClientVpnRevokerStack extends Stack {
       maxReceiveCount: config.maxReceiveCount,
       timeout: seconds(config.timeoutSeconds),
       terminateRetryBudget: seconds(config.terminateRetryBudgetSeconds),
+      maxEventTimeSkew: seconds(config.maxEventTimeSkewSeconds),
       logRetention: config.logRetentionDays as RetentionDays | undefined,
       memorySize: config.memorySize,
       alarmTopic: config.alarmTopicArn

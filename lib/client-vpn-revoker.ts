@@ -49,6 +49,7 @@ import {
   sweeperWanted,
   validateConnectHandler,
   validateDurations,
+  validatedEventTimeSkew,
   validateEndpoints,
   validateLedger,
   validateNoConnectHandler,
@@ -234,6 +235,13 @@ export interface ClientVpnRevokerProps {
    * @default Duration.seconds(30)
    */
   readonly terminateRetryBudget?: Duration;
+  /**
+   * How far an event's time may run ahead of the queue's receipt of it, 0–1 h. Event times order revocations
+   * and lifts in the ledger, and some are set by whoever puts the event: a later time is replaced by the
+   * receipt time (and the outcome says so), so that no event dated in the future outranks the events after it.
+   * @default Duration.minutes(1)
+   */
+  readonly maxEventTimeSkew?: Duration;
   /**
    * Retention of the function's log group. One year keeps the evidence of every revocation for a yearly
    * access review or audit while still expiring the usernames the logs hold.
@@ -638,6 +646,9 @@ export class ClientVpnRevoker extends Construct {
       [ENV.dryRun]: String(props.dryRun ?? false),
       [ENV.maxReceiveCount]: String(maxReceiveCount),
     };
+    if (props.maxEventTimeSkew) {
+      environment[ENV.maxEventTimeSkewSeconds] = String(validatedEventTimeSkew(props.maxEventTimeSkew));
+    }
     if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
     // Not shared: the sweeper logs counts and endpoints, never identities, and is not granted the key.
     if (this.logHashKey) environment[ENV.logHashKeySecretArn] = this.logHashKey.secretArn;

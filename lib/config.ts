@@ -224,6 +224,7 @@ export const contextSchema = z
     maxReceiveCount: integer(1, 1000).optional(),
     timeoutSeconds: integer(30, 900).optional(),
     terminateRetryBudgetSeconds: integer(0, 600).optional(),
+    maxEventTimeSkewSeconds: integer(0, 3600).optional(),
     logRetentionDays: integer(1, 3653)
       .refine((days) => LOG_RETENTION_DAYS.includes(days), {
         message: `expected one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention days)`,

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { MAX_EVENT_TIME_SKEW_MS } from '../lambda/core/event-time.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
 import {
   OKTA_DEFAULT_EVENT_TYPES,
@@ -105,6 +106,19 @@ export function validateDurations(values: {
       'a batchSize above 10 needs a maxBatchingWindow above 0',
     );
   }
+}
+
+/** The skew in whole seconds, 0 to MAX_EVENT_TIME_SKEW_MS. */
+export function validatedEventTimeSkew(skew: Duration): number {
+  const skewSeconds = skew.toMilliseconds() / 1000;
+  const maxSeconds = MAX_EVENT_TIME_SKEW_MS / 1000;
+  if (!Number.isInteger(skewSeconds) || skewSeconds < 0 || skewSeconds > maxSeconds) {
+    throw new ClientVpnRevokerPropsError(
+      'maxEventTimeSkew',
+      `expected whole seconds from 0 to ${maxSeconds} (1 hour), got ${skew}`,
+    );
+  }
+  return skewSeconds;
 }
 
 export function validateSource(prop: string, source: string): void {

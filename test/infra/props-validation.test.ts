@@ -57,6 +57,16 @@ describe('ClientVpnRevoker props validation', () => {
     ],
     ['maxConcurrency 2.5', { maxConcurrency: 2.5 }, /maxConcurrency: expected an integer/],
     ['maxReceiveCount 0', { maxReceiveCount: 0 }, /maxReceiveCount: expected an integer from 1 to 1000/],
+    [
+      'maxEventTimeSkew over an hour',
+      { maxEventTimeSkew: Duration.minutes(61) },
+      /maxEventTimeSkew: expected whole seconds from 0 to 3600 \(1 hour\), got/,
+    ],
+    [
+      'maxEventTimeSkew of a fraction of a second',
+      { maxEventTimeSkew: Duration.millis(1500) },
+      /maxEventTimeSkew: expected whole seconds/,
+    ],
     ['memorySize 64', { memorySize: 64 }, /memorySize: expected an integer from 128 to 10240/],
     ['batchSize 0', { batchSize: 0 }, /batchSize: expected an integer from 1 to 10000/],
     [

@@ -31,6 +31,7 @@ describe('ClientVpnRevokerStack', () => {
       maxReceiveCount: '6',
       timeoutSeconds: '180',
       terminateRetryBudgetSeconds: '60',
+      maxEventTimeSkewSeconds: '300',
       logRetentionDays: '30',
       memorySize: '256',
     });
@@ -54,6 +55,7 @@ describe('ClientVpnRevokerStack', () => {
       [ENV.dryRun]: 'true',
       [ENV.maxReceiveCount]: '6',
       [ENV.terminateRetryBudgetMs]: '60000',
+      [ENV.maxEventTimeSkewSeconds]: '300',
       [ENV.runbookSource]: 'soar.playbooks',
     });
     expect(onlyResource(template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
