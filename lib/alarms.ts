@@ -28,6 +28,8 @@ export interface RevokerAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The rules feeding the queue. */
   readonly rules: readonly events.Rule[];
+  /** Where runbook requests put on the default bus are kept, when the runbook has a bus of its own. */
+  readonly misroutedRunbookRequests?: sqs.IQueue;
   /** The client connect handler, when the stack has one. */
   readonly connectHandler?: lambda.IFunction;
   /** The session sweeper, when the stack has one. */
@@ -137,6 +139,29 @@ export class RevokerAlarms extends Construct {
         "SIEM) missed it. The revocation itself may have succeeded: find it in the function's logs by " +
         'requestId, and check the outcome bus, its policy and the PutEvents grant.',
     );
+    add(
+      'EventTimesAdjusted',
+      emf('EventTimeAdjusted'),
+      0,
+      'Client VPN Revoker: a request was dated beyond the allowed clock skew after the queue received it (or ' +
+        'its time was unreadable), so its receipt time was used instead. A runbook request dated in the future ' +
+        'is what a forged lift meant to outrank later disables looks like; an identity provider with a wrong ' +
+        'clock looks the same. Find the outcome (trigger.eventTimeAdjustment) and who put the event.',
+    );
+    if (props.misroutedRunbookRequests) {
+      add(
+        'MisroutedRunbookRequests',
+        props.misroutedRunbookRequests.metricApproximateNumberOfMessagesVisible({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: PERIOD,
+        }),
+        0,
+        'Client VPN Revoker: a runbook request was put on the default event bus, where it is not applied ' +
+          '(runbook requests go to the runbook bus, stack output RunbookEventBusName). It is kept in the ' +
+          'misrouted-requests queue: read it, and if it is legitimate put it again on the runbook bus; then ' +
+          'fix the caller (SOAR playbook, script) and purge the queue.',
+      );
+    }
     add(
       'QueueAge',
       props.queue.metricApproximateAgeOfOldestMessage({

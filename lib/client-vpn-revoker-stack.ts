@@ -63,6 +63,7 @@ export class ClientVpnRevokerStack extends Stack {
         source: config.runbookSource,
         identityMapping: config.runbookIdentityMapping,
         allowedPrincipalArns: config.runbookAllowedPrincipalArns,
+        liftAllowedPrincipalArns: config.runbookLiftAllowedPrincipalArns,
         eventBus: config.runbookEventBusName
           ? this.importBus('RunbookEventBus', config.runbookEventBusName)
           : undefined,
@@ -128,6 +129,12 @@ export class ClientVpnRevokerStack extends Stack {
       description: 'Requests that could not be processed; alarm on its depth',
       value: this.revoker.deadLetterQueue.queueUrl,
     });
+    if (this.revoker.runbookRequests) {
+      new CfnOutput(this, 'RunbookEventBusName', {
+        description: 'Where runbook requests (aws events put-events, client-vpn-revoker request/lift) go',
+        value: this.revoker.runbookRequests.eventBus.eventBusName,
+      });
+    }
     // The ARNs a dead-letter redrive (sqs start-message-move-task) needs.
     new CfnOutput(this, 'QueueArn', { value: this.revoker.queue.queueArn });
     new CfnOutput(this, 'DeadLetterQueueArn', { value: this.revoker.deadLetterQueue.queueArn });

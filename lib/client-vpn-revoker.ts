@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -61,6 +61,7 @@ import {
   validateSource,
 } from './props-validation.ts';
 import { RevocationLedgerTable } from './revocation-ledger.ts';
+import { RunbookRequestBus } from './runbook-bus.ts';
 import { SessionSweeper } from './session-sweeper.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
@@ -117,19 +118,31 @@ export interface RunbookSourceProps {
    */
   readonly source?: string;
   /**
-   * Bus the requests are put on.
-   * @default - the account's default event bus
+   * A bus of yours to take runbook requests on (its policy then gets the construct's runbook denials, scoped
+   * to the runbook `source`). Avoid the default bus: there every principal allowed events:PutEvents may put.
+   * @default - a dedicated bus (`eventBusName`)
    */
   readonly eventBus?: events.IEventBus;
   /**
-   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may put runbook requests. The
-   * construct then creates a dedicated runbook event bus whose resource policy denies `events:PutEvents` to
-   * everyone else — an explicit deny that holds even for principals of this account with broad IAM rights.
-   * Not combinable with `eventBus`.
-   * @default - whoever may put events on the runbook bus (the default bus: any principal of the account with
-   *   events:PutEvents, and accounts the bus policy admits)
+   * Name of the dedicated runbook bus the construct creates when `eventBus` is not given.
+   * @default '<stack name>-runbook'
+   */
+  readonly eventBusName?: string;
+  /**
+   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may put runbook requests: the
+   * runbook bus's resource policy denies `events:PutEvents` of the runbook `source` to everyone else — an
+   * explicit deny that holds even for principals of this account with broad IAM rights.
+   * @default - principals of this account whose IAM policies allow events:PutEvents on the runbook bus
    */
   readonly allowedPrincipalArns?: string[];
+  /**
+   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may lift a revocation with a
+   * runbook request (`Client VPN Revocation Lifted`): lifting lets a revoked person back in, so it is
+   * authorized on its own. They may also put revocation requests.
+   * @default - nobody: the bus denies runbook lifts to every principal and no lift rule is created; lifts
+   *   come from the identity providers' re-enable events only
+   */
+  readonly liftAllowedPrincipalArns?: string[];
   /**
    * From the requested username to the name Client VPN sees.
    * @default - the username as is
@@ -461,6 +474,8 @@ export class ClientVpnRevoker extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** One rule per Okta event source, then the runbook rule (if enabled). */
   public readonly rules: events.Rule[];
+  /** The runbook's bus and its policy (absent when the runbook is disabled). */
+  public readonly runbookRequests?: RunbookRequestBus;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
   /** The function's execution role. */
@@ -561,20 +576,27 @@ export class ClientVpnRevoker extends Construct {
       }
     });
     if (runbookEnabled) {
-      const runbookBus = this.runbookEventBus(props.runbook);
+      this.runbookRequests = new RunbookRequestBus(this, 'Runbook', {
+        source: runbookSource,
+        eventBus: props.runbook?.eventBus,
+        eventBusName: props.runbook?.eventBusName,
+        allowedPrincipalArns: props.runbook?.allowedPrincipalArns,
+        liftAllowedPrincipalArns: props.runbook?.liftAllowedPrincipalArns,
+      });
+      const { eventBus } = this.runbookRequests;
       this.rules.push(
         new events.Rule(this, 'RunbookRule', {
           description: 'Runbook: revoke Client VPN access on request',
-          ...(runbookBus && { eventBus: runbookBus }),
+          eventBus,
           eventPattern: toCdkEventPattern(runbook.eventPattern({ source: runbookSource })),
           targets: [target],
         }),
       );
-      if (ledgerEnabled) {
+      if (ledgerEnabled && this.runbookRequests.liftsAllowed) {
         this.rules.push(
           new events.Rule(this, 'RunbookLiftRule', {
             description: 'Runbook: lift a Client VPN revocation on request',
-            ...(runbookBus && { eventBus: runbookBus }),
+            eventBus,
             eventPattern: toCdkEventPattern(runbook.liftEventPattern({ source: runbookSource })),
             targets: [target],
           }),
@@ -650,6 +672,7 @@ export class ClientVpnRevoker extends Construct {
       environment[ENV.maxEventTimeSkewSeconds] = String(validatedEventTimeSkew(props.maxEventTimeSkew));
     }
     if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
+    if (this.runbookRequests?.liftsAllowed) environment[ENV.runbookLiftsAllowed] = 'true';
     // Not shared: the sweeper logs counts and endpoints, never identities, and is not granted the key.
     if (this.logHashKey) environment[ENV.logHashKeySecretArn] = this.logHashKey.secretArn;
     if (ledgerEnabled) {
@@ -773,6 +796,9 @@ export class ClientVpnRevoker extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       rules: this.rules,
       alarmTopic: props.alarmTopic,
+      ...(this.runbookRequests?.misroutedRequests && {
+        misroutedRunbookRequests: this.runbookRequests.misroutedRequests,
+      }),
       ...(this.connectHandler && { connectHandler: this.connectHandler.function }),
       ...(this.sweeper && { sweeper: this.sweeper.function }),
     }).alarms;
@@ -792,38 +818,6 @@ export class ClientVpnRevoker extends Construct {
     }
 
     this.acknowledgeUnavoidableFindings(props.tracing ?? false);
-  }
-
-  /** The bus runbook requests arrive on: given, dedicated and restricted to some principals, or the default. */
-  private runbookEventBus(runbookProps: RunbookSourceProps | undefined): events.IEventBus | undefined {
-    const allowed = runbookProps?.allowedPrincipalArns;
-    if (!allowed) return runbookProps?.eventBus;
-    if (runbookProps.eventBus) {
-      throw new ClientVpnRevokerPropsError(
-        'runbook.allowedPrincipalArns',
-        'cannot restrict a bus given as runbook.eventBus; restrict it with its own resource policy',
-      );
-    }
-    if (
-      allowed.length === 0 ||
-      allowed.some((arn) => !Token.isUnresolved(arn) && !/^arn:[^:]+:(iam|sts)::/.test(arn))
-    ) {
-      throw new ClientVpnRevokerPropsError('runbook.allowedPrincipalArns', 'expected IAM role or user ARNs');
-    }
-    const bus = new events.EventBus(this, 'RunbookEventBus', {
-      description: 'Client VPN Revoker: revocation requests from the allowed principals only',
-    });
-    bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyAllowedPrincipalsRequestRevocations',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [bus.eventBusArn],
-        conditions: { ArnNotLike: { 'aws:PrincipalArn': allowed } },
-      }),
-    );
-    return bus;
   }
 
   /** cdk-nag findings that cannot be fixed, acknowledged one by one with the reason. */

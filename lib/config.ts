@@ -213,6 +213,7 @@ export const contextSchema = z
     runbookEnabled: boolean.optional(),
     runbookIdentityMapping: identityMapping.optional(),
     runbookAllowedPrincipalArns: list(text, 'principal ARN').optional(),
+    runbookLiftAllowedPrincipalArns: list(text, 'principal ARN').optional(),
     runbookSource: eventSource.optional(),
     runbookEventBusName: text.optional(),
     outcomeEventBusName: text.optional(),

@@ -194,10 +194,11 @@ export class RevokerDashboard extends Construct {
     );
     dashboard.addWidgets(
       graph({
-        title: 'Revoker function errors and throttles, unpublished outcomes',
+        title: 'Revoker function errors and throttles, unpublished outcomes, adjusted event times',
         left: [
           ...faults(props.function, 'Revoker'),
           emfMetric('OutcomePublishFailed', { label: 'outcomes not published' }),
+          emfMetric('EventTimeAdjusted', { label: 'event times beyond the allowed skew' }),
         ],
         right: [props.function.metricInvocations({ ...sum, label: 'invocations' })],
       }),

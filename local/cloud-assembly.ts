@@ -108,11 +108,17 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
       ...revoker,
       ...(connectHandler && { connectHandler }),
       ...(sweeper && { sweeper }),
+      // The rules that feed the revoker's queue (not, e.g., the one keeping misrouted runbook requests).
       rules: resources
-        .filter(([, resource]) => resource.Type === 'AWS::Events::Rule')
+        .filter(
+          ([, resource]) =>
+            resource.Type === 'AWS::Events::Rule' &&
+            !!queue &&
+            JSON.stringify(resource.Properties?.Targets ?? []).includes(`"${queue[0]}"`),
+        )
         .map(([logicalId, resource]) => ({
           logicalId,
-          eventBusName: String(resolveIntrinsics(resource.Properties?.EventBusName ?? 'default', context)),
+          eventBusName: busName(template, resource.Properties?.EventBusName, context),
           pattern: resource.Properties?.EventPattern as EventPattern,
         })),
       maxReceiveCount: Number(
@@ -129,6 +135,14 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
     };
   }
   throw new Error(`No Client VPN Revoker function found in ${cdkOut}: run \`npx cdk synth\` first`);
+}
+
+/** A rule's bus by name: a bus of the template is referred to by its logical id, and named by `Name`. */
+function busName(template: Template, eventBusName: unknown, context: ResolveContext): string {
+  const ref = (eventBusName as { Ref?: unknown } | undefined)?.Ref;
+  const bus = typeof ref === 'string' ? template.Resources[ref] : undefined;
+  if (bus?.Type === 'AWS::Events::EventBus') return String(resolveIntrinsics(bus.Properties?.Name, context));
+  return String(resolveIntrinsics(eventBusName ?? 'default', context));
 }
 
 function readFunction(

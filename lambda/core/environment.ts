@@ -16,6 +16,7 @@ export const ENV = {
   oktaEventSources: 'OKTA_EVENT_SOURCES',
   oktaEventTypes: 'OKTA_EVENT_TYPES',
   runbookSource: 'RUNBOOK_EVENT_SOURCE',
+  runbookLiftsAllowed: 'RUNBOOK_LIFTS_ALLOWED',
   identityStoreRegion: 'IDENTITY_STORE_REGION',
   oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
   auth0EventSources: 'AUTH0_EVENT_SOURCES',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  booleanSchema,
   type ConnectionWorkSettings,
   connectionWorkEnvironment,
   connectionWorkSettings,
@@ -58,6 +59,8 @@ const envSchema = z
     [ENV.oktaEventTypes]: listOrDefault(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES), OKTA_DEFAULT_EVENT_TYPES),
     // Unset disables the runbook path: the handler then rejects runbook requests even if one reaches the queue.
     [ENV.runbookSource]: z.string().min(1).optional(),
+    // Unset refuses runbook lifts: only the principals the runbook bus names may lift (lib/runbook-bus.ts).
+    [ENV.runbookLiftsAllowed]: booleanSchema.default(false),
     [ENV.oktaIdentityMapping]: identityMappingEnvSchema,
     [ENV.runbookIdentityMapping]: identityMappingEnvSchema,
     [ENV.auth0EventSources]: listOf(
@@ -176,7 +179,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
         },
       }),
       ...(runbookSource && {
-        runbook: { source: runbookSource, ...withMapping(env[ENV.runbookIdentityMapping]) },
+        runbook: {
+          source: runbookSource,
+          liftsAllowed: env[ENV.runbookLiftsAllowed],
+          ...withMapping(env[ENV.runbookIdentityMapping]),
+        },
       }),
     },
   };

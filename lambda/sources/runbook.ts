@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
+import { InvalidEventError } from '../core/errors.ts';
 import { identitySchema } from '../core/identity.ts';
 import type { RequestAction } from '../core/request.ts';
 import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
@@ -13,6 +14,12 @@ export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
 export interface RunbookOptions extends SourceOptions {
   /** The `source` an operator or SOAR tool puts the request with; only this one is trusted. */
   readonly source: string;
+  /**
+   * Whether runbook lifts are accepted: only when the runbook bus names who may put them, because a lift lets
+   * a revoked person back in.
+   * @default false
+   */
+  readonly liftsAllowed?: boolean;
 }
 
 // Strict: a misspelt `dryRun` must not silently turn a rehearsal into a real revocation (or lift).
@@ -54,5 +61,13 @@ export const runbook: LiftableIdentitySource<RunbookOptions> = {
 
   liftEventPattern: ({ source }) => ({ source: [source], 'detail-type': [RUNBOOK_LIFT_DETAIL_TYPE] }),
 
-  toLiftRequest: (event) => runbookRequest('lift', event),
+  toLiftRequest: (event, { liftsAllowed }) => {
+    if (!liftsAllowed) {
+      throw new InvalidEventError(
+        'runbook lifts are not authorized: name the principals who may lift in runbook.liftAllowedPrincipalArns',
+        'detail-type',
+      );
+    }
+    return runbookRequest('lift', event);
+  },
 };

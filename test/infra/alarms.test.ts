@@ -132,8 +132,9 @@ describe('RevokerAlarms', () => {
 
     // Assess
     const alarms = alarmsOf(template);
-    // 8 for the revoker and its queues, 4 for the connect handler, 2 for the sweeper, 2 per rule
-    expect(alarms).toHaveLength(8 + 4 + 2 + 2 * revoker.rules.length);
+    // 10 for the revoker and its queues (the runbook's holding queue included), 4 for the connect handler,
+    // 2 for the sweeper, 2 per rule
+    expect(alarms).toHaveLength(10 + 4 + 2 + 2 * revoker.rules.length);
     expect(revoker.alarms).toHaveLength(alarms.length);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData, alarm.MetricName).toBe('notBreaching');
@@ -147,12 +148,10 @@ describe('RevokerAlarms', () => {
 
   it('alarms on FailedInvocations and InvocationsFailedToBeSentToDlq of a default-bus rule by RuleName', () => {
     // Act
-    const { stack, revoker, template } = synthRevoker({ identityCenter: {} });
+    const { stack, revoker, template } = synthRevoker({ identityCenter: {}, runbook: { enabled: false } });
 
     // Assess
     expect(revoker.rules.map((rule) => rule.node.id)).toEqual([
-      'RunbookRule',
-      'RunbookLiftRule',
       'IdentityCenterRule',
       'IdentityCenterLiftRule',
     ]);
@@ -176,7 +175,10 @@ describe('RevokerAlarms', () => {
     // Act
     const { stack, revoker, template } = synthRevoker({
       okta: { eventSourceNames: [OKTA_SOURCE] },
-      runbook: { allowedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/soar`] },
+      runbook: {
+        allowedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/soar`],
+        liftAllowedPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/incident-commander`],
+      },
     });
 
     // Assess

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/core/environment.ts';
 import { loadConfig } from '../../lambda/revoker/config.ts';
 import { OKTA_DEFAULT_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../../lambda/sources/runbook.ts';
+import { DEFAULT_RUNBOOK_SOURCE, RUNBOOK_LIFT_DETAIL_TYPE, runbook } from '../../lambda/sources/runbook.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import {
   ACCOUNT,
@@ -20,6 +20,7 @@ import {
 } from './synth.ts';
 
 const OKTA_SOURCES = ['aws.partner/okta.com/acme/revoker', 'aws.partner/okta.com/acme-preview/revoker'];
+const LIFTERS = ['arn:aws:iam::111122223333:role/incident-commander'];
 
 describe('ClientVpnRevoker rules', () => {
   it('creates a revoke and a lift rule per Okta source on its partner bus, with the patterns okta returns', () => {
@@ -46,7 +47,6 @@ describe('ClientVpnRevoker rules', () => {
       'OktaRule2',
       'OktaLiftRule2',
       'RunbookRule',
-      'RunbookLiftRule',
     ]);
   });
 
@@ -77,30 +77,73 @@ describe('ClientVpnRevoker rules', () => {
     });
   });
 
-  it('creates only the runbook rules (revoke, lift) by default, on the default bus, with the runbook patterns', () => {
+  it('takes runbook requests by default on a bus of their own, and lifts only from the principals named', () => {
     // Act
-    const { template, revoker } = synthRevoker();
+    const defaults = synthRevoker();
+    const withLifters = synthRevoker({ runbook: { liftAllowedPrincipalArns: LIFTERS } });
 
-    // Assess
-    template.resourceCountIs('AWS::Events::Rule', 2);
-    expect(revoker.rules).toHaveLength(2);
+    // Assess: a dedicated bus named after the stack, the revoke rule on it, no lift rule
+    const { template, revoker } = defaults;
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'Test-runbook' });
+    expect(revoker.rules).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: Match.absent(),
+      EventBusName: { Ref: busId },
       EventPattern: Match.exact(runbook.eventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
     });
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: Match.absent(),
+    expect(environmentOf(template, defaults.stack, revoker.function)).not.toHaveProperty(
+      ENV.runbookLiftsAllowed,
+    );
+    // …with lifters, the lift rule on the same bus, and the function told to accept runbook lifts.
+    expect(withLifters.revoker.rules.map((rule) => rule.node.id)).toEqual(['RunbookRule', 'RunbookLiftRule']);
+    withLifters.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
       EventPattern: Match.exact(runbook.liftEventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
+    });
+    expect(
+      environmentOf(withLifters.template, withLifters.stack, withLifters.revoker.function)[
+        ENV.runbookLiftsAllowed
+      ],
+    ).toBe('true');
+  });
+
+  it('keeps runbook requests put on the default bus in a holding queue no function reads, and alarms', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker();
+
+    // Assess
+    const holding = revoker.runbookRequests?.misroutedRequests;
+    if (!holding) throw new Error('expected a holding queue for misrouted runbook requests');
+    const holdingArn = `<${logicalId(stack, holding)}.Arn>`;
+    const misrouted = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (rule) => (flatten(rule.Properties.Targets) as { Arn?: string }[])[0]?.Arn === holdingArn,
+    );
+    expect(misrouted).toHaveLength(1);
+    expect(misrouted[0]?.Properties).toMatchObject({
+      EventPattern: { source: [DEFAULT_RUNBOOK_SOURCE] },
+    });
+    expect(misrouted[0]?.Properties).not.toHaveProperty('EventBusName');
+    expect(
+      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map(
+        (mapping) => mapping.Properties.EventSourceArn,
+      ),
+    ).not.toContainEqual({ 'Fn::GetAtt': [logicalId(stack, holding), 'Arn'] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, holding), 'QueueName'] } }],
+      Threshold: 0,
     });
   });
 
-  it('puts the runbook rule on the given bus with the given source, or leaves it out when disabled', () => {
+  it('puts the runbook rules on the given bus with the given source, or leaves them out when disabled', () => {
     // Prepare
     const stack = new Stack(testApp(), 'Test');
     const eventBus = EventBus.fromEventBusName(stack, 'Ops', 'security-ops');
 
     // Act
-    new ClientVpnRevoker(stack, 'Custom', { runbook: { source: 'soar.playbooks', eventBus } });
+    const custom = new ClientVpnRevoker(stack, 'Custom', {
+      runbook: { source: 'soar.playbooks', eventBus, liftAllowedPrincipalArns: LIFTERS },
+    });
     const disabled = synthRevoker({
       runbook: { enabled: false },
       okta: { eventSourceNames: [OKTA_SOURCES[0] as string] },
@@ -108,7 +151,8 @@ describe('ClientVpnRevoker rules', () => {
 
     // Assess
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Events::Rule', 2);
+    expect(custom.rules).toHaveLength(2);
+    template.resourceCountIs('AWS::Events::EventBus', 0);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'security-ops',
       EventPattern: Match.exact(runbook.eventPattern({ source: 'soar.playbooks' })),
@@ -117,8 +161,20 @@ describe('ClientVpnRevoker rules', () => {
       EventBusName: 'security-ops',
       EventPattern: Match.exact(runbook.liftEventPattern({ source: 'soar.playbooks' })),
     });
+    // The given bus gets the lift denial too, scoped to the runbook source (the bus may carry other events).
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'security-ops',
+      Statement: Match.objectLike({
+        Effect: 'Deny',
+        Condition: {
+          StringEquals: { 'events:source': 'soar.playbooks', 'events:detail-type': RUNBOOK_LIFT_DETAIL_TYPE },
+          ArnNotLike: { 'aws:PrincipalArn': LIFTERS },
+        },
+      }),
+    });
     // The Okta revoke and lift rules only.
     disabled.template.resourceCountIs('AWS::Events::Rule', 2);
+    disabled.template.resourceCountIs('AWS::Events::EventBus', 0);
     disabled.template.allResourcesProperties('AWS::Events::Rule', { EventBusName: OKTA_SOURCES[0] });
     // The function is told too, so it rejects runbook requests that reach the queue by other means.
     expect(environmentOf(disabled.template, disabled.stack, disabled.revoker.function)).not.toHaveProperty(
@@ -133,10 +189,10 @@ describe('ClientVpnRevoker rules', () => {
     // Assess
     const queueArn = `<${logicalId(stack, revoker.queue)}.Arn>`;
     const dlqArn = `<${logicalId(stack, revoker.deadLetterQueue)}.Arn>`;
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(6);
+    const rules = revoker.rules.map((rule) => resourceOf(template, stack, rule));
+    expect(rules).toHaveLength(5);
     for (const rule of rules) {
-      expect(flatten(rule.Properties.Targets)).toEqual([
+      expect(rule.Targets).toEqual([
         {
           Id: 'Target0',
           Arn: queueArn,
@@ -186,11 +242,18 @@ describe('ClientVpnRevoker queues', () => {
 
   it('lets only the rules send to the queues', () => {
     // Act
-    const { template, stack, revoker } = synthRevoker();
+    const { template, stack, revoker } = synthRevoker({ runbook: { liftAllowedPrincipalArns: LIFTERS } });
 
     // Assess
     const ruleArns = revoker.rules.map((rule) => ({ 'Fn::GetAtt': [logicalId(stack, rule), 'Arn'] }));
-    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const revokerQueues = [revoker.queue, revoker.deadLetterQueue].map((queue) => ({
+      Ref: logicalId(stack, queue),
+    }));
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+      (policy.Properties.Queues as unknown[]).every((queue) =>
+        revokerQueues.some((q) => JSON.stringify(q) === JSON.stringify(queue)),
+      ),
+    );
     const allows = policies.flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Effect: string }[]).filter(
         (s) => s.Effect === 'Allow',

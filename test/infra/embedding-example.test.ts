@@ -49,8 +49,9 @@ describe('examples/cdk-app: the construct embedded in an existing stack', () => 
     const { stack, template } = synthExample();
 
     // Assess
-    // The construct's queue and dead-letter queue, beside the stack's own queue of undelivered pages.
-    template.resourceCountIs('AWS::SQS::Queue', 3);
+    // The construct's queue, dead-letter queue and holding queue of runbook requests put on the default bus,
+    // beside the stack's own queue of undelivered pages.
+    template.resourceCountIs('AWS::SQS::Queue', 4);
     for (const queue of [stack.revoker.queue, stack.revoker.deadLetterQueue]) {
       expect(template.toJSON().Resources).toHaveProperty(logicalId(stack, queue));
     }

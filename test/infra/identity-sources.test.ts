@@ -4,6 +4,7 @@ import { auth0 } from '../../lambda/sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES, cognito } from '../../lambda/sources/cognito.ts';
 import { IDENTITY_CENTER_EVENT_TYPES, identityCenter } from '../../lambda/sources/identity-center.ts';
 import { onelogin } from '../../lambda/sources/onelogin.ts';
+import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { ACCOUNT, environmentOf, synthRevoker } from './synth.ts';
 
 const AUTH0 = 'aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs';
@@ -123,13 +124,16 @@ describe('identity source rules, environment and permissions', () => {
 });
 
 describe('runbook trust boundary', () => {
-  it('puts the runbook rule on a dedicated bus that denies PutEvents to every principal not allowed', () => {
+  it('denies runbook PutEvents on its dedicated bus to every principal not allowed', () => {
     // Act
     const allowed = [
       'arn:aws:iam::111122223333:role/incident-response',
       'arn:aws:iam::111122223333:role/soar-*',
     ];
-    const { template } = synthRevoker({ runbook: { allowedPrincipalArns: allowed } });
+    const lifters = ['arn:aws:iam::111122223333:role/incident-commander'];
+    const { template } = synthRevoker({
+      runbook: { allowedPrincipalArns: allowed, liftAllowedPrincipalArns: lifters },
+    });
 
     // Assess
     const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
@@ -137,28 +141,74 @@ describe('runbook trust boundary', () => {
       EventBusName: { Ref: busId },
       EventPattern: { source: ['client-vpn-revoker.runbook'] },
     });
-    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
-      Statement: {
+    const denials = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
+      (policy) => policy.Properties,
+    );
+    expect(denials).toHaveLength(2);
+    for (const { EventBusName, StatementId, Statement } of denials) {
+      expect(EventBusName).toEqual({ Ref: busId });
+      expect(Statement).toMatchObject({
+        Sid: StatementId,
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: 'events:PutEvents',
-        Condition: { ArnNotLike: { 'aws:PrincipalArn': allowed } },
+        Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+      });
+      expect(StatementId.length).toBeLessThanOrEqual(64);
+    }
+    // Requests: only the allowed principals (and the lifters); lifts: only the lifters.
+    expect(denials.map(({ Statement }) => Statement.Condition)).toEqual([
+      {
+        StringEquals: { 'events:source': 'client-vpn-revoker.runbook' },
+        ArnNotLike: { 'aws:PrincipalArn': [...allowed, ...lifters] },
+      },
+      {
+        StringEquals: {
+          'events:source': 'client-vpn-revoker.runbook',
+          'events:detail-type': RUNBOOK_LIFT_DETAIL_TYPE,
+        },
+        ArnNotLike: { 'aws:PrincipalArn': lifters },
+      },
+    ]);
+  });
+
+  it('denies runbook lifts to everyone when no lifters are named', () => {
+    // Act
+    const { template } = synthRevoker();
+
+    // Assess
+    const [denial] = Object.values(template.findResources('AWS::Events::EventBusPolicy'));
+    expect(Object.keys(template.findResources('AWS::Events::EventBusPolicy'))).toHaveLength(1);
+    expect(denial?.Properties.Statement.Condition).toEqual({
+      StringEquals: {
+        'events:source': 'client-vpn-revoker.runbook',
+        'events:detail-type': RUNBOOK_LIFT_DETAIL_TYPE,
       },
     });
   });
 
   it.each([
     [
-      'with a given bus',
-      { allowedPrincipalArns: ['arn:aws:iam::111122223333:role/ir'], eventBus: {} },
-      /cannot restrict a bus/,
+      'allowedPrincipalArns of something that is not an IAM ARN',
+      { allowedPrincipalArns: ['incident-response'] },
+      /runbook\.allowedPrincipalArns: expected IAM role or user ARNs/,
     ],
     [
-      'with something that is not an IAM ARN',
-      { allowedPrincipalArns: ['incident-response'] },
-      /expected IAM role or user ARNs/,
+      'an empty allowedPrincipalArns',
+      { allowedPrincipalArns: [] },
+      /runbook\.allowedPrincipalArns: expected IAM role or user ARNs/,
     ],
-  ])('rejects allowedPrincipalArns %s', (_case, runbookProps, message) => {
+    [
+      'liftAllowedPrincipalArns of something that is not an IAM ARN',
+      { liftAllowedPrincipalArns: ['arn:aws:s3:::bucket'] },
+      /runbook\.liftAllowedPrincipalArns: expected IAM role or user ARNs/,
+    ],
+    [
+      'eventBusName with a given bus',
+      { eventBusName: 'mine', eventBus: { eventBusName: 'theirs', eventBusArn: 'arn' } },
+      /runbook\.eventBusName: names the dedicated bus; not with eventBus/,
+    ],
+  ])('rejects %s', (_case, runbookProps, message) => {
     // Act / Assess
     expect(() => synthRevoker({ runbook: runbookProps as never })).toThrow(message);
   });

@@ -72,6 +72,7 @@ describe('ClientVpnRevokerStack', () => {
       'FunctionName',
       'QueueUrl',
       'DeadLetterQueueUrl',
+      'RunbookEventBusName',
       'QueueArn',
       'DeadLetterQueueArn',
       'ConnectHandlerArn',
@@ -85,7 +86,9 @@ describe('ClientVpnRevokerStack', () => {
 
     // Assess
     const template = Template.fromStack(stack);
-    // The runbook rule and its lift rule.
+    // The runbook rule on its own bus (no lift rule: no lifters named), and the one keeping runbook requests
+    // put on the default bus by mistake.
+    expect(stack.revoker.rules.map((rule) => rule.node.id)).toEqual(['RunbookRule']);
     template.resourceCountIs('AWS::Events::Rule', 2);
     expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
       [ENV.regions]: '<AWS::Region>',
@@ -176,14 +179,19 @@ describe('ClientVpnRevokerStack', () => {
   it('leaves out the ledger, connect handler and lift rules with ledgerEnabled=false', () => {
     // Act
     const stack = new ClientVpnRevokerStack(testApp(), 'ClientVpnRevoker', {
-      config: parseContext({ ledgerEnabled: 'false', maxSessionAgeMinutes: '45' }),
+      config: parseContext({
+        ledgerEnabled: 'false',
+        maxSessionAgeMinutes: '45',
+        runbookLiftAllowedPrincipalArns: `arn:aws:iam::${ACCOUNT}:role/incident-commander`,
+      }),
       env: { account: ACCOUNT, region: 'eu-west-1' },
     });
 
     // Assess
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // The runbook rule, and none for lifts even with lifters named: nothing records a revocation to lift.
+    expect(stack.revoker.rules.map((rule) => rule.node.id)).toEqual(['RunbookRule']);
     expect(stack.revoker.connectHandler).toBeUndefined();
     expect(template.toJSON().Outputs).not.toHaveProperty('ConnectHandlerArn');
     const sweeper = stack.revoker.sweeper;
