@@ -42,7 +42,7 @@ export const EXAMPLE_SOURCES = {
   onelogin: { eventSourceNames: ['aws.partner/onelogin.com/US-123456/vpn-revoker'] },
   identityCenter: { eventTypes: [...IDENTITY_CENTER_EVENT_TYPES], identityStoreIds: ['d-9067a1b2c3'] },
   cognito: { userPoolIds: ['us-east-1_ExAmPlE12'], eventTypes: [...COGNITO_LOST_ACCESS_EVENT_TYPES] },
-  runbook: { source: DEFAULT_RUNBOOK_SOURCE },
+  runbook: { source: DEFAULT_RUNBOOK_SOURCE, liftsAllowed: true },
 } satisfies SourcesConfig;
 
 /** Every example file name in examples/events/, sorted. */

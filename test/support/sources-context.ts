@@ -7,4 +7,5 @@ export const TEST_SOURCES_CONTEXT = {
   identityCenterEnabled: 'true',
   identityCenterStoreIds: 'd-9067a1b2c3',
   cognitoUserPoolIds: 'us-east-1_ExAmPlE12',
+  runbookLiftAllowedPrincipalArns: 'arn:aws:iam::111122223333:role/incident-commander',
 } as const;

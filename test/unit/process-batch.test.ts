@@ -62,7 +62,7 @@ function setup(options: SetupOptions = {}) {
         eventTypes: ['user.lifecycle.deactivate'],
         ...(options.oktaMapping && { identityMapping: options.oktaMapping }),
       },
-      runbook: { source: 'client-vpn-revoker.runbook' },
+      runbook: { source: 'client-vpn-revoker.runbook', liftsAllowed: true },
       lift: options.lift ?? !!options.ledger,
       identityCenter: {
         eventTypes: ['console-disable-user'],

@@ -36,7 +36,7 @@ const oktaOptions: OktaOptions = {
   eventSourceNames: [OKTA_SOURCE],
   eventTypes: ['user.lifecycle.deactivate', 'user.lifecycle.suspend'],
 };
-const runbookOptions: RunbookOptions = { source: DEFAULT_RUNBOOK_SOURCE };
+const runbookOptions: RunbookOptions = { source: DEFAULT_RUNBOOK_SOURCE, liftsAllowed: true };
 const CONFIG: SourcesConfig = { okta: oktaOptions, runbook: runbookOptions };
 
 /** The sample Okta deactivate event with changes applied to a deep copy of its `detail`. */
@@ -527,6 +527,24 @@ describe('toRevocationRequest — runbook', () => {
 
     // Assess
     expect(error.message).toMatch(/no enabled identity source accepts/);
+  });
+
+  it('refuses a runbook lift unless lifts are authorized, naming detail-type', () => {
+    // Prepare: a lift put by someone allowed to request revocations, on a stack that names no lifters
+    const config: SourcesConfig = { runbook: { source: DEFAULT_RUNBOOK_SOURCE }, lift: true };
+    const event = runbookEvent(
+      { username: 'jane.doe@example.com', reason: 'IR-42 closed' },
+      {
+        'detail-type': RUNBOOK_LIFT_DETAIL_TYPE,
+      },
+    );
+
+    // Act
+    const error = rejection(event, config);
+
+    // Assess
+    expect(error.field).toBe('detail-type');
+    expect(error.message).toMatch(/runbook lifts are not authorized: name the principals who may lift/);
   });
 
   it('rejects a runbook request when the runbook source is disabled', () => {
