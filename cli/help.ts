@@ -21,7 +21,7 @@ region (--region, else AWS_REGION, AWS_DEFAULT_REGION, or the profile's region).
 const RUNBOOK_OPTIONS = `Options:
   --reason TEXT         why, e.g. a ticket (required; at most 1024 characters)
   --dry-run             ask for a rehearsal: the revoker reports what it would do, and changes nothing
-  --event-bus NAME|ARN  the bus the stack's runbook rule listens on (default ${DEFAULT_EVENT_BUS})
+  --event-bus NAME|ARN  the stack's runbook bus, its output RunbookEventBusName (default ${DEFAULT_EVENT_BUS})
   --source SOURCE       the runbook source the stack trusts (default ${DEFAULT_RUNBOOK_SOURCE})
   --region R            the stack's region (default: your AWS region)
   --json                print { eventId, accepted, region, eventBusName, source, detailType, detail }

@@ -10,7 +10,11 @@ import {
   roleArnSchema,
 } from '../lambda/core/environment.ts';
 import { identitySchema } from '../lambda/core/identity.ts';
-import { DEFAULT_RUNBOOK_SOURCE, runbookDetailSchema } from '../lambda/sources/runbook.ts';
+import {
+  DEFAULT_RUNBOOK_EVENT_BUS,
+  DEFAULT_RUNBOOK_SOURCE,
+  runbookDetailSchema,
+} from '../lambda/sources/runbook.ts';
 import { UsageError } from './exit-codes.ts';
 
 /**
@@ -21,7 +25,8 @@ import { UsageError } from './exit-codes.ts';
 export const COMMANDS = ['revoke', 'sessions', 'request', 'lift'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-export const DEFAULT_EVENT_BUS = 'default';
+// The runbook bus of the stack deployed from this repository as is; `--event-bus` names any other.
+export const DEFAULT_EVENT_BUS = DEFAULT_RUNBOOK_EVENT_BUS;
 export { DEFAULT_RUNBOOK_SOURCE };
 export const DEFAULT_REVOKE_REASON = 'Ended with the client-vpn-revoker CLI';
 export const DEFAULT_RETRY_SECONDS = 30;

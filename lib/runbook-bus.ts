@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUNBOOK_LIFT_DETAIL_TYPE } from '../lambda/sources/runbook.ts';
+import { RUNBOOK_LIFT_DETAIL_TYPE, runbookEventBusName } from '../lambda/sources/runbook.ts';
 import { ClientVpnRevokerPropsError } from './props-validation.ts';
 
 export interface RunbookRequestBusProps {
@@ -155,7 +155,7 @@ function defaultBusName(scope: Construct): string {
   const stackName = Stack.of(scope).stackName;
   return Token.isUnresolved(stackName)
     ? Names.uniqueResourceName(scope, { maxLength: MAX_BUS_NAME_LENGTH })
-    : `${stackName}-runbook`.slice(0, MAX_BUS_NAME_LENGTH);
+    : runbookEventBusName(stackName).slice(0, MAX_BUS_NAME_LENGTH);
 }
 
 const isDefaultBus = (bus: events.IEventBus) =>

@@ -10,6 +10,10 @@ export const RUNBOOK_DETAIL_TYPE = 'Client VPN Revocation Requested';
 /** An operator lifts a revocation (only accepted when the stack has a revocation ledger). */
 export const RUNBOOK_LIFT_DETAIL_TYPE = 'Client VPN Revocation Lifted';
 export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
+/** The dedicated runbook bus of a stack (lib/runbook-bus.ts), unless the deployer names another. */
+export const runbookEventBusName = (stackName: string) => `${stackName}-runbook`;
+/** The runbook bus of the stack this repository deploys as is (`ClientVpnRevoker`). */
+export const DEFAULT_RUNBOOK_EVENT_BUS = runbookEventBusName('ClientVpnRevoker');
 
 export interface RunbookOptions extends SourceOptions {
   /** The `source` an operator or SOAR tool puts the request with; only this one is trusted. */

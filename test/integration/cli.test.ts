@@ -319,7 +319,7 @@ describe('client-vpn-revoker sessions', () => {
 });
 
 describe('client-vpn-revoker request and lift', () => {
-  it('puts the runbook revocation event on the default bus and prints its id', async () => {
+  it("puts the runbook revocation event on the stack's runbook bus and prints its id", async () => {
     // Act
     const run = await cli(['request', JANE, '--reason', 'IR-2041: laptop stolen']);
 
@@ -329,7 +329,7 @@ describe('client-vpn-revoker request and lift', () => {
     expect(others).toEqual([]);
     expect(event).toMatchObject({
       region: 'us-east-1',
-      eventBusName: 'default',
+      eventBusName: 'ClientVpnRevoker-runbook',
       source: DEFAULT_RUNBOOK_SOURCE,
       detailType: RUNBOOK_DETAIL_TYPE,
       detail: { username: JANE, reason: 'IR-2041: laptop stolen', dryRun: false },
@@ -379,7 +379,7 @@ describe('client-vpn-revoker request and lift', () => {
     // Assess
     expect(run.code).toBe(4);
     expect(JSON.parse(run.stdout)).toMatchObject({ accepted: false, error: { code: 'InternalFailure' } });
-    expect(run.stderr).toContain('PutEvents refused the event on bus default in us-east-1: InternalFailure');
+    expect(run.stderr).toContain('PutEvents refused the event on bus ClientVpnRevoker-runbook in us-east-1: InternalFailure');
     expect(emulator.publishedEvents()).toEqual([]);
   });
 });

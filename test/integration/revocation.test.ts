@@ -1,7 +1,7 @@
 import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
-import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS, RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
 import { publishedOutcomes, publishedSweeps } from '../support/published.ts';
@@ -86,7 +86,7 @@ const liftJane = (r: RevokerOnEmulator, time = '2026-11-22T11:00:00Z') =>
         ...runbookEvent({ username: JANE, reason: 'rehired' }, undefined, RUNBOOK_LIFT_DETAIL_TYPE),
         time,
       },
-      eventBusName: 'default',
+      eventBusName: DEFAULT_RUNBOOK_EVENT_BUS,
     },
   ]);
 

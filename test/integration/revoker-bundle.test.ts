@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
 
@@ -258,12 +259,17 @@ describe('the bundled revoker against the emulator', () => {
     const routed = await r.deliver([
       { event: failedLogin, eventBusName: OKTA_SOURCE },
       { event: oktaEvent(JANE), eventBusName: 'default' },
-      { event: runbookEvent({ username: 'john@example.com', reason: 'IR-1234' }), eventBusName: 'default' },
+      {
+        event: runbookEvent({ username: 'john@example.com', reason: 'IR-1234' }),
+        eventBusName: DEFAULT_RUNBOOK_EVENT_BUS,
+      },
+      // A runbook request on the default bus reaches no rule of the queue: it is kept in the holding queue.
+      { event: runbookEvent({ username: JANE, reason: 'IR-1235' }), eventBusName: 'default' },
     ]);
     const raw = await r.deliverRaw(['not json', JSON.stringify(runbookEvent({ username: '', reason: 'x' }))]);
 
     // Assess
-    expect(routed.unmatched).toBe(2);
+    expect(routed.unmatched).toBe(3);
     expect(raw.deadLettered).toEqual([]);
     expect(raw.invocations).toHaveLength(1);
     expect(outcomes(r).map((o) => [o.status, o.identity])).toEqual([

@@ -3,6 +3,7 @@ import { DEMO_IDENTITY_STORE_ID, DEMO_VICTIM, DEMO_VICTIM_USER_ID } from '../../
 import { dynamoDbLedger } from '../../lambda/core/adapters/dynamodb-ledger.ts';
 import type { RevocationLedger } from '../../lambda/core/ledger.ts';
 import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS, DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { deliveredExample, LIFT_EXAMPLES, NEGATIVE_EXAMPLES } from '../support/examples.ts';
 
@@ -13,8 +14,10 @@ const USER_POOL = 'us-east-1_ExAmPlE12';
 const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
 /** Partner events arrive on the partner bus named after their source; AWS events on the default bus. */
-const busOf = (event: { source: string }) =>
-  event.source.startsWith('aws.partner/') ? event.source : 'default';
+const busOf = (event: { source: string }) => {
+  if (event.source.startsWith('aws.partner/')) return event.source;
+  return event.source === DEFAULT_RUNBOOK_SOURCE ? DEFAULT_RUNBOOK_EVENT_BUS : 'default';
+};
 
 let revoker: RevokerOnEmulator;
 let ledger: RevocationLedger;
