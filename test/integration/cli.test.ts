@@ -379,7 +379,9 @@ describe('client-vpn-revoker request and lift', () => {
     // Assess
     expect(run.code).toBe(4);
     expect(JSON.parse(run.stdout)).toMatchObject({ accepted: false, error: { code: 'InternalFailure' } });
-    expect(run.stderr).toContain('PutEvents refused the event on bus ClientVpnRevoker-runbook in us-east-1: InternalFailure');
+    expect(run.stderr).toContain(
+      'PutEvents refused the event on bus ClientVpnRevoker-runbook in us-east-1: InternalFailure',
+    );
     expect(emulator.publishedEvents()).toEqual([]);
   });
 });
