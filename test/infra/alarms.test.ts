@@ -132,8 +132,8 @@ describe('RevokerAlarms', () => {
 
     // Assess
     const alarms = alarmsOf(template);
-    // 8 for the revoker and its queues, 4 for the connect handler, 2 for the sweeper, 2 per rule
-    expect(alarms).toHaveLength(8 + 4 + 2 + 2 * revoker.rules.length);
+    // 10 for the revoker and its queues, 4 for the connect handler, 2 for the sweeper, 2 per rule
+    expect(alarms).toHaveLength(10 + 4 + 2 + 2 * revoker.rules.length);
     expect(revoker.alarms).toHaveLength(alarms.length);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData, alarm.MetricName).toBe('notBreaching');
