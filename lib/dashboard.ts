@@ -194,10 +194,11 @@ export class RevokerDashboard extends Construct {
     );
     dashboard.addWidgets(
       graph({
-        title: 'Revoker function errors and throttles, unpublished outcomes',
+        title: 'Revoker function errors and throttles, unpublished outcomes, unnamed users',
         left: [
           ...faults(props.function, 'Revoker'),
           emfMetric('OutcomePublishFailed', { label: 'outcomes not published' }),
+          emfMetric('IdentityUnresolved', { label: 'users nobody can name' }),
         ],
         right: [props.function.metricInvocations({ ...sum, label: 'invocations' })],
       }),
