@@ -2,8 +2,9 @@ import { jsonError, jsonResponse, type RequestContext, ServiceError, type WireRe
 import type { CognitoUser, State } from './state.ts';
 
 /**
- * Cognito user pools `ListUsers` (JSON 1.1, target `AWSCognitoIdentityProviderService.ListUsers`) over the
- * seeded pools. A pool answers only in the region its id starts with. Filters: `<attribute> = "<value>"` or
+ * Cognito user pools `ListUsers` and `AdminDeleteUser` (JSON 1.1, target
+ * `AWSCognitoIdentityProviderService.<operation>`) over the seeded pools. A deleted user is gone for good
+ * (ListUsers no longer finds it, by any filter). A pool answers only in the region its id starts with. Filters: `<attribute> = "<value>"` or
  * `<attribute> ^= "<prefix>"` (quotes inside the value escaped with `\`); attributes `username` (matched
  * case-insensitively), `email`, `sub`, `status` (`Enabled`/`Disabled`), `cognito:user_status` (`CONFIRMED`);
  * `phone_number`, `name`, `given_name`, `family_name` and `preferred_username` are valid but never seeded.
@@ -92,8 +93,8 @@ function decodeToken(token: unknown, userPoolId: string, filter: string): number
 }
 
 export const createCognito = (state: State) => {
-  const listUsers = (input: Record<string, unknown>, ctx: RequestContext): WireResponse => {
-    const { UserPoolId: userPoolId, Limit: limit, Filter: filter = '', AttributesToGet: toGet } = input;
+  /** The users of the pool `userPoolId` names; it answers only in the region its id starts with. */
+  const poolUsers = (userPoolId: unknown, ctx: RequestContext) => {
     if (userPoolId === undefined || userPoolId === null) {
       throw validation('userPoolId', undefined, 'Member must not be null');
     }
@@ -104,6 +105,16 @@ export const createCognito = (state: State) => {
         'Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+',
       );
     }
+    const users = userPoolId.startsWith(`${ctx.region}_`) ? state.cognitoUsers(userPoolId) : undefined;
+    if (!users) {
+      throw new ServiceError('ResourceNotFoundException', 400, `User pool ${userPoolId} does not exist.`);
+    }
+    return { poolId: userPoolId, users };
+  };
+
+  const listUsers = (input: Record<string, unknown>, ctx: RequestContext): WireResponse => {
+    const { Limit: limit, Filter: filter = '', AttributesToGet: toGet } = input;
+    const { poolId: userPoolId, users } = poolUsers(input.UserPoolId, ctx);
     if (
       limit !== undefined &&
       !(Number.isInteger(limit) && (limit as number) >= 0 && (limit as number) <= MAX_LIMIT)
@@ -115,10 +126,6 @@ export const createCognito = (state: State) => {
     }
     if (toGet !== undefined && !(Array.isArray(toGet) && toGet.every((name) => typeof name === 'string'))) {
       throw invalidParameter('AttributesToGet must be a list of attribute names.');
-    }
-    const users = userPoolId.startsWith(`${ctx.region}_`) ? state.cognitoUsers(userPoolId) : undefined;
-    if (!users) {
-      throw new ServiceError('ResourceNotFoundException', 400, `User pool ${userPoolId} does not exist.`);
     }
     const matches = parseFilter(filter);
     const offset = decodeToken(input.PaginationToken, userPoolId, filter);
@@ -133,8 +140,26 @@ export const createCognito = (state: State) => {
     });
   };
 
+  /** The username (case-insensitively, like a pool created with case-insensitive usernames) or the sub. */
+  const adminDeleteUser = (input: Record<string, unknown>, ctx: RequestContext): WireResponse => {
+    const { Username: username } = input;
+    const { users } = poolUsers(input.UserPoolId, ctx);
+    if (typeof username !== 'string' || username === '') {
+      throw validation('username', undefined, 'Member must not be null');
+    }
+    const user = users.find(
+      (candidate) =>
+        candidate.username.toLowerCase() === username.toLowerCase() || candidate.sub === username,
+    );
+    if (!user || !state.deleteCognitoUser(user.userPoolId, user.username)) {
+      throw new ServiceError('UserNotFoundException', 400, 'User does not exist.');
+    }
+    return jsonResponse(ctx.requestId, {});
+  };
+
   return (operation: string, input: Record<string, unknown>, ctx: RequestContext): WireResponse => {
     try {
+      if (operation === 'AdminDeleteUser') return adminDeleteUser(input, ctx);
       if (operation !== 'ListUsers') {
         throw new ServiceError('UnknownOperationException', 400, `Operation ${operation} is not supported.`);
       }

@@ -80,6 +80,8 @@ export const seedUserSchema = z.strictObject({
   givenName: z.string().optional(),
   familyName: z.string().optional(),
   emails: z.array(z.string()).optional(),
+  /** Ids the user has in an external identity provider (what SCIM provisioning sets). */
+  externalIds: z.array(z.strictObject({ issuer: z.string().min(1), id: z.string().min(1) })).optional(),
   status: z.enum(['ENABLED', 'DISABLED']).optional(),
 });
 

@@ -389,6 +389,22 @@ export class State {
     return pool && [...pool.values()];
   }
 
+  /** The store's users in seed order; `undefined` for an unknown store. */
+  identityStoreUsers(identityStoreId: string): readonly IdentityStoreUser[] | undefined {
+    const store = this.#users.get(identityStoreId);
+    return store && [...store.values()];
+  }
+
+  /** Removes an Identity Store user for good (DeleteUser); false when there was none. */
+  deleteUser(identityStoreId: string, userId: string): boolean {
+    return this.#users.get(identityStoreId)?.delete(userId) ?? false;
+  }
+
+  /** Removes a Cognito user for good (AdminDeleteUser); false when there was none. */
+  deleteCognitoUser(userPoolId: string, username: string): boolean {
+    return this.#userPools.get(userPoolId)?.delete(username) ?? false;
+  }
+
   hasIdentityStore(identityStoreId: string): boolean {
     return this.#users.has(identityStoreId);
   }

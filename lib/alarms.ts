@@ -34,6 +34,8 @@ export interface RevokerAlarmsProps {
   readonly connectHandler?: lambda.IFunction;
   /** The session sweeper, when the stack has one. */
   readonly sweeper?: lambda.IFunction;
+  /** The user directory sync, when the stack has one. */
+  readonly directorySync?: lambda.IFunction;
   /**
    * Topic every alarm notifies when it goes into ALARM.
    * @default - no actions: the alarms are created without actions; subscribe by passing a topic
@@ -163,6 +165,24 @@ export class RevokerAlarms extends Construct {
       );
     }
     add(
+      'RejectedOutcomes',
+      emf('Outcome-rejected'),
+      0,
+      'Client VPN Revoker: an event that matched a rule could not be turned into a revocation request ' +
+        '(outcome status "rejected") and was dropped. The rules and the parser accept the same events, so this ' +
+        'means a changed event shape, a message put on the queue by hand, or a bug. Read the outcome message ' +
+        '(it names the field) and the event; revoke the person through the runbook path if it was a disable.',
+    );
+    add(
+      'IdentityUnresolved',
+      emf('IdentityUnresolved'),
+      0,
+      'Client VPN Revoker: a disable or delete named its user only by id, the user no longer exists and the ' +
+        'user directory has no record of it, so nobody can be revoked. The request is retried, then ' +
+        'dead-lettered. Find who the id was (identity provider audit log, CloudTrail CreateUser) and revoke ' +
+        'the person by name with a runbook request; check that the user directory sync runs.',
+    );
+    add(
       'QueueAge',
       props.queue.metricApproximateAgeOfOldestMessage({
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -226,6 +246,24 @@ export class RevokerAlarms extends Construct {
         0,
         'Client VPN Revoker: a session cleanup sweep could not end every session it should have, or could not ' +
           'read the ledger or an endpoint. The next sweep retries; read the sweep outcome event for what remains.',
+      );
+    }
+
+    if (props.directorySync) {
+      add(
+        'DirectorySyncErrors',
+        props.directorySync.metricErrors({ statistic: cloudwatch.Stats.SUM, period: PERIOD }),
+        0,
+        'Client VPN Revoker: the user directory sync failed as a whole (crash, timeout). Users created since ' +
+          "the last sync are not recorded until the next one; read the sync function's log group.",
+      );
+      add(
+        'DirectorySyncFailed',
+        emf('DirectorySyncFailed'),
+        0,
+        'Client VPN Revoker: the user directory sync could not list an identity store or user pool to the end ' +
+          '(throttling, permissions, DynamoDB). Nothing recorded is lost; users not reached are not refreshed. ' +
+          'Read the "User directory sync incomplete" log entry for the store and the error.',
       );
     }
 

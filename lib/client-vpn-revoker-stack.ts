@@ -107,6 +107,11 @@ export class ClientVpnRevokerStack extends Stack {
         deniedMessage: config.deniedMessage,
         provisionedConcurrency: config.connectHandlerProvisionedConcurrency,
       },
+      userDirectory: {
+        enabled: config.userDirectoryEnabled,
+        syncInterval: minutes(config.userDirectorySyncIntervalMinutes),
+        retention: days(config.userDirectoryRetentionDays),
+      },
       sessionCleanup: {
         enabled: config.sessionCleanupEnabled,
         interval: minutes(config.sessionCleanupIntervalMinutes),

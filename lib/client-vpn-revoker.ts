@@ -63,6 +63,7 @@ import {
 import { RevocationLedgerTable } from './revocation-ledger.ts';
 import { RunbookRequestBus } from './runbook-bus.ts';
 import { SessionSweeper } from './session-sweeper.ts';
+import { type UserDirectory, type UserDirectoryOptions, userDirectoryFor } from './user-directory.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
 export interface ClientVpnEndpointReference {
@@ -196,6 +197,12 @@ export interface ClientVpnRevokerProps {
    * @default - no Cognito rule
    */
   readonly cognito?: CognitoSourceProps;
+  /**
+   * The user directory (lib/user-directory.ts): users of the identityCenter and cognito sources, recorded
+   * while they exist, so a delete that names only an id still revokes the person.
+   * @default - enabled when identityCenter or cognito is configured, synced hourly, records kept 90 days
+   */
+  readonly userDirectory?: UserDirectoryOptions;
   /**
    * Bus the outcome event ("Client VPN Revocation Outcome") is published to.
    * @default - the account's default event bus in the stack's region
@@ -490,6 +497,8 @@ export class ClientVpnRevoker extends Construct {
   public readonly connectHandler?: ClientConnectHandler;
   /** The scheduled session cleanup, unless disabled. */
   public readonly sweeper?: SessionSweeper;
+  /** The user directory, when an id-only source (identityCenter, cognito) is configured and it is not disabled. */
+  public readonly userDirectory?: UserDirectory;
   /** The key usernames in logs are hashed with, when `hashIdentitiesInLogs` is on. */
   public readonly logHashKey?: secretsmanager.ISecret;
   /** The operational dashboard (lib/dashboard.ts), unless `dashboard` is false. */
@@ -724,6 +733,13 @@ export class ClientVpnRevoker extends Construct {
     this.identityCenterUserArn = cloudTrailSources.identityCenterUserArn;
     this.rules.push(...cloudTrailSources.rules, ...partnerSources.rules);
     Object.assign(environment, cloudTrailSources.environment, partnerSources.environment);
+    this.userDirectory = userDirectoryFor(
+      this,
+      { identityCenter: props.identityCenter, cognito: props.cognito },
+      props.userDirectory,
+      { logRetention, tracing: props.tracing ?? false, error: propsError },
+    );
+    if (this.userDirectory) Object.assign(environment, this.userDirectory.grantLookUp(this.role));
 
     const revoker = bundledFunction(this, 'Function', {
       description: 'Terminates the Client VPN connections of users the identity provider disabled',
@@ -801,6 +817,7 @@ export class ClientVpnRevoker extends Construct {
       }),
       ...(this.connectHandler && { connectHandler: this.connectHandler.function }),
       ...(this.sweeper && { sweeper: this.sweeper.function }),
+      ...(this.userDirectory?.sync && { directorySync: this.userDirectory.sync.function }),
     }).alarms;
     // --- end alarms ---
 

@@ -250,6 +250,9 @@ export const contextSchema = z
     onLedgerUnavailable: z.enum(['deny', 'allow'], { error: 'expected deny or allow' }).optional(),
     deniedMessage: text.max(255, "expected at most 255 characters (Client VPN's limit)").optional(),
     connectHandlerProvisionedConcurrency: integer(0, 1000).optional(),
+    userDirectoryEnabled: boolean.optional(),
+    userDirectorySyncIntervalMinutes: integer(1, 24 * 60).optional(),
+    userDirectoryRetentionDays: integer(15, 3650).optional(),
     sessionCleanupEnabled: boolean.optional(),
     sessionCleanupIntervalMinutes: integer(1, 24 * 60).optional(),
     maxSessionAgeMinutes: integer(15, 8 * 60 - 1).optional(),
@@ -316,6 +319,19 @@ export const contextSchema = z
     {
       message: 'the connect handler needs the ledger (ledgerEnabled is false)',
       path: ['connectHandlerEnabled'],
+    },
+  )
+  .refine(
+    (context) =>
+      !(
+        context.userDirectoryEnabled === false &&
+        (context.userDirectorySyncIntervalMinutes !== undefined ||
+          context.userDirectoryRetentionDays !== undefined)
+      ),
+    {
+      message:
+        'userDirectorySyncIntervalMinutes/userDirectoryRetentionDays given but userDirectoryEnabled is false',
+      path: ['userDirectoryEnabled'],
     },
   )
   .refine(

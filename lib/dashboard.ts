@@ -194,11 +194,13 @@ export class RevokerDashboard extends Construct {
     );
     dashboard.addWidgets(
       graph({
-        title: 'Revoker function errors and throttles, unpublished outcomes, adjusted event times',
+        title:
+          'Revoker function errors and throttles, unpublished outcomes, adjusted event times, unnamed users',
         left: [
           ...faults(props.function, 'Revoker'),
           emfMetric('OutcomePublishFailed', { label: 'outcomes not published' }),
           emfMetric('EventTimeAdjusted', { label: 'event times beyond the allowed skew' }),
+          emfMetric('IdentityUnresolved', { label: 'users nobody can name' }),
         ],
         right: [props.function.metricInvocations({ ...sum, label: 'invocations' })],
       }),

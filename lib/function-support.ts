@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ArnFormat, AssetHashType, type Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TRACE_ENABLED_ENV } from '../lambda/core/adapters/instrument-client.ts';
@@ -255,4 +257,43 @@ export function nagResource(scope: Construct, value: string): string {
     return JSON.stringify(node);
   };
   return flatten(Stack.of(scope).resolve(value));
+}
+
+/**
+ * Invokes `fn` every `interval` on EventBridge Scheduler (asynchronously, retried 3 times within an hour),
+ * through a role of its own that may invoke only `fn`. `what` names the job in descriptions.
+ */
+export function invokeOnSchedule(
+  scope: Construct,
+  fn: lambda.Function,
+  props: {
+    readonly what: string;
+    readonly interval: Duration;
+    readonly input?: scheduler.ScheduleTargetInput;
+    readonly deadLetterQueue?: sqs.IQueue;
+  },
+): scheduler.Schedule {
+  const schedulerRole = new iam.Role(scope, 'SchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    description: `Client VPN Revoker: invoke the ${props.what}`,
+  });
+  const schedule = new scheduler.Schedule(scope, 'Schedule', {
+    description: `Client VPN Revoker: ${props.what}`,
+    schedule: scheduler.ScheduleExpression.rate(props.interval),
+    target: new schedulerTargets.LambdaInvoke(fn, {
+      ...(props.input && { input: props.input }),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(1),
+      ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
+      role: schedulerRole,
+    }),
+  });
+  const schedulerPolicy = schedulerRole.node.findChild('DefaultPolicy');
+  Validations.of(schedulerPolicy.node.defaultChild ?? schedulerPolicy).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(scope, `${fn.functionArn}:*`)}]`,
+    reason:
+      `lambda:InvokeFunction on the ${props.what} function and its versions/aliases (grantInvoke); no other ` +
+      'function is covered',
+  });
+  return schedule;
 }

@@ -303,9 +303,7 @@ export function addCloudTrailSources(
         sid: 'LookUpIdentityCenterUsers',
         actions: ['identitystore:DescribeUser'],
         resources: [
-          ...stores.map(
-            (store) => `arn:${stack.partition}:identitystore::${stack.account}:identitystore/${store}`,
-          ),
+          ...stores.map((store) => identityStoreArn(stack, store)),
           // DescribeUser authorizes on the store and on the user; user ids are only known from the event.
           identityCenterUserArn,
         ],
@@ -354,17 +352,23 @@ export function addCloudTrailSources(
       new iam.PolicyStatement({
         sid: 'LookUpCognitoUsersBySub',
         actions: ['cognito-idp:ListUsers'],
-        resources: pools.map((pool) =>
-          stack.formatArn({
-            service: 'cognito-idp',
-            region: pool.slice(0, pool.indexOf('_')),
-            resource: 'userpool',
-            resourceName: pool,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
+        resources: pools.map((pool) => userPoolArn(stack, pool)),
       }),
     );
   }
   return { rules, environment, identityCenterUserArn };
 }
+
+/** The ARN of an identity store (`d-…`, or `*` for any store of the account). */
+export const identityStoreArn = (stack: Stack, store: string) =>
+  `arn:${stack.partition}:identitystore::${stack.account}:identitystore/${store}`;
+
+/** The ARN of a user pool, in the region its id starts with. */
+export const userPoolArn = (stack: Stack, pool: string) =>
+  stack.formatArn({
+    service: 'cognito-idp',
+    region: pool.slice(0, pool.indexOf('_')),
+    resource: 'userpool',
+    resourceName: pool,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });

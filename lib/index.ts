@@ -41,3 +41,4 @@ export type {
   OneLoginSourceProps,
 } from './identity-sources.ts';
 export { SessionSweeper } from './session-sweeper.ts';
+export { UserDirectory, type UserDirectoryOptions } from './user-directory.ts';

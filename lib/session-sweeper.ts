@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/core/environment.ts';
@@ -15,7 +14,7 @@ import {
   type EndpointScope,
   functionRole,
   grantClientVpnConnections,
-  nagResource,
+  invokeOnSchedule,
   traceOrAcknowledge,
 } from './function-support.ts';
 import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
@@ -124,28 +123,11 @@ export class SessionSweeper extends Construct {
         "Failed sweeps already go to the product's dead-letter queue through the function's DeadLetterConfig; " +
         'an on-failure destination to the same queue would deliver each failure twice',
     });
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'Client VPN Revoker: invoke the session cleanup sweep',
-    });
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'Client VPN Revoker: session cleanup sweep',
-      schedule: scheduler.ScheduleExpression.rate(props.interval),
-      target: new schedulerTargets.LambdaInvoke(fn, {
-        input: scheduler.ScheduleTargetInput.fromObject({ sweepId: scheduler.ContextAttribute.executionId }),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-        deadLetterQueue: props.deadLetterQueue,
-        role: schedulerRole,
-      }),
-    });
-    const schedulerPolicy = schedulerRole.node.findChild('DefaultPolicy');
-    Validations.of(schedulerPolicy.node.defaultChild ?? schedulerPolicy).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, `${fn.functionArn}:*`)}]`,
-      reason:
-        'lambda:InvokeFunction on the sweeper function and its versions/aliases (grantInvoke); no other ' +
-        'function is covered',
+    this.schedule = invokeOnSchedule(this, fn, {
+      what: 'session cleanup sweep',
+      interval: props.interval,
+      input: scheduler.ScheduleTargetInput.fromObject({ sweepId: scheduler.ContextAttribute.executionId }),
+      deadLetterQueue: props.deadLetterQueue,
     });
     traceOrAcknowledge(fn, props.tracing, 'sweep id (also in the sweep outcome event)');
   }

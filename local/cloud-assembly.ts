@@ -19,6 +19,8 @@ export interface SynthesizedRevoker extends SynthesizedFunction {
   readonly connectHandler?: SynthesizedFunction;
   /** The session sweeper, when the stack has one. */
   readonly sweeper?: SynthesizedFunction;
+  /** The user directory sync, when the stack has one. */
+  readonly directorySync?: SynthesizedFunction;
   readonly rules: readonly {
     readonly logicalId: string;
     readonly eventBusName: string;
@@ -95,6 +97,9 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
       (fn) =>
         fn !== revoker && ENV.outcomeEventBus in fn.environment && !(ENV.maxReceiveCount in fn.environment),
     );
+    const directorySync = bundled.find(
+      (fn) => ENV.userDirectoryTableName in fn.environment && !(ENV.maxReceiveCount in fn.environment),
+    );
     const queue = resources.find(
       ([, resource]) => resource.Type === 'AWS::SQS::Queue' && resource.Properties?.RedrivePolicy,
     );
@@ -108,6 +113,7 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
       ...revoker,
       ...(connectHandler && { connectHandler }),
       ...(sweeper && { sweeper }),
+      ...(directorySync && { directorySync }),
       // The rules that feed the revoker's queue (not, e.g., the one keeping misrouted runbook requests).
       rules: resources
         .filter(

@@ -40,7 +40,7 @@ export interface LocalDynamo {
   readonly client: DynamoDBClient;
   /** Another client, e.g. with a different retry configuration. */
   createClient(config?: DynamoDBClientConfig): DynamoDBClient;
-  /** Deletes every item of the ledger table. */
+  /** Deletes every item of every table (the ledger and the other tables). */
   reset(): Promise<void>;
   /** Stops the server; idempotent. Requests afterwards fail to connect. */
   stop(): Promise<void>;
@@ -52,8 +52,15 @@ export interface LocalDynamo {
  * behaviour: a PutItem refused with `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` returns the stored item
  * in the ConditionalCheckFailedException (dynalite drops the parameter).
  */
-export async function startDynamo(options: { tableName?: string } = {}): Promise<LocalDynamo> {
+export async function startDynamo(
+  options: {
+    tableName?: string;
+    /** More tables to create beside the ledger (e.g. the user directory), each with its partition key (S). */
+    otherTables?: readonly { readonly tableName: string; readonly partitionKey: string }[];
+  } = {},
+): Promise<LocalDynamo> {
   const tableName = options.tableName ?? LEDGER_TABLE;
+  const tables = [{ tableName, partitionKey: LEDGER_PARTITION_KEY }, ...(options.otherTables ?? [])];
   const backend: Server = dynaliteServer({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const backendUrl = await listen(backend);
   const front = createServer((request, response) => {
@@ -77,14 +84,16 @@ export async function startDynamo(options: { tableName?: string } = {}): Promise
   const createClient = (config: DynamoDBClientConfig = {}) =>
     new DynamoDBClient({ endpoint, region: DYNAMO_REGION, credentials: dynamoCredentials, ...config });
   const client = createClient({ maxAttempts: 1 });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: LEDGER_PARTITION_KEY, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: LEDGER_PARTITION_KEY, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  for (const table of tables) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table.tableName,
+        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
 
   let stopped: Promise<void> | undefined;
   return {
@@ -99,28 +108,7 @@ export async function startDynamo(options: { tableName?: string } = {}): Promise
     client,
     createClient,
     reset: async () => {
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            ProjectionExpression: '#key',
-            ExpressionAttributeNames: { '#key': LEDGER_PARTITION_KEY },
-            ...(start && { ExclusiveStartKey: start }),
-          }),
-        );
-        const keys = page.Items ?? [];
-        for (let i = 0; i < keys.length; i += 25) {
-          await client.send(
-            new BatchWriteItemCommand({
-              RequestItems: {
-                [tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-              },
-            }),
-          );
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      for (const table of tables) await emptyTable(client, table.tableName, table.partitionKey);
     },
     stop: () => {
       stopped ??= (async () => {
@@ -131,6 +119,30 @@ export async function startDynamo(options: { tableName?: string } = {}): Promise
       return stopped;
     },
   };
+}
+
+/** Deletes every item of a table, page by page. */
+async function emptyTable(client: DynamoDBClient, tableName: string, partitionKey: string): Promise<void> {
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#key',
+        ExpressionAttributeNames: { '#key': partitionKey },
+        ...(start && { ExclusiveStartKey: start }),
+      }),
+    );
+    const keys = page.Items ?? [];
+    for (let i = 0; i < keys.length; i += 25) {
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
+        }),
+      );
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);

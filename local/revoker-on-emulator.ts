@@ -1,4 +1,5 @@
 import { type Emulator, type EmulatorOptions, type Seed, startEmulator } from '../emulator/index.ts';
+import { USER_DIRECTORY_PARTITION_KEY } from '../lambda/core/adapters/dynamodb-user-directory.ts';
 import {
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
@@ -57,6 +58,8 @@ export class RevokerOnEmulator {
     readonly connectHandler: LambdaHost | undefined,
     /** The session sweeper, run by `sweep()` as the schedule would. */
     readonly sweeper: LambdaHost | undefined,
+    /** The user directory sync, run by `syncUserDirectory()` as the schedule would. */
+    readonly directorySync: LambdaHost | undefined,
   ) {}
 
   static async start(options: RevokerOnEmulatorOptions = {}): Promise<RevokerOnEmulator> {
@@ -86,7 +89,16 @@ export class RevokerOnEmulator {
     const timeScale = options.emulator?.timeScale ?? 1;
     // An unresolved table name is its logical id, a valid table name: the local server creates it.
     const tableName = stack.environment[ENV.ledgerTableName];
-    const dynamo = tableName ? await startDynamo({ tableName }) : undefined;
+    const directoryTable = stack.environment[ENV.userDirectoryTableName];
+    const dynamo =
+      tableName || directoryTable
+        ? await startDynamo({
+            ...(tableName && { tableName }),
+            ...(directoryTable && {
+              otherTables: [{ tableName: directoryTable, partitionKey: USER_DIRECTORY_PARTITION_KEY }],
+            }),
+          })
+        : undefined;
     const runtime = (functionName: string) => ({
       ...emulator.env,
       ...(dynamo && { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
@@ -126,6 +138,7 @@ export class RevokerOnEmulator {
       ...(stack.sweeper && scaledPacing(stack.sweeper.environment, timeScale)),
       ...options.environment,
     });
+    const directorySync = host(stack.directorySync, 'ClientVpnRevoker-DirectorySync');
     const queue = new LocalQueue({
       maxReceiveCount: stack.maxReceiveCount,
       batchSize: stack.batchSize,
@@ -133,7 +146,16 @@ export class RevokerOnEmulator {
       // The window is a duration: it passes as fast as the emulator's clock.
       batchingWindowMs: stack.batchingWindowMs / timeScale,
     });
-    return new RevokerOnEmulator(emulator, stack, lambda, queue, dynamo, connectHandler, sweeper);
+    return new RevokerOnEmulator(
+      emulator,
+      stack,
+      lambda,
+      queue,
+      dynamo,
+      connectHandler,
+      sweeper,
+      directorySync,
+    );
   }
 
   /** The ARN endpoints must name in ClientConnectOptions to use the stack's connect handler. */
@@ -146,6 +168,12 @@ export class RevokerOnEmulator {
   sweep(sweepId = `local-sweep-${Date.now()}`): Promise<Invocation> {
     if (!this.sweeper) throw new Error('The synthesized stack has no session sweeper');
     return this.sweeper.invoke({ sweepId });
+  }
+
+  /** One scheduled user directory sync, invoked as EventBridge Scheduler does. */
+  syncUserDirectory(): Promise<Invocation> {
+    if (!this.directorySync) throw new Error('The synthesized stack has no user directory sync');
+    return this.directorySync.invoke({});
   }
 
   /** The rules an event matches, on the bus it is put on, as EventBridge would decide. */
@@ -193,6 +221,7 @@ export class RevokerOnEmulator {
     this.lambda.kill();
     this.connectHandler?.kill();
     this.sweeper?.kill();
+    this.directorySync?.kill();
     await this.emulator.stop();
     await this.dynamo?.stop();
   }

@@ -42,6 +42,9 @@ export const ENV = {
   onLedgerUnavailable: 'ON_LEDGER_UNAVAILABLE',
   deniedMessage: 'DENIED_CONNECTION_MESSAGE',
   maxSessionAgeMinutes: 'MAX_SESSION_AGE_MINUTES',
+  // User directory: users of the id-only sources, recorded while they exist (lambda/core/user-directory.ts).
+  userDirectoryTableName: 'USER_DIRECTORY_TABLE_NAME',
+  userDirectoryRetentionDays: 'USER_DIRECTORY_RETENTION_DAYS',
   // Multi-account: member accounts reached through a role each, and whether the function's own is scanned.
   memberAccountRoleArns: 'MEMBER_ACCOUNT_ROLE_ARNS',
   ownAccountId: 'OWN_ACCOUNT_ID',

@@ -10,6 +10,14 @@ export class InvalidEventError extends Error {
   }
 }
 
+/**
+ * A disable or delete names its user only by an id that neither the identity provider nor the user directory
+ * can turn into a name: the request fails (never rejected), is retried and then dead-lettered, and alarms.
+ */
+export class IdentityUnresolvedError extends Error {
+  override readonly name = 'IdentityUnresolvedError';
+}
+
 /** The Lambda's environment is wrong: fails the cold start with a message naming the variable. */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';

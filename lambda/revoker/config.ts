@@ -13,6 +13,13 @@ import {
 } from '../core/environment.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS, MAX_EVENT_TIME_SKEW_MS } from '../core/event-time.ts';
 import { identityMappingSchema } from '../core/identity-mapping.ts';
+import {
+  identityStoreIdsSchema,
+  retentionDaysSchema,
+  type UserDirectorySettings,
+  userDirectorySettings,
+  userPoolIdsSchema,
+} from '../core/user-directory-config.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../sources/cognito.ts';
 import { IDENTITY_CENTER_EVENT_TYPES, type IdentityCenterEventType } from '../sources/identity-center.ts';
@@ -81,14 +88,10 @@ const envSchema = z
     [ENV.identityCenterEventTypes]: listOf(
       z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]]),
     ),
-    [ENV.identityCenterStoreIds]: listOf(
-      z.string().regex(/^d-[0-9a-f]{10}$|^[-a-zA-Z0-9]{1,64}$/, 'expected an identity store id (d-…)'),
-    ),
+    [ENV.identityCenterStoreIds]: identityStoreIdsSchema,
     [ENV.identityCenterIdentityMapping]: identityMappingEnvSchema,
     // Cognito is enabled by listing its user pools.
-    [ENV.cognitoUserPoolIds]: listOf(
-      z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id (<region>_<id>)'),
-    ),
+    [ENV.cognitoUserPoolIds]: userPoolIdsSchema,
     [ENV.cognitoEventTypes]: listOrDefault(
       z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES),
       COGNITO_LOST_ACCESS_EVENT_TYPES,
@@ -104,6 +107,8 @@ const envSchema = z
       .regex(/^[1-9]\d*$/, 'expected a positive whole number of days')
       .transform(Number)
       .default(30),
+    [ENV.userDirectoryTableName]: z.string().min(3, 'expected a DynamoDB table name or ARN').optional(),
+    [ENV.userDirectoryRetentionDays]: retentionDaysSchema,
     // IAM Identity Center lives in one home region, not necessarily the function's.
     [ENV.identityStoreRegion]: regionSchema.optional(),
     AWS_REGION: regionSchema.optional(),
@@ -121,6 +126,8 @@ export interface RevokerConfig extends ConnectionWorkSettings {
   readonly ledger?: { readonly tableName: string; readonly retentionMs: number };
   /** Region of the Identity Store that id-only events are looked up in. */
   readonly identityStoreRegion: string;
+  /** Where users of the id-only sources are recorded while they exist; unset = no fallback for deleted users. */
+  readonly userDirectory?: UserDirectorySettings;
 }
 
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
@@ -132,6 +139,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
   const identityCenterTypes = env[ENV.identityCenterEventTypes];
   const userPoolIds = env[ENV.cognitoUserPoolIds];
   const ledgerTableName = env[ENV.ledgerTableName];
+  const directoryTableName = env[ENV.userDirectoryTableName];
   return {
     ...settings,
     maxReceiveCount: env[ENV.maxReceiveCount],
@@ -139,6 +147,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Revoke
     ...(env[ENV.logHashKeySecretArn] && { logHashKeySecretArn: env[ENV.logHashKeySecretArn] }),
     ...(ledgerTableName && {
       ledger: { tableName: ledgerTableName, retentionMs: env[ENV.ledgerRetentionDays] * 86_400_000 },
+    }),
+    ...(directoryTableName && {
+      userDirectory: userDirectorySettings(directoryTableName, env[ENV.userDirectoryRetentionDays]),
     }),
     identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? settings.regions[0] ?? 'us-east-1',
     sources: {

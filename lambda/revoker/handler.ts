@@ -7,18 +7,20 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDbLedger } from '../core/adapters/dynamodb-ledger.ts';
+import { dynamoDbUserDirectory } from '../core/adapters/dynamodb-user-directory.ts';
 import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
-import { cognitoUserNames } from './adapters/cognito-users.ts';
+import { cognitoUserLookUp } from './adapters/cognito-users.ts';
 import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
 import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
-import { identityStoreUserNames } from './adapters/identity-store.ts';
+import { identityStoreUserLookUp } from './adapters/identity-store.ts';
 import { ec2ClientsForAccounts } from './adapters/member-accounts.ts';
 import { loadConfig } from './config.ts';
 import { pacedClientVpn } from './pacing.ts';
 import { processRevocationBatch } from './process-batch.ts';
+import { resolveUserName } from './resolve-user.ts';
 import { revokeAccess } from './revoke-access.ts';
 import { lastTerminateStart } from './terminate-connections.ts';
 
@@ -38,8 +40,9 @@ const createEc2Client = ec2ClientsForAccounts(config.accounts, {
   instrumentClient,
 });
 
-const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion, instrumentClient);
-const cognitoUserName = cognitoUserNames(instrumentClient);
+const identityStoreUser = identityStoreUserLookUp(config.identityStoreRegion, instrumentClient);
+const cognitoUser = cognitoUserLookUp(instrumentClient);
+const dynamoDb = instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 }));
 
 const processBatch = processRevocationBatch({
   revoke: revokeAccess(
@@ -61,11 +64,18 @@ const processBatch = processRevocationBatch({
       sleep,
     },
   ),
-  lookUpUserName: (reference) =>
-    reference.kind === 'identity-store-user' ? identityStoreUserName(reference) : cognitoUserName(reference),
+  // Look-up, then the user directory's record of a deleted user (lambda/revoker/resolve-user.ts).
+  lookUpUserName: resolveUserName({
+    lookUp: (reference) =>
+      reference.kind === 'identity-store-user' ? identityStoreUser(reference) : cognitoUser(reference),
+    ...(config.userDirectory && {
+      directory: dynamoDbUserDirectory(dynamoDb, { ...config.userDirectory, now: Date.now }),
+    }),
+    logger,
+  }),
   sources: config.sources,
   ...(config.ledger && {
-    ledger: dynamoDbLedger(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
+    ledger: dynamoDbLedger(dynamoDb, {
       ...config.ledger,
       now: Date.now,
     }),

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { InvalidEventError } from '../core/errors.ts';
+import { IdentityUnresolvedError, InvalidEventError } from '../core/errors.ts';
 import { boundEventTime } from '../core/event-time.ts';
 import { mapIdentity } from '../core/identity-mapping.ts';
 import type { LedgerWriteResult, RevocationLedger } from '../core/ledger.ts';
@@ -30,7 +30,7 @@ export interface BatchMetrics {
   addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
 }
 
-/** The user name behind an id-only event; `undefined` when the user no longer exists. */
+/** The user name behind an id-only event; `undefined` when it cannot be determined (lambda/revoker/resolve-user.ts). */
 export type LookUpUserName = (reference: IdentityReference) => Promise<string | undefined>;
 
 export interface ProcessBatchDependencies {
@@ -128,9 +128,15 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
       return;
     }
     if (!parsed) throw error;
-    // The look-up failed (throttling, permissions): the request stays on the queue for another try.
-    const message = `User look-up failed: ${errorText(error)}`;
-    deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
+    // The look-up failed (throttling, permissions), or nobody can name the user: the request stays on the
+    // queue for another try, then goes to the dead-letter queue; a disable is never dropped.
+    const unresolved = error instanceof IdentityUnresolvedError;
+    if (unresolved) deps.metrics.addMetric('IdentityUnresolved', 'Count', 1);
+    const message = unresolved ? error.message : `User look-up failed: ${errorText(error)}`;
+    deps.logger.error(unresolved ? 'Identity unresolved' : 'User look-up failed', {
+      messageId: item.record.messageId,
+      error: message,
+    });
     failForRetry(deps, item, { ...parsed, identity: describeReference(parsed.identity) }, message, startedAt);
     return;
   }
@@ -284,10 +290,9 @@ async function resolveIdentity(deps: ProcessBatchDependencies, parsed: ParsedReq
   if (typeof parsed.identity === 'string') return parsed.identity;
   const name = await deps.lookUpUserName(parsed.identity);
   if (name === undefined) {
-    throw new InvalidEventError(
-      `${describeReference(parsed.identity)} no longer exists, so its user name cannot be determined; ` +
-        'revoke the user by name with a runbook request',
-      'identity',
+    throw new IdentityUnresolvedError(
+      `${describeReference(parsed.identity)} no longer exists and the user directory has no record of it, ` +
+        'so its user name cannot be determined; revoke the user by name with a runbook request',
     );
   }
   return mapIdentity(name, 'identityMapping' in parsed ? parsed.identityMapping : undefined);

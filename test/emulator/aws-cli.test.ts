@@ -14,6 +14,10 @@ const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';
 const MEMBER = '444455556666';
 const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/client-vpn-revoker-member`;
 const MEMBER_ENDPOINT = 'cvpn-endpoint-0c0c0c0c0c0c0c0c0';
+const STORE = 'd-9067a1b2c3';
+const STORE_USER = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01';
+const POOL = 'us-east-1_ExAmPlE12';
+const POOL_USER_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 const run = promisify(execFile);
 
 interface CliResult {
@@ -78,6 +82,13 @@ describe('AWS CLI v2 against the emulator', () => {
     emu = await startEmulator({
       seed: {
         roles: [MEMBER_ROLE],
+        identityStore: {
+          identityStoreId: STORE,
+          users: [{ userId: STORE_USER, userName: 'jane.doe@example.com' }],
+        },
+        cognitoUserPools: [
+          { userPoolId: POOL, users: [{ username: 'jane.doe@example.com', sub: POOL_USER_SUB }] },
+        ],
         endpoints: [
           {
             id: MEMBER_ENDPOINT,
@@ -311,6 +322,55 @@ describe('AWS CLI v2 against the emulator', () => {
       ['GetCallerIdentity', '111122223333', 200],
       ['AssumeRole', '111122223333', 403],
     ]);
+  });
+
+  it('identitystore list-users and delete-user, cognito-idp admin-delete-user: the users are gone for good', async () => {
+    // Act
+    const listed = await awsJson<{ Users: { UserId: string }[] }>(
+      'identitystore',
+      'list-users',
+      '--identity-store-id',
+      STORE,
+    );
+    const deleted = await aws(
+      'identitystore',
+      'delete-user',
+      '--identity-store-id',
+      STORE,
+      '--user-id',
+      STORE_USER,
+    );
+    const described = await aws(
+      'identitystore',
+      'describe-user',
+      '--identity-store-id',
+      STORE,
+      '--user-id',
+      STORE_USER,
+    );
+    const poolDeleted = await aws(
+      'cognito-idp',
+      'admin-delete-user',
+      '--user-pool-id',
+      POOL,
+      '--username',
+      'jane.doe@example.com',
+    );
+    const again = await aws(
+      'cognito-idp',
+      'admin-delete-user',
+      '--user-pool-id',
+      POOL,
+      '--username',
+      'jane.doe@example.com',
+    );
+
+    // Assess
+    expect(listed.Users.map((user) => user.UserId)).toEqual([STORE_USER]);
+    expect(deleted.code).toBe(0);
+    expect(described.stderr).toContain('ResourceNotFoundException');
+    expect(poolDeleted.code).toBe(0);
+    expect(again.stderr).toContain('UserNotFoundException');
   });
 
   it('reports an unknown endpoint as InvalidClientVpnEndpointId.NotFound', async () => {

@@ -1,6 +1,12 @@
+import {
+  AdminDeleteUserCommand,
+  type CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidSeedError } from '../../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../../emulator/server.ts';
+import { cognitoClient, failure } from './helpers.ts';
 
 const POOL = 'us-east-1_ExAmPlE12';
 const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
@@ -245,5 +251,78 @@ describe('Cognito ListUsers', () => {
     // Assess
     expect(load).toThrow(InvalidSeedError);
     expect(load).toThrow(/cognitoUserPools/);
+  });
+});
+
+describe('Cognito AdminDeleteUser and unfiltered ListUsers through @aws-sdk/client-cognito-identity-provider', () => {
+  const subs = Array.from(
+    { length: 5 },
+    (_, i) => `${String(i).padStart(8, '0')}-2071-70c3-8e5f-1a2b3c4d5e6f`,
+  );
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({
+      seed: {
+        cognitoUserPools: [
+          {
+            userPoolId: POOL,
+            users: subs.map((sub, i) => ({ username: `user-${i}`, sub, email: `user-${i}@example.com` })),
+          },
+        ],
+      },
+    });
+  });
+  beforeEach(() => emu.reset());
+  afterAll(async () => {
+    await emu.stop();
+  });
+
+  const listAll = async (client: CognitoIdentityProviderClient) => {
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListUsersCommand({ UserPoolId: POOL, Limit: 2, PaginationToken: token }),
+      );
+      pages.push((page.Users ?? []).map((user) => user.Username ?? ''));
+      token = page.PaginationToken;
+    } while (token);
+    return pages;
+  };
+
+  it('lists every user without a filter, page by page', async () => {
+    // Prepare
+    const client = cognitoClient(emu);
+
+    // Act
+    const pages = await listAll(client);
+
+    // Assess
+    expect(pages).toEqual([['user-0', 'user-1'], ['user-2', 'user-3'], ['user-4']]);
+  });
+
+  it('deletes a user for good, by username in any case: ListUsers finds it neither listed nor by sub', async () => {
+    // Prepare
+    const client = cognitoClient(emu);
+
+    // Act
+    const answer = await client.send(new AdminDeleteUserCommand({ UserPoolId: POOL, Username: 'USER-0' }));
+    const bySub = await client.send(new ListUsersCommand({ UserPoolId: POOL, Filter: `sub = "${subs[0]}"` }));
+    const pages = await listAll(client);
+    const again = await failure(
+      client.send(new AdminDeleteUserCommand({ UserPoolId: POOL, Username: 'user-0' })),
+    );
+    const unknownPool = await failure(
+      client.send(new AdminDeleteUserCommand({ UserPoolId: 'us-east-1_NoSuchPool', Username: 'user-1' })),
+    );
+
+    // Assess
+    expect(answer.$metadata.httpStatusCode).toBe(200);
+    expect(bySub.Users).toEqual([]);
+    expect(pages.flat()).toEqual(['user-1', 'user-2', 'user-3', 'user-4']);
+    expect(again.name).toBe('UserNotFoundException');
+    expect(again.message).toBe('User does not exist.');
+    expect(unknownPool.name).toBe('ResourceNotFoundException');
   });
 });

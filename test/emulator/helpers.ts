@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
@@ -50,6 +51,9 @@ export const eventsClient = (emu: Emulator, region = 'us-east-1') =>
 
 export const identityStoreClient = (emu: Emulator, region = 'us-east-1') =>
   new IdentitystoreClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
+
+export const cognitoClient = (emu: Emulator, region = 'us-east-1') =>
+  new CognitoIdentityProviderClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });
 
 export const secretsManagerClient = (emu: Emulator, region = 'us-east-1') =>
   new SecretsManagerClient({ endpoint: emu.url, region, credentials, maxAttempts: 1 });

@@ -39,6 +39,16 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
       },
     ],
     [
+      'the id-only sources and their user directory (Identity Center and Cognito, tracing on)',
+      {
+        identityCenterEnabled: 'true',
+        identityCenterStoreIds: 'd-9067a1b2c3',
+        cognitoUserPoolIds: 'eu-west-1_ExAmPlE12,us-east-1_ExAmPlE34',
+        tracingEnabled: 'true',
+        ...OKTA,
+      },
+    ],
+    [
       'the ledger off (sweeps by maximum age only)',
       { ledgerEnabled: 'false', maxSessionAgeMinutes: '60', ...OKTA },
     ],

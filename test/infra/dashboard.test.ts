@@ -91,6 +91,7 @@ describe('RevokerDashboard', () => {
 
     // Assess
     expect(REVOKER_METRICS).toEqual([
+      'IdentityUnresolved',
       'EventTimeAdjusted',
       ...REVOCATION_STATUSES.map((status) => `Outcome-${status}`),
       'ConnectionsFound',

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DEMO_IDENTITY_STORE_ID, DEMO_VICTIM, DEMO_VICTIM_USER_ID } from '../../emulator/index.ts';
-import { dynamoDbLedger } from '../../lambda/core/adapters/dynamodb-ledger.ts';
+import { DEMO_VICTIM } from '../../emulator/index.ts';
 import type { RevocationLedger } from '../../lambda/core/ledger.ts';
 import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { DEFAULT_RUNBOOK_EVENT_BUS, DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
-import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import type { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { deliveredExample, LIFT_EXAMPLES, NEGATIVE_EXAMPLES } from '../support/examples.ts';
+import { startSourcesRevoker } from '../support/sources-revoker.ts';
 
 // Every example event in examples/events/ goes through the synthesized rules (test context enables every
 // source: test/support/sources-context.ts) to the bundled function, against the emulator.
 const ENDPOINT = 'cvpn-endpoint-0aaa00000000000e1';
-const USER_POOL = 'us-east-1_ExAmPlE12';
-const JANE_SUB = 'f4b8c4d8-2071-70c3-8e5f-1a2b3c4d5e6f';
 
 /** Partner events arrive on the partner bus named after their source; AWS events on the default bus. */
 const busOf = (event: { source: string }) => {
@@ -22,39 +20,7 @@ const busOf = (event: { source: string }) => {
 let revoker: RevokerOnEmulator;
 let ledger: RevocationLedger;
 beforeAll(async () => {
-  revoker = await RevokerOnEmulator.start({
-    cdkOut: inject('cdkOut'),
-    emulator: { terminateDelayMs: 20 },
-    // This file tests routing, not EC2 pacing: let the function call as fast as the emulator answers.
-    environment: { EC2_TERMINATE_CALLS_PER_SECOND: '1000', EC2_DESCRIBE_CALLS_PER_SECOND: '1000' },
-    seed: {
-      endpoints: [
-        {
-          id: ENDPOINT,
-          region: 'us-east-1',
-          tags: { 'client-vpn-revoker': 'enabled' },
-          authType: 'saml',
-          connections: [
-            { username: DEMO_VICTIM },
-            { username: 'Jane.Doe@example.com' },
-            { username: 'john@example.com' },
-          ],
-        },
-      ],
-      identityStore: {
-        identityStoreId: DEMO_IDENTITY_STORE_ID,
-        users: [{ userId: DEMO_VICTIM_USER_ID, userName: DEMO_VICTIM }],
-      },
-      cognitoUserPools: [{ userPoolId: USER_POOL, users: [{ username: DEMO_VICTIM, sub: JANE_SUB }] }],
-    },
-  });
-  const dynamo = revoker.dynamo;
-  if (!dynamo) throw new Error('the synthesized stack has no revocation ledger');
-  ledger = dynamoDbLedger(dynamo.client, {
-    tableName: dynamo.tableName,
-    retentionMs: 86_400_000,
-    now: Date.now,
-  });
+  ({ revoker, ledger } = await startSourcesRevoker(inject('cdkOut'), ENDPOINT));
 });
 afterAll(async () => {
   await revoker.stop();
@@ -178,26 +144,6 @@ describe('identity sources end to end (synthesized rules → bundled Lambda → 
     // Assess
     expect(report.unmatched).toBe(1);
     expect(revoker.emulator.publishedEvents()).toEqual([]);
-  });
-
-  it('reports an Identity Center user who no longer exists as rejected, with the reason', async () => {
-    // Prepare
-    revoker.emulator.reset();
-    const event = { ...deliveredExample('idc-console-deleteuser.json'), id: 'deleted-user' };
-    (
-      event as unknown as { detail: { requestParameters: { userId: string } } }
-    ).detail.requestParameters.userId = '94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6eff';
-
-    // Act
-    const report = await revoker.deliver([{ event, eventBusName: 'default' }]);
-
-    // Assess
-    expect(report.deadLettered).toEqual([]);
-    const [outcome] = revoker.emulator.publishedEvents().map((p) => outcomeDetailSchema.parse(p.detail));
-    expect(outcome).toMatchObject({ requestId: 'deleted-user', status: 'rejected', identity: null });
-    expect(outcome?.message).toMatch(
-      /Identity Store user 94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6eff .* no longer exists/,
-    );
   });
 
   it('rejects an Auth0 API delete that names the user only by id, saying which field to use', async () => {

@@ -348,6 +348,33 @@ describe('processRevocationBatch', () => {
       expect(published[0]?.message).toBe('User look-up failed: Rate exceeded');
       expect(published[0]?.identity).toMatch(/^Identity Store user 94a8e4d8/);
     });
+
+    it('never drops a disable of a user nobody can name: failed, retried until the dead-letter queue, counted', async () => {
+      // Prepare: the user is gone and no directory knows it (the look-up answers undefined)
+      const { fake, published, metrics, logs, run } = setup({ lookUpUserName: async () => undefined });
+      const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
+      const event = idcDisable();
+      const deliveries = [1, 2, 3].map((attempt) => sqsRecord(event, attempt));
+
+      // Act: every delivery up to the redrive limit (maxReceiveCount 3)
+      const responses = [];
+      for (const record of deliveries) responses.push(await run(record));
+
+      // Assess
+      expect(responses.map((response) => response.batchItemFailures.length)).toEqual([1, 1, 1]);
+      expect(published.map((outcome) => [outcome.status, outcome.delivery.willRetry])).toEqual([
+        ['failed', true],
+        ['failed', true],
+        ['failed', false],
+      ]);
+      expect(published[0]?.message).toMatch(
+        /^Identity Store user 94a8e4d8-e0b1-7052-3b5e-7c1f2a9d6e01 \(identity store d-9067a1b2c3\) no longer exists and the user directory has no record of it/,
+      );
+      expect(metrics.IdentityUnresolved).toBe(3);
+      expect(metrics['Outcome-rejected']).toBeUndefined();
+      expect(logs.filter((entry) => entry.message === 'Identity unresolved')).toHaveLength(3);
+      expect(fake.statusOf(session)).toBe('active');
+    });
   });
 
   describe('with the revocation ledger', () => {

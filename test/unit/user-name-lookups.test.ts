@@ -7,8 +7,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SdkClient } from '../../lambda/core/adapters/instrument-client.ts';
-import { cognitoUserNames } from '../../lambda/revoker/adapters/cognito-users.ts';
-import { identityStoreUserNames } from '../../lambda/revoker/adapters/identity-store.ts';
+import { cognitoUserLookUp } from '../../lambda/revoker/adapters/cognito-users.ts';
+import { identityStoreUserLookUp } from '../../lambda/revoker/adapters/identity-store.ts';
 
 const identityStore = mockClient(IdentitystoreClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -37,17 +37,28 @@ describe('user-name look-ups', () => {
     const { services, instrumentClient } = recordingInstrumentation();
     identityStore
       .on(DescribeUserCommand, { UserId: USER_ID })
-      .resolves({ UserName: 'jane.doe@example.com', UserId: USER_ID, IdentityStoreId: STORE })
+      .resolves({
+        UserName: 'jane.doe@example.com',
+        UserId: USER_ID,
+        IdentityStoreId: STORE,
+        Emails: [{ Value: 'jane.doe@example.com', Primary: true }],
+        ExternalIds: [{ Issuer: 'https://idp.example.com', Id: 'ext-1' }],
+      })
       .on(DescribeUserCommand, { UserId: 'gone' })
       .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
-    const lookUp = identityStoreUserNames('eu-west-1', instrumentClient);
+    const lookUp = identityStoreUserLookUp('eu-west-1', instrumentClient);
 
     // Act
     const found = await lookUp({ kind: 'identity-store-user', identityStoreId: STORE, userId: USER_ID });
     const missing = await lookUp({ kind: 'identity-store-user', identityStoreId: STORE, userId: 'gone' });
 
     // Assess
-    expect(found).toBe('jane.doe@example.com');
+    expect(found).toEqual({
+      user: { kind: 'identity-store-user', identityStoreId: STORE, userId: USER_ID },
+      userName: 'jane.doe@example.com',
+      emails: ['jane.doe@example.com'],
+      externalIds: ['https://idp.example.com|ext-1'],
+    });
     expect(missing).toBeUndefined();
     expect(services).toEqual(['identitystore']);
   });
@@ -55,8 +66,10 @@ describe('user-name look-ups', () => {
   it('finds a Cognito user by sub with one instrumented client per pool region', async () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
-    cognito.on(ListUsersCommand).resolves({ Users: [{ Username: 'jane' }] });
-    const lookUp = cognitoUserNames(instrumentClient);
+    cognito.on(ListUsersCommand).resolves({
+      Users: [{ Username: 'jane', Attributes: [{ Name: 'email', Value: 'jane@example.com' }] }],
+    });
+    const lookUp = cognitoUserLookUp(instrumentClient);
 
     // Act
     const names = [
@@ -66,7 +79,13 @@ describe('user-name look-ups', () => {
     ];
 
     // Assess
-    expect(names).toEqual(['jane', 'jane', 'jane']);
+    expect(names.map((user) => user?.userName)).toEqual(['jane', 'jane', 'jane']);
+    expect(names[0]).toEqual({
+      user: { kind: 'cognito-user', userPoolId: 'us-east-1_AbCdEf123', sub: SUB },
+      userName: 'jane',
+      emails: ['jane@example.com'],
+      externalIds: [],
+    });
     expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({
       UserPoolId: 'us-east-1_AbCdEf123',
       Filter: `sub = "${SUB}"`,

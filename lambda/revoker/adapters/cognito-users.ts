@@ -1,37 +1,26 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoClients, cognitoUserOf, regionOfUserPool } from '../../core/adapters/directory-users.ts';
 import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
+import type { KnownUser } from '../../core/user-directory.ts';
 import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type CognitoUser = Extract<IdentityReference, { kind: 'cognito-user' }>;
-type Sdk = typeof import('@aws-sdk/client-cognito-identity-provider');
-
-/** A user pool id starts with its region: `us-east-1_AbCdEf123`. */
-const regionOf = (userPoolId: string) => userPoolId.slice(0, userPoolId.indexOf('_'));
 
 /**
- * Finds a Cognito user's name by `sub` (`cognito-idp:ListUsers` with a `sub = "…"` filter), for events that
- * hide the username. Clients are created per pool region on first use; the SDK is loaded lazily.
+ * Finds a Cognito user by `sub` (`cognito-idp:ListUsers` with a `sub = "…"` filter), for events that hide the
+ * username; `undefined` when no user has that sub (any more). Clients are created per pool region on first
+ * use; the SDK is loaded lazily.
  */
-export function cognitoUserNames(
+export function cognitoUserLookUp(
   instrumentClient: InstrumentClient = uninstrumented,
-): (user: CognitoUser) => Promise<string | undefined> {
-  let sdk: Promise<Sdk> | undefined;
-  const clients = new Map<string, CognitoIdentityProviderClient>();
+): (user: CognitoUser) => Promise<KnownUser | undefined> {
+  const clients = cognitoClients(instrumentClient);
   return async (user) => {
-    sdk ??= import('@aws-sdk/client-cognito-identity-provider');
-    const { CognitoIdentityProviderClient, ListUsersCommand } = await sdk;
-    const region = regionOf(user.userPoolId);
-    let client = clients.get(region);
-    if (!client) {
-      client = instrumentClient(
-        new CognitoIdentityProviderClient({ region, retryMode: 'adaptive', maxAttempts: 5 }),
-      );
-      clients.set(region, client);
-    }
+    const { sdk, client } = await clients(regionOfUserPool(user.userPoolId));
     // The sub is a UUID (validated by the source), so it cannot break out of the quoted filter value.
     const found = await client.send(
-      new ListUsersCommand({ UserPoolId: user.userPoolId, Filter: `sub = "${user.sub}"`, Limit: 1 }),
+      new sdk.ListUsersCommand({ UserPoolId: user.userPoolId, Filter: `sub = "${user.sub}"`, Limit: 1 }),
     );
-    return found.Users?.[0]?.Username;
+    const [first] = found.Users ?? [];
+    return first && cognitoUserOf(user.userPoolId, first, user.sub);
   };
 }

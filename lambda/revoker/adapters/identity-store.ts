@@ -1,31 +1,27 @@
-import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { identityStoreClients, identityStoreUserOf } from '../../core/adapters/directory-users.ts';
 import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
+import type { KnownUser } from '../../core/user-directory.ts';
 import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type IdentityStoreUser = Extract<IdentityReference, { kind: 'identity-store-user' }>;
 
 /**
- * Looks up IAM Identity Center users by id (`identitystore:DescribeUser`). The SDK client is loaded on first
- * use, so deployments without an id-only source do not pay for it at cold start.
+ * Looks up IAM Identity Center users by id (`identitystore:DescribeUser`); `undefined` when the user does not
+ * exist (any more). The SDK client is loaded on first use, so deployments without an id-only source do not
+ * pay for it at cold start.
  */
-export function identityStoreUserNames(
+export function identityStoreUserLookUp(
   region: string,
   instrumentClient: InstrumentClient = uninstrumented,
-): (user: IdentityStoreUser) => Promise<string | undefined> {
-  let loaded: Promise<{ client: IdentitystoreClient; sdk: typeof import('@aws-sdk/client-identitystore') }>;
+): (user: IdentityStoreUser) => Promise<KnownUser | undefined> {
+  const clients = identityStoreClients(instrumentClient);
   return async (user) => {
-    loaded ??= import('@aws-sdk/client-identitystore').then((sdk) => ({
-      sdk,
-      client: instrumentClient(
-        new sdk.IdentitystoreClient({ region, retryMode: 'adaptive', maxAttempts: 5 }),
-      ),
-    }));
-    const { sdk, client } = await loaded;
+    const { sdk, client } = await clients(region);
     try {
       const found = await client.send(
         new sdk.DescribeUserCommand({ IdentityStoreId: user.identityStoreId, UserId: user.userId }),
       );
-      return found.UserName;
+      return identityStoreUserOf(user.identityStoreId, found);
     } catch (error) {
       if (error instanceof sdk.ResourceNotFoundException) return undefined;
       throw error;
