@@ -197,7 +197,8 @@ async function writeLedger(
     status: result.kind,
     state: entry.state,
     eventTime: entry.eventTime,
-    expiresAt: entry.expiresAt,
+    // A revocation never expires (a record from an earlier version may still carry an expiry until swept).
+    ...(entry.state === 'lifted' && entry.expiresAt !== undefined && { expiresAt: entry.expiresAt }),
   };
   if (result.kind === 'superseded' && (request.action === 'lift' || entry.state === 'lifted')) {
     // A later event decided the other way (e.g. re-enabled after this disable): applying this one would undo it.

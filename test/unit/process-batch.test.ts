@@ -596,13 +596,14 @@ describe('processRevocationBatch latency metrics', () => {
   const recordingLedger = (): RevocationLedger => {
     const recorded = (state: LedgerState) => async (change: LedgerChange) => ({
       kind: 'recorded' as const,
-      entry: { ...change, state, recordedAt: change.eventTime, expiresAt: '2026-12-22T10:00:00Z' },
+      entry: { ...change, state, recordedAt: change.eventTime },
     });
     return {
       recordRevocation: recorded('revoked'),
       recordLift: recorded('lifted'),
       findRevoked: async () => [],
       listRevoked: async () => [],
+      keepUntilLifted: async () => 0,
     };
   };
 
