@@ -83,7 +83,11 @@ export const processRevocationBatch =
       attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
       retry: false,
     }));
-    await Promise.all(items.map((item) => prepare(deps, item, startedAt)));
+    // Each message settles on its own: an unexpected throw for one (a bug, a poison message) fails that one,
+    // never its batch-mates, so only it is retried and dead-lettered.
+    await Promise.all(
+      items.map((item) => settleAlone(deps, item, startedAt, () => prepare(deps, item, startedAt))),
+    );
     // The ledger must hold a revocation before its first Terminate, not before discovery: the writes run
     // beside the listing, and the engine waits for them only before terminating.
     const ledgerWritten = recordInLedger(deps, items, startedAt);
@@ -125,7 +129,7 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
       item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
       return;
     }
-    if (!parsed) throw error;
+    if (!parsed) throw error; // unexpected: settleAlone fails this message alone
     // The look-up failed (throttling, permissions): the request stays on the queue for another try.
     const message = `User look-up failed: ${errorText(error)}`;
     deps.logger.error('User look-up failed', { messageId: item.record.messageId, error: message });
@@ -153,7 +157,7 @@ async function recordInLedger(deps: ProcessBatchDependencies, items: readonly It
     items.map(async (item) => {
       const { request } = item;
       if (!request || item.outcome || request.dryRun) return;
-      await writeLedger(deps, ledger, item, request, startedAt);
+      await settleAlone(deps, item, startedAt, () => writeLedger(deps, ledger, item, request, startedAt));
     }),
   );
 }
@@ -213,6 +217,45 @@ async function writeLedger(
       message: 'The revocation is lifted: reconnects are allowed again',
     });
   }
+}
+
+/**
+ * Runs one message's step; an unexpected throw fails that message alone (`failed`, retried, then
+ * dead-lettered) instead of rejecting the whole batch.
+ */
+async function settleAlone(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  startedAt: number,
+  step: () => Promise<void>,
+): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    failUnexpectedly(deps, item, error, startedAt);
+  }
+}
+
+function failUnexpectedly(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  error: unknown,
+  startedAt: number,
+): void {
+  deps.logger.error('Request failed unexpectedly; it alone is retried', {
+    messageId: item.record.messageId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  const message = `Unexpected error: ${errorText(error)}`;
+  if (item.request) {
+    failForRetry(deps, item, item.request, message, startedAt);
+    return;
+  }
+  // Not even parsed: the envelope names it, as for a rejected event, but it goes back to the queue.
+  const willRetry = item.attempt < deps.maxReceiveCount;
+  const envelope = rejectedOutcome(item, message, startedAt, deps.now());
+  item.retry = true;
+  item.outcome = { ...envelope, status: 'failed', delivery: { attempt: item.attempt, willRetry } };
 }
 
 /** Ends a request before the revocation engine runs (skipped, lifted, dry-run lift). */
@@ -294,7 +337,10 @@ async function revokeRequests(
     // Finished while the engine ran (the ledger found it superseded): nothing was terminated for it.
     if (item.outcome) continue;
     const result = byRequest.get(request);
-    if (!result) throw new Error(`No result for request ${request.requestId}`);
+    if (!result) {
+      failUnexpectedly(deps, item, new Error(`No result for request ${request.requestId}`), startedAt);
+      continue;
+    }
     const { status, message } = withLedgerFailure(result, item.ledgerError);
     const incomplete = RETRYABLE_STATUSES.includes(status);
     item.retry = incomplete;
@@ -327,9 +373,32 @@ function withLedgerFailure(
 }
 
 async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
-  const toPublish = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
-  // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out.
-  const published = await deps.publish(toPublish.map((item) => outcomeDetailSchema.parse(item.outcome)));
+  const withOutcome = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
+  // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out — that
+  // request alone goes back to the queue (and to the dead-letter queue), with the reason logged.
+  const checkedOutcomes = new Map<Item, OutcomeDetail>();
+  const toPublish = withOutcome.filter((item) => {
+    const checked = outcomeDetailSchema.safeParse(item.outcome);
+    if (checked.success) {
+      checkedOutcomes.set(item, checked.data);
+      return true;
+    }
+    item.retry = true;
+    deps.logger.error('Outcome breaks its schema; the request will be retried', {
+      requestId: item.outcome.requestId,
+      messageId: item.record.messageId,
+      error: checked.error.message,
+    });
+    deps.metrics.addMetric('OutcomePublishFailed', 'Count', 1);
+    return false;
+  });
+  let published: Awaited<ReturnType<PublishOutcomes>>;
+  try {
+    published = await deps.publish(toPublish.map((item) => checkedOutcomes.get(item) ?? item.outcome));
+  } catch (error) {
+    // Not expected (the publisher reports failures per entry): every request in it is retried.
+    published = toPublish.map(() => ({ published: false, error: errorText(error) }));
+  }
   toPublish.forEach((item, index) => {
     const result = published[index];
     const { outcome } = item;
