@@ -16,7 +16,7 @@ import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import type { RevocationRequest } from '../core/request.ts';
 import type { IdentityReference } from '../sources/identity-source.ts';
 import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
-import type { PublishOutcomes } from './adapters/eventbridge-outcomes.ts';
+import type { PublishOutcomes, PublishResult } from './adapters/eventbridge-outcomes.ts';
 import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
 
 export interface BatchLogger {
@@ -375,31 +375,26 @@ function withLedgerFailure(
 async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
   const withOutcome = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
   // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out — that
-  // request alone goes back to the queue (and to the dead-letter queue), with the reason logged.
-  const checkedOutcomes = new Map<Item, OutcomeDetail>();
-  const toPublish = withOutcome.filter((item) => {
-    const checked = outcomeDetailSchema.safeParse(item.outcome);
-    if (checked.success) {
-      checkedOutcomes.set(item, checked.data);
-      return true;
-    }
-    item.retry = true;
-    deps.logger.error('Outcome breaks its schema; the request will be retried', {
-      requestId: item.outcome.requestId,
-      messageId: item.record.messageId,
-      error: checked.error.message,
-    });
-    deps.metrics.addMetric('OutcomePublishFailed', 'Count', 1);
-    return false;
+  // request alone counts as not published, so it goes back to the queue (and to the dead-letter queue).
+  const checked = withOutcome.map((item) => outcomeDetailSchema.safeParse(item.outcome));
+  const valid = withOutcome.flatMap((_item, index) => {
+    const check = checked[index];
+    return check?.success ? [check.data] : [];
   });
-  let published: Awaited<ReturnType<PublishOutcomes>>;
+  let sent: PublishResult[];
   try {
-    published = await deps.publish(toPublish.map((item) => checkedOutcomes.get(item) ?? item.outcome));
+    sent = await deps.publish(valid);
   } catch (error) {
     // Not expected (the publisher reports failures per entry): every request in it is retried.
-    published = toPublish.map(() => ({ published: false, error: errorText(error) }));
+    sent = valid.map(() => ({ published: false, error: errorText(error) }));
   }
-  toPublish.forEach((item, index) => {
+  let next = 0;
+  const published = checked.map((check): PublishResult | undefined =>
+    check.success
+      ? sent[next++]
+      : { published: false, error: `the outcome breaks its schema: ${check.error.message}` },
+  );
+  withOutcome.forEach((item, index) => {
     const result = published[index];
     const { outcome } = item;
     const log = {
