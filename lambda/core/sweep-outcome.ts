@@ -5,8 +5,7 @@ import { connectionReportSchema, timingFields, truncatedSchema } from './outcome
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
 export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
 // 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0);
-// 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted) and
-// the connect-handler wiring report `endpointWiring` (additive).
+// 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted; additive).
 export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.2';
 
 export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
