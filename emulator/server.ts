@@ -19,13 +19,14 @@ import { createIdentityStore } from './identitystore.ts';
 import { type Caller, jsonError, type RequestContext, ServiceError, type WireResponse } from './protocol.ts';
 import { createSecretsManager, SECRETS_MANAGER_TARGET_PREFIX } from './secretsmanager.ts';
 import type { Seed } from './seed.ts';
+import { createSqs, SQS_TARGET_PREFIX, type SqsControls } from './sqs.ts';
 import { type ConnectionQuery, type ConnectionView, type EndpointView, State } from './state.ts';
 import { createSts, homeCaller, STS_VERSION, stsErrorResponse } from './sts.ts';
 
 /**
  * One HTTP port for EC2 (Query protocol, form body with `Action=…&Version=2016-11-15`), STS (awsQuery,
- * `Version=2011-06-15`), EventBridge, Identity Store, Cognito user pools and Secrets Manager (JSON 1.1,
- * `X-Amz-Target`). The region and the access key id of each call come from the SigV4 credential scope;
+ * `Version=2011-06-15`), EventBridge, Identity Store, Cognito user pools, Secrets Manager (JSON 1.1,
+ * `X-Amz-Target`) and SQS message visibility (JSON 1.0). The region and the access key id of each call come from the SigV4 credential scope;
  * signatures are not checked. A key issued by STS AssumeRole acts in the role's account, any other key in the
  * home account. Client connection attempts (`connect()`) are a JS API only.
  */
@@ -67,6 +68,7 @@ export type ServiceName =
   | 'identitystore'
   | 'cognito-idp'
   | 'secretsmanager'
+  | 'sqs'
   | 'unknown';
 
 export interface CallRecord {
@@ -112,6 +114,8 @@ export interface Emulator {
    */
   readonly env: Readonly<Record<string, string>>;
   readonly faults: FaultControls;
+  /** The visibility changes functions asked SQS for (the local queue applies them), and SQS outages. */
+  readonly sqs: SqsControls;
   stop(): Promise<void>;
   /** Adds endpoints, connections, users and roles (a known endpoint id gets more connections). */
   seed(seed: Seed): void;
@@ -146,6 +150,7 @@ const JSON_SERVICES: Readonly<Record<string, ServiceName>> = {
   AWSIdentityStore: 'identitystore',
   [COGNITO_TARGET_PREFIX]: 'cognito-idp',
   [SECRETS_MANAGER_TARGET_PREFIX]: 'secretsmanager',
+  [SQS_TARGET_PREFIX]: 'sqs',
 };
 
 /** JSON services whose error body spells the message member `Message`. */
@@ -237,6 +242,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const identityStore = createIdentityStore(state);
   const cognito = createCognito(state);
   const secretsManager = createSecretsManager(state);
+  const sqs = createSqs();
   const connect = createConnector({
     state,
     clock,
@@ -297,6 +303,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         else if (service === 'identitystore') response = identityStore(action, input, ctx);
         else if (service === 'cognito-idp') response = cognito(action, input, ctx);
         else if (service === 'secretsmanager') response = secretsManager(action, input, ctx);
+        else if (service === 'sqs') response = sqs.handle(action, input, ctx);
         else throw new ServiceError('UnknownOperationException', 400, `Unknown operation ${target}`);
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
@@ -389,8 +396,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       AWS_ENDPOINT_URL_IDENTITYSTORE: url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+      AWS_ENDPOINT_URL_SQS: url,
     },
     faults,
+    sqs: sqs.controls,
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -402,6 +411,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     reset() {
       state.clear();
       faults.clear();
+      sqs.controls.clear();
       clock.reset();
       events = [];
       callLog = [];

@@ -368,8 +368,8 @@ export interface LedgerProps {
    */
   readonly enabled?: boolean;
   /**
-   * How long a revocation (or lift) record counts, 1–3650 days. After that a revoked identity is no longer
-   * denied by the connect handler: by then the identity provider must have removed the person for good.
+   * How long a lift record counts, 1–3650 days (it keeps a late, older disable from reviving the revocation).
+   * A revocation record never expires: it protects until it is lifted.
    * @default Duration.days(30)
    */
   readonly retention?: Duration;

@@ -90,6 +90,14 @@ export class SessionSweeper extends Construct {
           resources: [props.table.tableArn],
         }),
       );
+      // Removes the expiry that earlier versions wrote on revoked records (conditional on the record).
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'KeepRevokedUntilLifted',
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.table.tableArn],
+        }),
+      );
     }
     if (props.maxSessionAge) environment[ENV.maxSessionAgeMinutes] = String(props.maxSessionAge.toMinutes());
     if (props.protectedIdentities.length > 0) {

@@ -27,6 +27,8 @@ export interface SynthesizedRevoker extends SynthesizedFunction {
     readonly pattern: EventPattern;
   }[];
   readonly maxReceiveCount: number;
+  /** The queue's VisibilityTimeout (SQS's default 30 s when unset), in milliseconds. */
+  readonly visibilityTimeoutMs: number;
   readonly batchSize: number;
   /** Most invocations in flight: the mapping's ScalingConfig.MaximumConcurrency (else reserved concurrency). */
   readonly maxConcurrency: number;
@@ -130,6 +132,7 @@ export function readSynthesizedRevoker(cdkOut: string, context: ResolveContext):
       maxReceiveCount: Number(
         (queue?.[1].Properties?.RedrivePolicy as { maxReceiveCount?: number })?.maxReceiveCount ?? 5,
       ),
+      visibilityTimeoutMs: Number(queue?.[1].Properties?.VisibilityTimeout ?? 30) * 1000,
       batchSize: Number(mapping?.[1].Properties?.BatchSize ?? 10),
       maxConcurrency: Number(
         (mapping?.[1].Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)

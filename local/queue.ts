@@ -15,6 +15,21 @@ export interface QueueSettings {
    */
   readonly batchingWindowMs?: number;
   readonly queueArn?: string;
+  /**
+   * How long a message the function hands back stays invisible (the queue's VisibilityTimeout, in queue ms);
+   * default 0: it comes back at once.
+   */
+  readonly visibilityTimeoutMs?: number;
+  /**
+   * The visibility the function set for a received message (SQS ChangeMessageVisibility, e.g. served by the
+   * emulator), in queue ms; `undefined` when it set none, so the visibility timeout applies.
+   */
+  readonly visibilityMsOf?: (receiptHandle: string) => number | undefined;
+  /**
+   * Called with the queue time skipped while every message left was invisible and nothing else could happen
+   * (nothing in flight, no producer): lets other clocks (the emulator's) move on as much.
+   */
+  readonly onTimeSkipped?: (ms: number) => void;
 }
 
 export interface DrainOptions {
@@ -29,6 +44,18 @@ interface Message {
   readonly messageId: string;
   readonly body: string;
   receiveCount: number;
+  /** Queue time from which it may be received. */
+  visibleAt: number;
+}
+
+/** A message the function handed back, and how long it then stayed invisible. */
+export interface Retry {
+  readonly messageId: string;
+  readonly body: string;
+  /** The receive that failed (1-based). */
+  readonly receiveCount: number;
+  /** Queue ms from the end of that invocation until the message could be received again. */
+  readonly invisibleForMs: number;
 }
 
 export interface DeliveryReport {
@@ -37,18 +64,27 @@ export interface DeliveryReport {
   readonly deadLettered: string[];
   /** Most invocations that were in flight at the same time. */
   readonly peakConcurrency: number;
+  /** Every failed delivery that went back to the queue (not the dead-lettered ones), in order. */
+  readonly retries: Retry[];
+  /** Queue time the drain took, the skipped waits for invisible messages included. */
+  readonly elapsedMs: number;
 }
 
 /**
- * SQS with a redrive policy in front of a function with ReportBatchItemFailures, minus the waiting:
- * messages named in batchItemFailures, or in a batch whose invocation failed or timed out, come back
- * with a higher receive count until they succeed or are dead-lettered. Up to `maxConcurrency` pollers
+ * SQS with a redrive policy in front of a function with ReportBatchItemFailures: messages named in
+ * batchItemFailures, or in a batch whose invocation failed or timed out, come back with a higher receive
+ * count until they succeed or are dead-lettered — after the visibility the function set for them
+ * (ChangeMessageVisibility), else after the queue's visibility timeout. Time is real while anything can
+ * happen and skipped when nothing can (every message left is invisible, nothing in flight, no producer), so
+ * a 6-minute visibility timeout costs no wall-clock time yet shows in `elapsedMs` and `retries`. Up to `maxConcurrency` pollers
  * each take a batch and wait for its invocation, as the event source mapping does; while a producer is
  * still sending, a poller waits up to the batching window for a full batch.
  */
 export class LocalQueue {
   private readonly messages: Message[] = [];
   readonly deadLetters: string[] = [];
+  /** Queue time skipped so far: queue time is wall-clock time plus this. */
+  private skippedMs = 0;
   /** Pollers waiting for a message, a finished invocation or the producer to settle. */
   private waiters: (() => void)[] = [];
 
@@ -65,6 +101,7 @@ export class LocalQueue {
       messageId,
       body: typeof body === 'string' ? body : JSON.stringify(body),
       receiveCount: 0,
+      visibleAt: this.now(),
     });
     this.notify();
     return messageId;
@@ -85,6 +122,8 @@ export class LocalQueue {
     const { batchSize, maxConcurrency = 1 } = this.settings;
     const invocations: Invocation[] = [];
     const deadLettered: string[] = [];
+    const retries: Retry[] = [];
+    const startedAt = this.now();
     let producing = options.until !== undefined;
     let inFlight = 0;
     let peakConcurrency = 0;
@@ -102,8 +141,14 @@ export class LocalQueue {
           await this.changed();
           continue;
         }
+        const nextVisibleAt = Math.min(...this.messages.map((message) => message.visibleAt));
+        if (nextVisibleAt > this.now()) {
+          if (!producing && inFlight === 0) this.skipTo(nextVisibleAt);
+          else await this.changedOrAt(nextVisibleAt);
+          continue;
+        }
         if (producing) await this.gather(() => producing);
-        const batch = this.messages.splice(0, batchSize);
+        const batch = this.takeVisible(batchSize);
         if (batch.length === 0) continue;
         for (const message of batch) message.receiveCount++;
         peakConcurrency = Math.max(peakConcurrency, ++inFlight);
@@ -125,6 +170,9 @@ export class LocalQueue {
             this.deadLetters.push(message.body);
             deadLettered.push(message.body);
           } else {
+            const invisibleForMs = this.invisibleForMs(message);
+            message.visibleAt = this.now() + invisibleForMs;
+            retries.push({ ...pick(message), invisibleForMs });
             this.messages.push(message);
           }
         }
@@ -133,14 +181,61 @@ export class LocalQueue {
     };
     await Promise.all(Array.from({ length: maxConcurrency }, poll));
     await options.until;
-    return { invocations, deadLettered, peakConcurrency };
+    return { invocations, deadLettered, peakConcurrency, retries, elapsedMs: this.now() - startedAt };
+  }
+
+  /** Queue time (ms): the wall clock plus the waits skipped. */
+  private now(): number {
+    return performance.now() + this.skippedMs;
+  }
+
+  private skipTo(time: number): void {
+    const ms = time - this.now();
+    if (ms <= 0) return;
+    this.skippedMs += ms;
+    this.settings.onTimeSkipped?.(ms);
+  }
+
+  /** The visibility the function set on this receive, else the queue's visibility timeout. */
+  private invisibleForMs(message: Message): number {
+    const set = this.settings.visibilityMsOf?.(receiptHandleOf(message));
+    return set ?? this.settings.visibilityTimeoutMs ?? 0;
+  }
+
+  /** Removes and returns up to `count` visible messages, oldest first. */
+  private takeVisible(count: number): Message[] {
+    const now = this.now();
+    const taken: Message[] = [];
+    for (let index = 0; index < this.messages.length && taken.length < count; ) {
+      const message = this.messages[index];
+      if (message && message.visibleAt <= now) {
+        taken.push(message);
+        this.messages.splice(index, 1);
+      } else {
+        index++;
+      }
+    }
+    return taken;
+  }
+
+  /** Resolves at the next change, or once queue time reaches `time`. */
+  private async changedOrAt(time: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.changed(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, time - this.now()));
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Waits, up to the batching window, for a full batch while `producing()` holds. */
   private async gather(producing: () => boolean): Promise<void> {
     const { batchSize, batchingWindowMs = 0 } = this.settings;
     const deadline = performance.now() + batchingWindowMs;
-    while (producing() && this.messages.length > 0 && this.messages.length < batchSize) {
+    const visible = () => this.messages.filter((message) => message.visibleAt <= this.now()).length;
+    while (producing() && visible() > 0 && visible() < batchSize) {
       const left = deadline - performance.now();
       if (left <= 0) return;
       let timer: NodeJS.Timeout | undefined;
@@ -169,7 +264,7 @@ export class LocalQueue {
     const now = String(Date.now());
     return {
       messageId: message.messageId,
-      receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      receiptHandle: receiptHandleOf(message),
       body: message.body,
       attributes: {
         ApproximateReceiveCount: String(message.receiveCount),
@@ -185,6 +280,11 @@ export class LocalQueue {
     };
   }
 }
+
+/** A new handle per receive, as SQS issues. */
+const receiptHandleOf = (message: Message) => `${message.messageId}#${message.receiveCount}`;
+
+const pick = ({ messageId, body, receiveCount }: Message) => ({ messageId, body, receiveCount });
 
 /** Which messages of a batch go back to the queue, by Lambda's partial-batch-response rules. */
 function failedMessageIds(invocation: Invocation, batch: readonly Message[]): Set<string> {

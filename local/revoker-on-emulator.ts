@@ -145,6 +145,14 @@ export class RevokerOnEmulator {
       maxConcurrency: stack.maxConcurrency,
       // The window is a duration: it passes as fast as the emulator's clock.
       batchingWindowMs: stack.batchingWindowMs / timeScale,
+      queueArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:ClientVpnRevoker-Queue`,
+      // Visibility too; what the function sets with ChangeMessageVisibility reaches the queue through the emulator.
+      visibilityTimeoutMs: stack.visibilityTimeoutMs / timeScale,
+      visibilityMsOf: (receiptHandle) => {
+        const seconds = emulator.sqs.visibilityOf(receiptHandle);
+        return seconds === undefined ? undefined : (seconds * 1000) / timeScale;
+      },
+      onTimeSkipped: (ms) => emulator.advanceTime(ms * timeScale),
     });
     return new RevokerOnEmulator(
       emulator,

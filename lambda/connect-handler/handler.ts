@@ -38,8 +38,7 @@ const dynamoDb = instrumentation.instrumentClient(
 
 const decide = decideConnection({
   protectedIdentities: protectedIdentities(config.protectedIdentities),
-  findRevoked: dynamoDbLedgerReader(dynamoDb, { tableName: config.ledgerTableName, now: Date.now })
-    .findRevoked,
+  findRevoked: dynamoDbLedgerReader(dynamoDb, { tableName: config.ledgerTableName }).findRevoked,
   onLedgerUnavailable: config.onLedgerUnavailable,
   deniedMessage: config.deniedMessage,
 });

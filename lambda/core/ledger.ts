@@ -6,8 +6,9 @@
  * Disable and re-enable events can arrive out of order, so a record only ever moves forward in event time:
  * a write carrying an older `eventTime` than the stored record is `superseded` and changes nothing. A lift
  * leaves a `lifted` record (not a deletion) so that a late, older disable cannot revive the revocation.
- * Records expire `retention` after they are written; an expired record counts as absent even before
- * DynamoDB's TTL deletes it.
+ * A `revoked` record never expires: it protects until a lift replaces it. Only a `lifted` record expires,
+ * `retention` after it is written, and an expired lifted record counts as absent even before DynamoDB's TTL
+ * deletes it. Revoked records written by earlier versions carry an expiry; `keepUntilLifted` removes it.
  */
 
 export type LedgerState = 'revoked' | 'lifted';
@@ -29,8 +30,12 @@ export interface LedgerEntry extends LedgerChange {
   readonly state: LedgerState;
   /** When the ledger stored the record (ISO 8601). */
   readonly recordedAt: string;
-  /** When the record stops counting (ISO 8601); DynamoDB's TTL deletes it some time after. */
-  readonly expiresAt: string;
+  /**
+   * When a `lifted` record stops counting (ISO 8601); DynamoDB's TTL deletes it some time after. Absent on
+   * `revoked` records, except those written before revoked records were kept until lifted (see
+   * `keepUntilLifted`): readers never treat a revoked record as expired.
+   */
+  readonly expiresAt?: string;
 }
 
 /** `recorded`: the change is stored. `superseded`: a record with a later event time stands (`current`). */
@@ -49,12 +54,18 @@ export interface RevocationLedger {
   /** Records that the revocation is lifted, unless a later event is already recorded. */
   recordLift(change: LedgerChange): Promise<LedgerWriteResult>;
   /**
-   * The unexpired `revoked` records among these identities (usernames and/or common names; empty strings
+   * The `revoked` records among these identities (usernames and/or common names; empty strings
    * ignored), read strongly consistently in one request — the connect handler's single lookup.
    */
   findRevoked(identities: readonly string[]): Promise<LedgerEntry[]>;
-  /** Every unexpired `revoked` record — what the session sweeper enforces. */
+  /** Every `revoked` record — what the session sweeper enforces. */
   listRevoked(): Promise<LedgerEntry[]>;
+  /**
+   * Removes the expiry from these `revoked` records (written before revoked records were kept until lifted),
+   * each only while it is still the same revocation; returns how many were changed. The sweeper calls it with
+   * what `listRevoked` returned, so no protection lapses after an upgrade.
+   */
+  keepUntilLifted(entries: readonly LedgerEntry[]): Promise<number>;
 }
 
 /** Event time as a number for ordering; an unparseable time orders first, so any dated event wins over it. */

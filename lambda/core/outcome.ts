@@ -5,7 +5,8 @@ import { accountIdSchema } from './environment.ts';
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
 // 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0);
 // 1.2 added `accounts` and `regions[].accountId` for member accounts (additive);
-// 1.3 added `trigger.reportedEventTime` and `trigger.eventTimeAdjustment` (additive).
+// 1.3 added `trigger.reportedEventTime` and `trigger.eventTimeAdjustment` (additive), and `ledger.expiresAt` is
+// absent for revoked records, which are kept until lifted.
 export const OUTCOME_SCHEMA_VERSION = '1.3';
 
 export const REVOCATION_STATUSES = [
@@ -40,7 +41,13 @@ export const ledgerReportSchema = z
       .optional()
       .describe('The state the ledger holds for the identity after this request.'),
     eventTime: z.string().optional().describe('Event time of the record the ledger holds.'),
-    expiresAt: z.iso.datetime().optional().describe('When that record stops blocking reconnects.'),
+    expiresAt: z.iso
+      .datetime()
+      .optional()
+      .describe(
+        'When a lifted record expires (the retention); absent for a revoked record, which blocks reconnects ' +
+          'until it is lifted.',
+      ),
   })
   .meta({ description: 'The revocation ledger (reconnect blocking), when the stack has one.' });
 export type LedgerReport = z.infer<typeof ledgerReportSchema>;

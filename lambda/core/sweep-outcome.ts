@@ -4,8 +4,9 @@ import { connectionReportSchema, timingFields, truncatedSchema } from './outcome
 
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
 export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
-// 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0).
-export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.1';
+// 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0);
+// 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted; additive).
+export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.2';
 
 export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
@@ -85,9 +86,22 @@ export const sweepOutcomeDetailSchema = z
         .enum(['read', 'not-configured', 'unavailable'])
         .describe('unavailable: the ledger could not be read, so revoked identities were not enforced.'),
       error: z.object(errorFields).optional(),
+      expiriesRemoved: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          'Revoked records written with an expiry by an earlier version whose expiry this sweep removed, so ' +
+            'they protect until lifted.',
+        ),
+      expiryError: z
+        .object(errorFields)
+        .optional()
+        .describe('Why those expiries could not be removed (the sweep is partial; the next one retries).'),
     }),
     counts: z.object({
-      revokedIdentities: z.number().int().min(0).describe('Unexpired revoked identities in the ledger.'),
+      revokedIdentities: z.number().int().min(0).describe('Revoked identities in the ledger.'),
       endpointsScanned: z.number().int().min(0),
       endpointsUnreachable: z
         .number()

@@ -17,10 +17,12 @@ import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
 import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
 import { identityStoreUserLookUp } from './adapters/identity-store.ts';
 import { ec2ClientsForAccounts } from './adapters/member-accounts.ts';
+import { sqsVisibility } from './adapters/sqs-visibility.ts';
 import { loadConfig } from './config.ts';
 import { pacedClientVpn } from './pacing.ts';
 import { processRevocationBatch } from './process-batch.ts';
 import { resolveUserName } from './resolve-user.ts';
+import { scheduleRetries } from './retry-backoff.ts';
 import { revokeAccess } from './revoke-access.ts';
 import { lastTerminateStart } from './terminate-connections.ts';
 
@@ -90,14 +92,25 @@ const processBatch = processRevocationBatch({
   metrics,
 });
 
+// Failed requests come back after seconds, not at the visibility timeout (lambda/revoker/retry-backoff.ts).
+const handBackFailed = scheduleRetries({
+  changeVisibility: sqsVisibility(instrumentClient),
+  random: Math.random,
+  logger,
+  metrics,
+});
+
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(instrumentation.tracing)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   // After logMetrics, so that its flush includes the count.
   .use(instrumentation.ec2ThrottlingMetric(metrics, EC2_THROTTLED_METRICS.revoker))
-  .handler((event, context) =>
-    processBatch(event.Records, {
-      deadline: lastTerminateStart(Date.now(), context.getRemainingTimeInMillis()),
-    }),
+  .handler(async (event, context) =>
+    handBackFailed(
+      event.Records,
+      await processBatch(event.Records, {
+        deadline: lastTerminateStart(Date.now(), context.getRemainingTimeInMillis()),
+      }),
+    ),
   );

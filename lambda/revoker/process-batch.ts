@@ -17,7 +17,7 @@ import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import type { RevocationRequest } from '../core/request.ts';
 import type { IdentityReference } from '../sources/identity-source.ts';
 import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
-import type { PublishOutcomes } from './adapters/eventbridge-outcomes.ts';
+import type { PublishOutcomes, PublishResult } from './adapters/eventbridge-outcomes.ts';
 import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
 
 export interface BatchLogger {
@@ -86,7 +86,11 @@ export const processRevocationBatch =
       attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
       retry: false,
     }));
-    await Promise.all(items.map((item) => prepare(deps, item, startedAt)));
+    // Each message settles on its own: an unexpected throw for one (a bug, a poison message) fails that one,
+    // never its batch-mates, so only it is retried and dead-lettered.
+    await Promise.all(
+      items.map((item) => settleAlone(deps, item, startedAt, () => prepare(deps, item, startedAt))),
+    );
     // The ledger must hold a revocation before its first Terminate, not before discovery: the writes run
     // beside the listing, and the engine waits for them only before terminating.
     const ledgerWritten = recordInLedger(deps, items, startedAt);
@@ -127,7 +131,7 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
       item.outcome = rejectedOutcome(item, error.message, startedAt, deps.now());
       return;
     }
-    if (!parsed) throw error;
+    if (!parsed) throw error; // unexpected: settleAlone fails this message alone
     // The look-up failed (throttling, permissions), or nobody can name the user: the request stays on the
     // queue for another try, then goes to the dead-letter queue; a disable is never dropped.
     const unresolved = error instanceof IdentityUnresolvedError;
@@ -193,7 +197,7 @@ async function recordInLedger(deps: ProcessBatchDependencies, items: readonly It
     items.map(async (item) => {
       const { request } = item;
       if (!request || item.outcome || request.dryRun) return;
-      await writeLedger(deps, ledger, item, request, startedAt);
+      await settleAlone(deps, item, startedAt, () => writeLedger(deps, ledger, item, request, startedAt));
     }),
   );
 }
@@ -237,7 +241,8 @@ async function writeLedger(
     status: result.kind,
     state: entry.state,
     eventTime: entry.eventTime,
-    expiresAt: entry.expiresAt,
+    // A revocation never expires (a record from an earlier version may still carry an expiry until swept).
+    ...(entry.state === 'lifted' && entry.expiresAt !== undefined && { expiresAt: entry.expiresAt }),
   };
   if (result.kind === 'superseded' && (request.action === 'lift' || entry.state === 'lifted')) {
     // A later event decided the other way (e.g. re-enabled after this disable): applying this one would undo it.
@@ -252,6 +257,45 @@ async function writeLedger(
       message: 'The revocation is lifted: reconnects are allowed again',
     });
   }
+}
+
+/**
+ * Runs one message's step; an unexpected throw fails that message alone (`failed`, retried, then
+ * dead-lettered) instead of rejecting the whole batch.
+ */
+async function settleAlone(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  startedAt: number,
+  step: () => Promise<void>,
+): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    failUnexpectedly(deps, item, error, startedAt);
+  }
+}
+
+function failUnexpectedly(
+  deps: ProcessBatchDependencies,
+  item: Item,
+  error: unknown,
+  startedAt: number,
+): void {
+  deps.logger.error('Request failed unexpectedly; it alone is retried', {
+    messageId: item.record.messageId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  const message = `Unexpected error: ${errorText(error)}`;
+  if (item.request) {
+    failForRetry(deps, item, item.request, message, startedAt);
+    return;
+  }
+  // Not even parsed: the envelope names it, as for a rejected event, but it goes back to the queue.
+  const willRetry = item.attempt < deps.maxReceiveCount;
+  const envelope = rejectedOutcome(item, message, startedAt, deps.now());
+  item.retry = true;
+  item.outcome = { ...envelope, status: 'failed', delivery: { attempt: item.attempt, willRetry } };
 }
 
 /** Ends a request before the revocation engine runs (skipped, lifted, dry-run lift). */
@@ -339,7 +383,10 @@ async function revokeRequests(
     // Finished while the engine ran (the ledger found it superseded): nothing was terminated for it.
     if (item.outcome) continue;
     const result = byRequest.get(request);
-    if (!result) throw new Error(`No result for request ${request.requestId}`);
+    if (!result) {
+      failUnexpectedly(deps, item, new Error(`No result for request ${request.requestId}`), startedAt);
+      continue;
+    }
     const { status, message } = withLedgerFailure(result, item.ledgerError);
     const incomplete = RETRYABLE_STATUSES.includes(status);
     item.retry = incomplete;
@@ -372,10 +419,28 @@ function withLedgerFailure(
 }
 
 async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly Item[]) {
-  const toPublish = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
-  // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out.
-  const published = await deps.publish(toPublish.map((item) => outcomeDetailSchema.parse(item.outcome)));
-  toPublish.forEach((item, index) => {
+  const withOutcome = items.filter((item): item is Item & { outcome: OutcomeDetail } => !!item.outcome);
+  // The outcome is a public contract: an outcome breaking its schema is a bug and must not go out — that
+  // request alone counts as not published, so it goes back to the queue (and to the dead-letter queue).
+  const checked = withOutcome.map((item) => outcomeDetailSchema.safeParse(item.outcome));
+  const valid = withOutcome.flatMap((_item, index) => {
+    const check = checked[index];
+    return check?.success ? [check.data] : [];
+  });
+  let sent: PublishResult[];
+  try {
+    sent = await deps.publish(valid);
+  } catch (error) {
+    // Not expected (the publisher reports failures per entry): every request in it is retried.
+    sent = valid.map(() => ({ published: false, error: errorText(error) }));
+  }
+  let next = 0;
+  const published = checked.map((check): PublishResult | undefined =>
+    check.success
+      ? sent[next++]
+      : { published: false, error: `the outcome breaks its schema: ${check.error.message}` },
+  );
+  withOutcome.forEach((item, index) => {
     const result = published[index];
     const { outcome } = item;
     const log = {

@@ -42,7 +42,6 @@ const ledger =
     ? undefined
     : dynamoDbLedgerReader(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
         tableName: config.ledgerTableName,
-        now: Date.now,
       });
 
 const runSweep = scheduledSweep({

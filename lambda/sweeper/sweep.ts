@@ -31,7 +31,7 @@ import {
 export interface SweepDependencies extends TerminationClock {
   readonly clientVpn: ClientVpnApiForRegion;
   /** Absent when the stack has no revocation ledger: only the maximum session age is enforced. */
-  readonly ledger?: Pick<RevocationLedger, 'listRevoked'>;
+  readonly ledger?: Pick<RevocationLedger, 'listRevoked' | 'keepUntilLifted'>;
   /** Break-glass identities: their connections are never terminated, whatever the ledger or their age. */
   readonly protectedIdentities: ProtectedIdentities;
 }
@@ -64,8 +64,11 @@ interface EndpointSweep {
   readonly selected: Map<string, Selected>;
 }
 
+/** Revoked records written with an expiry by earlier versions: how many lost it now, or why none could. */
+type ExpiryRemoval = { readonly removed: number } | { readonly error: ApiErrorSummary };
+
 type LedgerRead =
-  | { readonly status: 'read'; readonly revoked: ReadonlySet<string> }
+  | { readonly status: 'read'; readonly revoked: ReadonlySet<string>; readonly expiry: ExpiryRemoval }
   | { readonly status: 'not-configured'; readonly revoked: ReadonlySet<string> }
   | {
       readonly status: 'unavailable';
@@ -129,7 +132,7 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
         revokedIdentities: ledger.status !== 'not-configured',
         maxSessionAgeMs: settings.maxSessionAgeMs ?? null,
       },
-      ledger: { status: ledger.status, ...(ledger.status === 'unavailable' && { error: ledger.error }) },
+      ledger: ledgerReport(ledger),
       counts,
       connections: sweeps.flatMap(toSweepConnections),
       errors: scans.flatMap(toSweepErrors),
@@ -154,12 +157,41 @@ async function readLedger(ledger: SweepDependencies['ledger']): Promise<LedgerRe
     return {
       status: 'read',
       revoked: new Set(entries.map((entry) => identityKey(entry.identity)).filter(Boolean)),
+      expiry: await keepUntilLifted(ledger, entries),
     };
   } catch (error) {
-    const code = error instanceof Error ? error.name : 'UnexpectedError';
-    const message = error instanceof Error ? error.message : String(error);
-    return { status: 'unavailable', revoked: new Set(), error: { code, message } };
+    return { status: 'unavailable', revoked: new Set(), error: errorSummary(error) };
   }
+}
+
+/** Revoked records must outlive the retention: the ones still carrying an expiry (older versions) lose it. */
+async function keepUntilLifted(
+  ledger: NonNullable<SweepDependencies['ledger']>,
+  entries: Awaited<ReturnType<RevocationLedger['listRevoked']>>,
+): Promise<ExpiryRemoval> {
+  const expiring = entries.filter((entry) => entry.expiresAt !== undefined);
+  if (expiring.length === 0) return { removed: 0 };
+  try {
+    return { removed: await ledger.keepUntilLifted(expiring) };
+  } catch (error) {
+    return { error: errorSummary(error) };
+  }
+}
+
+const errorSummary = (error: unknown): ApiErrorSummary => ({
+  code: error instanceof Error ? error.name : 'UnexpectedError',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+function ledgerReport(ledger: LedgerRead): SweepOutcomeDetail['ledger'] {
+  if (ledger.status === 'unavailable') return { status: ledger.status, error: ledger.error };
+  if (ledger.status === 'not-configured') return { status: ledger.status };
+  return {
+    status: ledger.status,
+    ...('removed' in ledger.expiry
+      ? ledger.expiry.removed > 0 && { expiriesRemoved: ledger.expiry.removed }
+      : { expiryError: ledger.expiry.error }),
+  };
 }
 
 /** Why this live connection should end, if it should: a revoked identity first, then its age. */
@@ -326,6 +358,9 @@ function decideStatus(
   const ledgerUnavailable = ledger.status === 'unavailable';
   const problems = [
     ledgerUnavailable && `the revocation ledger could not be read (${ledger.error.code})`,
+    ledger.status === 'read' &&
+      'error' in ledger.expiry &&
+      `revoked records written with an expiry could not be kept until lifted (${ledger.expiry.error.code})`,
     counts.endpointsUnreachable > 0 &&
       `${counts.endpointsUnreachable} endpoint(s) or region(s) could not be read`,
     !settings.dryRun &&

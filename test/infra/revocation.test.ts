@@ -427,7 +427,7 @@ describe('session sweeper', () => {
     });
   });
 
-  it('may Scan the ledger table only and publish only the sweep outcome', () => {
+  it('may Scan the ledger table, update (expiries) nothing else on it, and publish only the sweep outcome', () => {
     // Act
     const synth = synthRevoker({ outcomeSource: 'acme.vpn' });
 
@@ -440,6 +440,12 @@ describe('session sweeper', () => {
         Sid: 'ReadRevokedIdentities',
         Effect: 'Allow',
         Action: 'dynamodb:Scan',
+        Resource: `<${logicalId(stack, ledgerTable)}.Arn>`,
+      },
+      {
+        Sid: 'KeepRevokedUntilLifted',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
         Resource: `<${logicalId(stack, ledgerTable)}.Arn>`,
       },
     ]);

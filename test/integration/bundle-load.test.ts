@@ -35,6 +35,7 @@ const NOT_AT_COLD_START = {
   'Cognito client': 'AWSCognitoIdentityProviderService',
   'Identity Store client': 'AWSIdentityStore',
   'Secrets Manager client': 'SecretsManagerServiceException',
+  'SQS client (failed requests only)': 'SQSServiceException',
   'STS (web identity credentials)': 'AssumeRoleWithWebIdentity',
   'STS client (member-account roles)': 'DecodeAuthorizationMessage',
   'SSO credentials': 'GetRoleCredentials',
@@ -114,11 +115,12 @@ describe.each(functions)('the %s bundle and tracing', (_name, fn) => {
 });
 
 describe('the revoker bundle', () => {
-  it('keeps the identity look-up clients and container credentials in chunks loaded only on first use', () => {
+  it('keeps the identity look-up clients, the SQS client and container credentials in chunks loaded only on first use', () => {
     const chunks = lazyChunks(stack.bundleFile).join('\n');
     expect(chunks).toContain(NOT_AT_COLD_START['Cognito client']);
     expect(chunks).toContain(NOT_AT_COLD_START['Identity Store client']);
     expect(chunks).toContain(NOT_AT_COLD_START['container credentials provider']);
+    expect(chunks).toContain(NOT_AT_COLD_START['SQS client (failed requests only)']);
   });
 });
 

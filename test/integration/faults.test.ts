@@ -325,6 +325,53 @@ describe('the bundled revoker under injected faults', () => {
     expectNothingLost(r, report, [delivery.event.id]);
   });
 
+  it('brings a failed request back after seconds, doubling per attempt, and still dead-letters it at maxReceiveCount', async () => {
+    // Prepare: no outcome can be published, so every delivery fails
+    const r = await start(estate({ [EAST_SAML]: [{ username: JANE }, ...users(3)] }));
+    r.emulator.faults.failPutEventsCalls();
+    const delivery = oktaDelivery(JANE);
+
+    // Act
+    const report = await r.deliver([delivery]);
+
+    // Assess: invisible for half to all of 5 s × 2^(attempt-1) after each failure, not the visibility timeout
+    expect(r.stack.visibilityTimeoutMs).toBeGreaterThanOrEqual(60_000);
+    expect(report.retries.map((retry) => retry.receiveCount)).toEqual([1, 2, 3, 4]);
+    for (const retry of report.retries) {
+      const ceilingMs = 5_000 * 2 ** (retry.receiveCount - 1);
+      expect(retry.invisibleForMs).toBeGreaterThanOrEqual(ceilingMs / 2);
+      expect(retry.invisibleForMs).toBeLessThanOrEqual(ceilingMs);
+    }
+    expect(report.elapsedMs).toBeLessThan(r.stack.visibilityTimeoutMs);
+    expect(r.emulator.sqs.visibilityChanges()).toHaveLength(5);
+    expect(report.deadLettered.map((body) => (JSON.parse(body) as { id: string }).id)).toEqual([
+      delivery.event.id,
+    ]);
+    expect(terminateCalls(r)).toHaveLength(1);
+    expectNothingLost(r, report, [delivery.event.id]);
+  });
+
+  it('brings a failed request back at the visibility timeout when SQS refuses the shorter delay', async () => {
+    // Prepare: the first outcome is refused (in all three in-invocation attempts), and SQS answers 500 to
+    // the visibility change every time the SQS client tries
+    const r = await start(estate({ [EAST_SAML]: [{ username: JANE }] }));
+    r.emulator.faults.failNextEvents(3);
+    r.emulator.sqs.failNext(3); // the SQS client's three attempts
+    const delivery = oktaDelivery(JANE);
+
+    // Act
+    const report = await r.deliver([delivery]);
+
+    // Assess: never lost — it waited out the visibility timeout, then succeeded
+    expect(report.retries).toEqual([
+      expect.objectContaining({ receiveCount: 1, invisibleForMs: r.stack.visibilityTimeoutMs }),
+    ]);
+    expect(report.deadLettered).toEqual([]);
+    expect(sequence(outcomes(r))).toEqual([['nothing-to-revoke', 2, false]]);
+    expect(r.lambda.logs.some((line) => line.includes('Could not shorten the retry delay'))).toBe(true);
+    expectNothingLost(r, report, [delivery.event.id]);
+  });
+
   it('treats the same event delivered twice, in one batch and in sequence, as one revocation', async () => {
     // Prepare
     const r = await start(

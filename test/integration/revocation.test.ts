@@ -1,6 +1,8 @@
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
+import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../../lambda/core/adapters/dynamodb-ledger.ts';
 import { DEFAULT_RUNBOOK_EVENT_BUS, RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
@@ -14,6 +16,7 @@ const CERT = 'cvpn-endpoint-0bbb00000000000e2';
 const UNWIRED = 'cvpn-endpoint-0ccc00000000000e3';
 const JANE = 'jane.doe@example.com';
 const JOHN = 'john.roe@example.com';
+const DAY_MS = 86_400_000;
 const IN_SCOPE = { 'client-vpn-revoker': 'enabled' };
 const FAST = { EC2_TERMINATE_CALLS_PER_SECOND: '1000', EC2_DESCRIBE_CALLS_PER_SECOND: '1000' };
 
@@ -131,6 +134,64 @@ describe('revocation that sticks (ledger, connect handler, sweeper, undo)', () =
     expect(sweep?.connections).toEqual([
       expect.objectContaining({ endpointId: UNWIRED, username: JANE, reason: 'revoked-identity' }),
     ]);
+  });
+
+  it('keeps a user revoked 31 days ago (an expiry written by an earlier version) denied and swept', async () => {
+    // Prepare: the record as earlier versions wrote it, its 30-day expiry passed a day ago
+    const r = await start();
+    const dynamo = r.dynamo;
+    if (!dynamo) throw new Error('the stack has a ledger');
+    const revokedAt = Date.now() - 31 * DAY_MS;
+    const expiredEpoch = Math.floor((revokedAt + 30 * DAY_MS) / 1000);
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: dynamo.tableName,
+        Item: {
+          [LEDGER_PARTITION_KEY]: { S: JANE },
+          identity: { S: JANE },
+          state: { S: 'revoked' },
+          source: { S: OKTA_SOURCE },
+          reason: { S: 'Okta user.lifecycle.deactivate' },
+          requestId: { S: 'disable-31-days-ago' },
+          eventTime: { S: new Date(revokedAt).toISOString() },
+          eventTimeMs: { N: String(revokedAt) },
+          recordedAt: { S: new Date(revokedAt).toISOString() },
+          expiresAt: { S: new Date(expiredEpoch * 1000).toISOString() },
+          [LEDGER_TTL_ATTRIBUTE]: { N: String(expiredEpoch) },
+        },
+      }),
+    );
+
+    // Act
+    const attempt = await r.emulator.connect({ endpointId: SAML, username: JANE });
+    await r.sweep('thirty-one-days-on');
+
+    // Assess
+    expect(attempt.allowed).toBe(false);
+    expect(live(r, JANE)).toEqual([]);
+    expect(sweeps(r)[0]).toMatchObject({ status: 'swept', ledger: { status: 'read', expiriesRemoved: 1 } });
+    const stored = await dynamo.client.send(
+      new GetItemCommand({ TableName: dynamo.tableName, Key: { [LEDGER_PARTITION_KEY]: { S: JANE } } }),
+    );
+    expect(stored.Item?.[LEDGER_TTL_ATTRIBUTE]).toBeUndefined();
+  });
+
+  it('records a revocation without an expiry: only a lift expires', async () => {
+    // Prepare
+    const r = await start();
+
+    // Act
+    await revokeJane(r);
+    const revoked = outcomes(r)[0];
+    await liftJane(r);
+
+    // Assess
+    expect(revoked?.ledger).toEqual({
+      status: 'recorded',
+      state: 'revoked',
+      eventTime: '2026-11-22T10:00:00.000Z',
+    });
+    expect(outcomes(r)[1]?.ledger).toMatchObject({ state: 'lifted', expiresAt: expect.any(String) });
   });
 
   it('lets the user back in once the revocation is lifted', async () => {

@@ -47,28 +47,34 @@ describe('dynamoDbLedger against dynalite', () => {
       ...(scanPageSize !== undefined && { scanPageSize }),
     });
 
-  it('records a revocation with its key, expiry and TTL attribute', async () => {
+  const stored = async (identity: string) =>
+    (
+      await dynamo.client.send(
+        new GetItemCommand({ TableName: dynamo.tableName, Key: { [LEDGER_PARTITION_KEY]: { S: identity } } }),
+      )
+    ).Item;
+
+  it('records a revocation with its key and no expiry (kept until lifted), a lift with expiry and TTL', async () => {
     // Prepare
     const ledger = ledgerAt();
 
     // Act
     const result = await ledger.recordRevocation(change());
+    const lift = await ledger.recordLift(change({ identity: 'bob' }));
 
     // Assess
-    const expiresAt = new Date(NOW + RETENTION_MS).toISOString();
     expect(result).toEqual({
       kind: 'recorded',
-      entry: { ...change(), state: 'revoked', recordedAt: new Date(NOW).toISOString(), expiresAt },
+      entry: { ...change(), state: 'revoked', recordedAt: new Date(NOW).toISOString() },
     });
-    const stored = await dynamo.client.send(
-      new GetItemCommand({
-        TableName: dynamo.tableName,
-        Key: { [LEDGER_PARTITION_KEY]: { S: 'jane.doe@example.com' } },
-      }),
-    );
-    expect(stored.Item?.[LEDGER_TTL_ATTRIBUTE]).toEqual({ N: String((NOW + RETENTION_MS) / 1000) });
-    expect(stored.Item?.identity).toEqual({ S: JANE });
     expect(await ledger.findRevoked([JANE])).toEqual([result.kind === 'recorded' && result.entry]);
+    const revoked = await stored('jane.doe@example.com');
+    expect(revoked?.identity).toEqual({ S: JANE });
+    expect(revoked?.[LEDGER_TTL_ATTRIBUTE]).toBeUndefined();
+    expect(revoked?.expiresAt).toBeUndefined();
+    const expiresAt = new Date(NOW + RETENTION_MS).toISOString();
+    expect(lift).toMatchObject({ kind: 'recorded', entry: { state: 'lifted', expiresAt } });
+    expect((await stored('bob'))?.[LEDGER_TTL_ATTRIBUTE]).toEqual({ N: String((NOW + RETENTION_MS) / 1000) });
   });
 
   it('keys identities case-insensitively: one record per person whatever the case', async () => {
@@ -159,7 +165,7 @@ describe('dynamoDbLedger against dynalite', () => {
     ).toEqual(['first-lifted', 'first-revoked']);
   });
 
-  it('records a redelivered change of the same event time again (idempotent, refreshes the expiry)', async () => {
+  it("records a redelivered change of the same event time again (idempotent, refreshes a lift's expiry)", async () => {
     // Prepare
     const time = clock();
     const ledger = ledgerAt(time.now);
@@ -174,9 +180,12 @@ describe('dynamoDbLedger against dynalite', () => {
     // Assess
     expect(revocation).toMatchObject({
       kind: 'recorded',
+      entry: { recordedAt: new Date(NOW + DAY_MS).toISOString() },
+    });
+    expect(lift).toMatchObject({
+      kind: 'recorded',
       entry: { expiresAt: new Date(NOW + DAY_MS + RETENTION_MS).toISOString() },
     });
-    expect(lift.kind).toBe('recorded');
   });
 
   it('orders a change with an unparseable event time before any dated one', async () => {
@@ -193,29 +202,94 @@ describe('dynamoDbLedger against dynalite', () => {
     expect(late).toMatchObject({ kind: 'superseded', current: { state: 'lifted' } });
   });
 
-  it('treats an expired record as absent: not found, not listed, and overwritten even by an older event', async () => {
+  it('keeps a revocation past the retention (found, listed, not undone by an older lift); a lift expires', async () => {
     // Prepare
     const time = clock();
     const ledger = ledgerAt(time.now);
     await ledger.recordRevocation(change({ eventTime: '2026-11-22T10:00:00.000Z' }));
     await ledger.recordLift(change({ identity: 'bob', eventTime: '2026-11-22T10:00:00.000Z' }));
-    time.advance(RETENTION_MS - 1);
-    const beforeExpiry = await ledger.findRevoked([JANE]);
 
-    // Act
-    time.advance(1);
+    // Act: 31 days later
+    time.advance(RETENTION_MS + DAY_MS);
     const found = await ledger.findRevoked([JANE]);
     const listed = await ledger.listRevoked();
-    const older = await ledger.recordRevocation(
+    const olderLift = await ledger.recordLift(change({ eventTime: '2026-11-01T00:00:00.000Z' }));
+    const olderRevocation = await ledger.recordRevocation(
       change({ identity: 'bob', eventTime: '2026-11-01T00:00:00.000Z' }),
     );
 
     // Assess
-    expect(beforeExpiry).toHaveLength(1);
-    expect(found).toEqual([]);
-    expect(listed).toEqual([]);
-    expect(older.kind).toBe('recorded');
+    expect(found).toMatchObject([{ identity: JANE, state: 'revoked' }]);
+    expect(listed).toMatchObject([{ identity: JANE }]);
+    expect(olderLift).toMatchObject({ kind: 'superseded', current: { state: 'revoked' } });
+    expect(olderRevocation.kind).toBe('recorded');
     expect(await ledger.findRevoked(['bob'])).toMatchObject([{ eventTime: '2026-11-01T00:00:00.000Z' }]);
+  });
+
+  describe('a revoked record an earlier version wrote with an expiry', () => {
+    const EXPIRED_EPOCH = (NOW - DAY_MS) / 1000;
+    const writeLegacyRevocation = () =>
+      dynamo.client.send(
+        new PutItemCommand({
+          TableName: dynamo.tableName,
+          Item: {
+            [LEDGER_PARTITION_KEY]: { S: 'jane.doe@example.com' },
+            identity: { S: JANE },
+            state: { S: 'revoked' },
+            source: { S: change().source },
+            reason: { S: change().reason },
+            requestId: { S: 'event-1' },
+            eventTime: { S: '2026-10-22T09:00:00.000Z' },
+            eventTimeMs: { N: String(Date.parse('2026-10-22T09:00:00.000Z')) },
+            recordedAt: { S: '2026-10-22T09:00:01.000Z' },
+            expiresAt: { S: new Date(EXPIRED_EPOCH * 1000).toISOString() },
+            [LEDGER_TTL_ATTRIBUTE]: { N: String(EXPIRED_EPOCH) },
+          },
+        }),
+      );
+
+    it('still counts once its expiry has passed, and keepUntilLifted removes the expiry', async () => {
+      // Prepare
+      await writeLegacyRevocation();
+      const ledger = ledgerAt();
+
+      // Act
+      const found = await ledger.findRevoked([JANE]);
+      const listed = await ledger.listRevoked();
+      const olderLift = await ledger.recordLift(change({ eventTime: '2026-10-01T00:00:00.000Z' }));
+      const kept = await ledger.keepUntilLifted(listed);
+      const keptAgain = await ledger.keepUntilLifted(await ledger.listRevoked());
+
+      // Assess
+      expect(found).toMatchObject([{ identity: JANE, state: 'revoked' }]);
+      expect(listed).toMatchObject([
+        { identity: JANE, expiresAt: new Date(EXPIRED_EPOCH * 1000).toISOString() },
+      ]);
+      expect(olderLift.kind).toBe('superseded');
+      expect(kept).toBe(1);
+      expect(keptAgain).toBe(0);
+      const item = await stored('jane.doe@example.com');
+      expect(item?.[LEDGER_TTL_ATTRIBUTE]).toBeUndefined();
+      expect(item?.expiresAt).toBeUndefined();
+      expect(item?.state).toEqual({ S: 'revoked' });
+    });
+
+    it('is left alone by keepUntilLifted once a lift replaced it (the lift keeps its expiry)', async () => {
+      // Prepare
+      await writeLegacyRevocation();
+      const ledger = ledgerAt();
+      const listed = await ledger.listRevoked();
+      await ledger.recordLift(change({ eventTime: '2026-11-22T09:00:00.000Z' }));
+
+      // Act
+      const kept = await ledger.keepUntilLifted(listed);
+
+      // Assess
+      expect(kept).toBe(0);
+      const item = await stored('jane.doe@example.com');
+      expect(item?.state).toEqual({ S: 'lifted' });
+      expect(item?.[LEDGER_TTL_ATTRIBUTE]).toEqual({ N: String((NOW + RETENTION_MS) / 1000) });
+    });
   });
 
   it('finds by username and common name in one consistent BatchGetItem, ignoring empty strings', async () => {
@@ -262,16 +336,16 @@ describe('dynamoDbLedger against dynalite', () => {
     }
   });
 
-  it('lists every unexpired revocation across many Scan pages', async () => {
+  it('lists every revocation, however old, across many Scan pages', async () => {
     // Prepare
     const time = clock();
     const writer = ledgerAt(time.now);
     const revoked = Array.from({ length: 60 }, (_, i) => `user-${String(i).padStart(2, '0')}@example.com`);
     for (const identity of revoked) await writer.recordRevocation(change({ identity }));
     for (let i = 0; i < 15; i++) await writer.recordLift(change({ identity: `lifted-${i}@example.com` }));
-    time.advance(-RETENTION_MS); // written long ago: already expired at NOW
-    for (let i = 0; i < 15; i++)
-      await writer.recordRevocation(change({ identity: `expired-${i}@example.com` }));
+    time.advance(-RETENTION_MS); // written long ago: past the retention at NOW, still revoked
+    const old = Array.from({ length: 15 }, (_, i) => `old-${String(i).padStart(2, '0')}@example.com`);
+    for (const identity of old) await writer.recordRevocation(change({ identity }));
     const scans: ScanCommand['input'][] = [];
     const client = dynamo.createClient({ maxAttempts: 1 });
     client.middlewareStack.add(
@@ -281,17 +355,13 @@ describe('dynamoDbLedger against dynalite', () => {
       },
       { step: 'initialize', name: 'recordScans' },
     );
-    const reader = dynamoDbLedgerReader(client, {
-      tableName: dynamo.tableName,
-      now: () => NOW,
-      scanPageSize: 7,
-    });
+    const reader = dynamoDbLedgerReader(client, { tableName: dynamo.tableName, scanPageSize: 7 });
 
     // Act
     const listed = await reader.listRevoked();
 
     // Assess
-    expect(listed.map((entry) => entry.identity).sort()).toEqual(revoked);
+    expect(listed.map((entry) => entry.identity).sort()).toEqual([...old, ...revoked]);
     expect(listed.every((entry) => entry.state === 'revoked')).toBe(true);
     expect(scans.length).toBeGreaterThanOrEqual(Math.ceil(90 / 7));
     expect(scans.slice(1).every((scan) => scan.ExclusiveStartKey !== undefined)).toBe(true);
@@ -417,7 +487,7 @@ describe('dynamoDbLedger on DynamoDB replies dynalite cannot produce (mocked cli
       .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [key('bob')] } } })
       .resolvesOnce({ Responses: { [TABLE]: [item('bob')] } });
     const sleep = vi.fn(async () => {});
-    const reader = dynamoDbLedgerReader(new DynamoDBClient({}), { tableName: TABLE, now: () => NOW, sleep });
+    const reader = dynamoDbLedgerReader(new DynamoDBClient({}), { tableName: TABLE, sleep });
 
     // Act
     const found = await reader.findRevoked(['jane', 'bob']);
@@ -438,7 +508,6 @@ describe('dynamoDbLedger on DynamoDB replies dynalite cannot produce (mocked cli
     dynamo.on(BatchGetItemCommand).resolves({ UnprocessedKeys: { [TABLE]: { Keys: [key('bob')] } } });
     const reader = dynamoDbLedgerReader(new DynamoDBClient({}), {
       tableName: TABLE,
-      now: () => NOW,
       sleep: async () => {},
     });
 
@@ -454,7 +523,7 @@ describe('dynamoDbLedger on DynamoDB replies dynalite cannot produce (mocked cli
 
   it('makes no request when there is no identity to look up', async () => {
     // Prepare
-    const reader = dynamoDbLedgerReader(new DynamoDBClient({}), { tableName: TABLE, now: () => NOW });
+    const reader = dynamoDbLedgerReader(new DynamoDBClient({}), { tableName: TABLE });
 
     // Act
     const found = await reader.findRevoked(['', '']);
@@ -484,7 +553,8 @@ describe('dynamoDbLedger on DynamoDB replies dynalite cannot produce (mocked cli
     await expect(write).rejects.toBeInstanceOf(LedgerUnavailableError);
     expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input).toMatchObject({
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      ConditionExpression: 'attribute_not_exists(#key) OR #expires <= :now OR #eventTimeMs <= :eventTimeMs',
+      ConditionExpression:
+        'attribute_not_exists(#key) OR (#state = :lifted AND #expires <= :now) OR #eventTimeMs <= :eventTimeMs',
     });
   });
 });

@@ -210,7 +210,7 @@ describe('session sweep across member accounts', () => {
     const sweep = sweepSessions(
       {
         clientVpn,
-        ledger: { listRevoked: async () => [{ identity: JANE } as never] },
+        ledger: { listRevoked: async () => [{ identity: JANE } as never], keepUntilLifted: async () => 0 },
         protectedIdentities: protectedIdentities([]),
         ...clock,
       },

@@ -10,11 +10,12 @@ import {
 } from '../../lambda/core/ledger.ts';
 import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
-import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
+import { type ProtectedIdentities, protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
 import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+import { LocalQueue } from '../../local/queue.ts';
 import { useDynamo } from '../support/dynamodb.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
@@ -28,6 +29,8 @@ interface SetupOptions {
   oktaMapping?: IdentityMapping;
   lookUpUserName?: LookUpUserName;
   protectedIdentities?: string[];
+  /** Replaces the break-glass check (e.g. one that throws). */
+  protectedIdentitiesCheck?: ProtectedIdentities;
   logHashKey?: Uint8Array;
   ledger?: RevocationLedger;
   lift?: boolean;
@@ -70,7 +73,8 @@ function setup(options: SetupOptions = {}) {
         identityMapping: { template: '{local}' },
       },
     },
-    protectedIdentities: protectedIdentities(options.protectedIdentities ?? []),
+    protectedIdentities:
+      options.protectedIdentitiesCheck ?? protectedIdentities(options.protectedIdentities ?? []),
     identityForLogs: identityForLogs(options.logHashKey),
     ...(options.ledger && { ledger: options.ledger }),
     dryRun: options.dryRun ?? false,
@@ -87,8 +91,53 @@ function setup(options: SetupOptions = {}) {
   });
   const run = (...records: ReturnType<typeof sqsRecord>[]) =>
     process(records, { deadline: clock.now() + (options.deadlineInMs ?? 60_000) });
-  return { fake, published, logs, metrics, metricCalls, run };
+  return { fake, published, logs, metrics, metricCalls, run, process, clock };
 }
+
+describe('processRevocationBatch with a poison message', () => {
+  const POISON = 'poison@example.com';
+  /** A break-glass check that throws (a bug) for one identity: the poison. */
+  const throwingFor = (identity: string): ProtectedIdentities => ({
+    ...protectedIdentities([]),
+    has: (candidate: string) => {
+      if (candidate === identity) throw new TypeError('Cannot read properties of undefined');
+      return false;
+    },
+  });
+
+  it('retries and dead-letters only the poison; its batch-mates are revoked once and not dead-lettered', async () => {
+    // Prepare: the queue's semantics (maxReceiveCount 3) in front of the use case
+    const { fake, published, process, clock } = setup({ protectedIdentitiesCheck: throwingFor(POISON) });
+    const mates = ['jane.doe@example.com', 'john.roe@example.com'];
+    for (const user of [...mates, POISON]) fake.connect(REGION, ENDPOINT, { username: user });
+    const queue = new LocalQueue({ maxReceiveCount: 3, batchSize: 10 });
+    const poison = oktaEvent(POISON);
+    for (const event of [oktaEvent(mates[0] ?? ''), poison, oktaEvent(mates[1] ?? '')]) queue.send(event);
+
+    // Act
+    const report = await queue.drain(async (event) => {
+      try {
+        const result = await process(event.Records, { deadline: clock.now() + 60_000 });
+        return { kind: 'result', result, durationMs: 0 };
+      } catch (error) {
+        return { kind: 'error', error: { name: 'Error', message: String(error) }, durationMs: 0 };
+      }
+    });
+
+    // Assess
+    expect(report.deadLettered).toEqual([JSON.stringify(poison)]);
+    const terminated = fake.calls.filter((call) => call.action === 'terminate').map((call) => call.target);
+    expect(terminated).toEqual(mates.map((username) => ({ username })));
+    expect(published.filter((o) => o.identity !== POISON).map((o) => [o.identity, o.status])).toEqual(
+      mates.map((mate) => [mate, 'revoked']),
+    );
+    expect(published.filter((o) => o.identity === POISON).map((o) => [o.status, o.delivery])).toEqual([
+      ['failed', { attempt: 1, willRetry: true }],
+      ['failed', { attempt: 2, willRetry: true }],
+      ['failed', { attempt: 3, willRetry: false }],
+    ]);
+  });
+});
 
 describe('processRevocationBatch', () => {
   it('hands a request back to the queue when the invocation has no time left to terminate, saying so', async () => {
@@ -754,13 +803,14 @@ describe('processRevocationBatch latency metrics', () => {
   const recordingLedger = (): RevocationLedger => {
     const recorded = (state: LedgerState) => async (change: LedgerChange) => ({
       kind: 'recorded' as const,
-      entry: { ...change, state, recordedAt: change.eventTime, expiresAt: '2026-12-22T10:00:00Z' },
+      entry: { ...change, state, recordedAt: change.eventTime },
     });
     return {
       recordRevocation: recorded('revoked'),
       recordLift: recorded('lifted'),
       findRevoked: async () => [],
       listRevoked: async () => [],
+      keepUntilLifted: async () => 0,
     };
   };
 

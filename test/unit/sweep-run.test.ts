@@ -21,7 +21,7 @@ function setup(options: { published?: PublishResult; unreachable?: boolean } = {
     sweep: sweepSessions(
       {
         clientVpn: fake.forRegion,
-        ledger: { listRevoked: async () => [] },
+        ledger: { listRevoked: async () => [], keepUntilLifted: async () => 0 },
         protectedIdentities: protectedIdentities([]),
         ...clock,
       },

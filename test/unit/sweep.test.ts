@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSelection } from '../../lambda/core/environment.ts';
 import { ConfigurationError } from '../../lambda/core/errors.ts';
-import { type LedgerEntry, LedgerUnavailableError, type RevocationLedger } from '../../lambda/core/ledger.ts';
+import { type LedgerEntry, LedgerUnavailableError } from '../../lambda/core/ledger.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import {
   SWEEP_OUTCOME_SCHEMA_VERSION,
   type SweepOutcomeDetail,
   sweepOutcomeDetailSchema,
 } from '../../lambda/core/sweep-outcome.ts';
-import { parseEstablishedTime, sweepSessions } from '../../lambda/sweeper/sweep.ts';
+import { parseEstablishedTime, type SweepDependencies, sweepSessions } from '../../lambda/sweeper/sweep.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 const EAST = 'us-east-1';
@@ -21,10 +21,13 @@ const TWO_HOURS_AGO = '2026-11-22 08:00:00';
 const TEN_MINUTES_AGO = '2026-11-22 09:50:00';
 const HOUR_MS = 60 * 60_000;
 
+type SweeperLedger = NonNullable<SweepDependencies['ledger']>;
+
 /** An in-memory ledger holding `identities` as revoked; `unavailable` makes every read fail. */
 function fakeLedger(identities: readonly string[], options: { unavailable?: boolean } = {}) {
   const ledger = {
     reads: 0,
+    keepUntilLifted: async (entries: readonly LedgerEntry[]) => entries.length,
     listRevoked: async (): Promise<LedgerEntry[]> => {
       ledger.reads++;
       if (options.unavailable) throw new LedgerUnavailableError('DynamoDB Scan failed: ThrottlingException');
@@ -36,16 +39,15 @@ function fakeLedger(identities: readonly string[], options: { unavailable?: bool
         requestId: `request-${identity}`,
         eventTime: '2026-11-22T09:00:00Z',
         recordedAt: '2026-11-22T09:00:01Z',
-        expiresAt: '2026-12-22T09:00:01Z',
       }));
     },
   };
-  return ledger satisfies Pick<RevocationLedger, 'listRevoked'>;
+  return ledger satisfies SweeperLedger;
 }
 
 interface SetupOptions {
   readonly revoked?: readonly string[];
-  readonly ledger?: Pick<RevocationLedger, 'listRevoked'> | null;
+  readonly ledger?: SweeperLedger | null;
   readonly protect?: readonly string[];
   readonly maxSessionAgeMs?: number;
   readonly dryRun?: boolean;
@@ -202,6 +204,76 @@ describe('sweepSessions: revoked identities', () => {
     expect(outcome.status).toBe('clean');
     expect(outcome.ledger).toEqual({ status: 'read' });
     expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('sweepSessions: revoked records kept until lifted', () => {
+  /** A ledger whose records carry the expiry earlier versions wrote; keepUntilLifted records what it got. */
+  const expiringLedger = (keep: (entries: readonly LedgerEntry[]) => Promise<number>) => {
+    const base = fakeLedger(['jane@example.com', 'bob@example.com']);
+    const kept: LedgerEntry[][] = [];
+    const ledger: SweeperLedger = {
+      listRevoked: async () =>
+        (await base.listRevoked()).map((entry, index) =>
+          index === 0 ? { ...entry, expiresAt: '2026-11-21T09:00:01.000Z' } : entry,
+        ),
+      keepUntilLifted: async (entries) => {
+        kept.push([...entries]);
+        return keep(entries);
+      },
+    };
+    return { ledger, kept };
+  };
+
+  it('still enforces a revoked record whose expiry passed, and removes that expiry', async () => {
+    // Prepare
+    const { ledger, kept } = expiringLedger(async (entries) => entries.length);
+    const { fake, run } = setup({ ledger });
+    const jane = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(fake.statusOf(jane)).toBe('terminating');
+    expect(kept).toEqual([[expect.objectContaining({ identity: 'jane@example.com' })]]);
+    expect(outcome.ledger).toEqual({ status: 'read', expiriesRemoved: 1 });
+    expect(outcome.status).toBe('swept');
+  });
+
+  it('reports a failed expiry removal as partial, still enforcing every revoked record', async () => {
+    // Prepare
+    const { ledger } = expiringLedger(() =>
+      Promise.reject(new LedgerUnavailableError('Could not update the revocation ledger')),
+    );
+    const { fake, run } = setup({ ledger });
+    const jane = fake.connect(EAST, SAML, { username: 'jane@example.com' });
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(fake.statusOf(jane)).toBe('terminating');
+    expect(outcome.ledger).toEqual({
+      status: 'read',
+      expiryError: { code: 'LedgerUnavailableError', message: 'Could not update the revocation ledger' },
+    });
+    expect(outcome).toMatchObject({ status: 'partial', message: expect.stringMatching(/kept until lifted/) });
+  });
+
+  it('makes no update when no revoked record carries an expiry', async () => {
+    // Prepare
+    const { ledger, kept } = expiringLedger(async () => 0);
+    const { run } = setup({
+      ledger: { ...ledger, listRevoked: fakeLedger(['jane@example.com']).listRevoked },
+    });
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(kept).toEqual([]);
+    expect(outcome.ledger).toEqual({ status: 'read' });
   });
 });
 

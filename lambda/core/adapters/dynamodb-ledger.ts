@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   PutItemCommand,
   ScanCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { identityKey } from '../identity.ts';
 import {
@@ -19,7 +20,10 @@ import {
 
 /** Partition key (S): `identityKey(identity)`, so one record per identity whatever its case. */
 export const LEDGER_PARTITION_KEY = 'identityKey';
-/** DynamoDB TTL attribute (N, epoch seconds); the record stops counting at this instant, before TTL deletes it. */
+/**
+ * DynamoDB TTL attribute (N, epoch seconds), set on `lifted` records only: such a record stops counting at
+ * this instant, before TTL deletes it. A `revoked` record has none, so TTL never ends a revocation.
+ */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 /** Every attribute of a ledger item. `eventTimeMs` (N) is what the conditional writes compare. */
@@ -46,27 +50,30 @@ const UNPROCESSED_BASE_DELAY_MS = 25;
 export interface DynamoDbLedgerReaderSettings {
   /** Table name or ARN. */
   readonly tableName: string;
-  /** Clock (epoch ms): decides which records have expired. */
-  readonly now: () => number;
   /** Items a Scan page examines (`Limit`); unset lets DynamoDB fill 1 MB pages. */
   readonly scanPageSize?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DynamoDbLedgerSettings extends DynamoDbLedgerReaderSettings {
-  /** How long a record counts after it is written. */
+  /** Clock (epoch ms): dates records and decides which lifts have expired. */
+  readonly now: () => number;
+  /** How long a `lifted` record counts after it is written (revoked records are kept until lifted). */
   readonly retentionMs: number;
 }
 
-/** The read side of the ledger: what the client connect handler and the session sweeper need. */
-export type RevocationLedgerReader = Pick<RevocationLedger, 'findRevoked' | 'listRevoked'>;
+/** The read side of the ledger (what the client connect handler needs), and the sweeper's expiry removal. */
+export type RevocationLedgerReader = Pick<
+  RevocationLedger,
+  'findRevoked' | 'listRevoked' | 'keepUntilLifted'
+>;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The revocation ledger in a DynamoDB table keyed by `identityKey` (S) with TTL on `expiresAtEpoch`.
  * Writes are conditional PutItems, so a record only moves forward in event time even when writers race;
- * reads drop expired records. Every failure of DynamoDB surfaces as `LedgerUnavailableError`.
+ * reads drop expired lifted records and never expire a revoked one. Every failure of DynamoDB surfaces as `LedgerUnavailableError`.
  */
 export function dynamoDbLedger(client: DynamoDBClient, settings: DynamoDbLedgerSettings): RevocationLedger {
   const write = (state: LedgerState) => (change: LedgerChange) => putIfNewer(client, settings, state, change);
@@ -77,7 +84,7 @@ export function dynamoDbLedger(client: DynamoDBClient, settings: DynamoDbLedgerS
   };
 }
 
-/** Read-only access to the ledger (no retention needed): for functions that never write it. */
+/** Read access to the ledger (no clock or retention needed) and the sweeper's expiry removal. */
 export function dynamoDbLedgerReader(
   client: DynamoDBClient,
   settings: DynamoDbLedgerReaderSettings,
@@ -86,17 +93,15 @@ export function dynamoDbLedgerReader(
   return {
     findRevoked: async (identities) => {
       const keys = [...new Set(identities.filter((identity) => identity !== '').map(identityKey))];
-      const nowMs = settings.now();
       const items: Record<string, AttributeValue>[] = [];
       for (let start = 0; start < keys.length; start += KEYS_PER_BATCH) {
         items.push(
           ...(await batchGet(client, settings.tableName, keys.slice(start, start + KEYS_PER_BATCH), sleep)),
         );
       }
-      return items.map(fromItem).filter((entry) => entry.state === 'revoked' && !isExpired(entry, nowMs));
+      return items.map(fromItem).filter((entry) => entry.state === 'revoked');
     },
     listRevoked: async () => {
-      const now = epochSeconds(settings.now());
       const entries: LedgerEntry[] = [];
       let exclusiveStartKey: Record<string, AttributeValue> | undefined;
       do {
@@ -104,9 +109,9 @@ export function dynamoDbLedgerReader(
           client.send(
             new ScanCommand({
               TableName: settings.tableName,
-              FilterExpression: '#state = :revoked AND #expires > :now',
-              ExpressionAttributeNames: { '#state': A.state, '#expires': A.expiresAtEpoch },
-              ExpressionAttributeValues: { ':revoked': { S: 'revoked' }, ':now': now },
+              FilterExpression: '#state = :revoked',
+              ExpressionAttributeNames: { '#state': A.state },
+              ExpressionAttributeValues: { ':revoked': { S: 'revoked' } },
               ...(settings.scanPageSize !== undefined && { Limit: settings.scanPageSize }),
               ...(exclusiveStartKey && { ExclusiveStartKey: exclusiveStartKey }),
             }),
@@ -117,18 +122,59 @@ export function dynamoDbLedgerReader(
       } while (exclusiveStartKey);
       return entries;
     },
+    keepUntilLifted: async (entries) => {
+      let kept = 0;
+      for (const entry of entries) {
+        if (entry.state !== 'revoked' || entry.expiresAt === undefined) continue;
+        if (await removeExpiry(client, settings.tableName, entry)) kept++;
+      }
+      return kept;
+    },
   };
+}
+
+/**
+ * Removes the expiry of a revoked record written before revoked records were kept until lifted — only while
+ * it is still that revocation (same state and event time), so a lift written since keeps its expiry.
+ */
+async function removeExpiry(client: DynamoDBClient, tableName: string, entry: LedgerEntry): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { [A.key]: { S: identityKey(entry.identity) } },
+        UpdateExpression: 'REMOVE #expiresAt, #expires',
+        ConditionExpression: '#state = :revoked AND #eventTimeMs = :eventTimeMs',
+        ExpressionAttributeNames: {
+          '#expiresAt': A.expiresAt,
+          '#expires': A.expiresAtEpoch,
+          '#state': A.state,
+          '#eventTimeMs': A.eventTimeMs,
+        },
+        ExpressionAttributeValues: {
+          ':revoked': { S: 'revoked' },
+          ':eventTimeMs': { N: String(eventTimeMs(entry.eventTime)) },
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw unavailable('update', error);
+  }
 }
 
 /**
  * A revocation lands over a stored record of the same event time (it wins ties with a lift, and a redelivered
  * revocation is recorded again); a lift only lands over a strictly older record or a lift of the same time.
- * An absent or expired record never stands in the way.
+ * An absent record or an expired lift never stands in the way; a revocation never expires (even one written
+ * with an expiry by an earlier version).
  */
+const EXPIRED_LIFT = '(#state = :lifted AND #expires <= :now)';
 const CONDITIONS: Record<LedgerState, string> = {
-  revoked: 'attribute_not_exists(#key) OR #expires <= :now OR #eventTimeMs <= :eventTimeMs',
+  revoked: `attribute_not_exists(#key) OR ${EXPIRED_LIFT} OR #eventTimeMs <= :eventTimeMs`,
   lifted:
-    'attribute_not_exists(#key) OR #expires <= :now OR #eventTimeMs < :eventTimeMs OR ' +
+    `attribute_not_exists(#key) OR ${EXPIRED_LIFT} OR #eventTimeMs < :eventTimeMs OR ` +
     '(#eventTimeMs = :eventTimeMs AND #state = :lifted)',
 };
 
@@ -139,7 +185,8 @@ async function putIfNewer(
   change: LedgerChange,
 ): Promise<LedgerWriteResult> {
   const nowMs = settings.now();
-  const expiresAtEpoch = Math.ceil((nowMs + settings.retentionMs) / 1000);
+  // Only a lift expires: a revocation protects until it is lifted.
+  const expiresAtEpoch = state === 'lifted' ? Math.ceil((nowMs + settings.retentionMs) / 1000) : undefined;
   const entry: LedgerEntry = {
     identity: change.identity,
     source: change.source,
@@ -148,7 +195,7 @@ async function putIfNewer(
     eventTime: change.eventTime,
     state,
     recordedAt: new Date(nowMs).toISOString(),
-    expiresAt: new Date(expiresAtEpoch * 1000).toISOString(),
+    ...(expiresAtEpoch !== undefined && { expiresAt: new Date(expiresAtEpoch * 1000).toISOString() }),
   };
   const eventMs = { N: String(eventTimeMs(change.eventTime)) };
   try {
@@ -165,20 +212,22 @@ async function putIfNewer(
           [A.eventTime]: { S: entry.eventTime },
           [A.eventTimeMs]: eventMs,
           [A.recordedAt]: { S: entry.recordedAt },
-          [A.expiresAt]: { S: entry.expiresAt },
-          [A.expiresAtEpoch]: { N: String(expiresAtEpoch) },
+          ...(entry.expiresAt !== undefined && {
+            [A.expiresAt]: { S: entry.expiresAt },
+            [A.expiresAtEpoch]: { N: String(expiresAtEpoch) },
+          }),
         },
         ConditionExpression: CONDITIONS[state],
         ExpressionAttributeNames: {
           '#key': A.key,
           '#expires': A.expiresAtEpoch,
           '#eventTimeMs': A.eventTimeMs,
-          ...(state === 'lifted' && { '#state': A.state }),
+          '#state': A.state,
         },
         ExpressionAttributeValues: {
           ':now': epochSeconds(nowMs),
           ':eventTimeMs': eventMs,
-          ...(state === 'lifted' && { ':lifted': { S: 'lifted' } }),
+          ':lifted': { S: 'lifted' },
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -237,8 +286,6 @@ const unavailable = (operation: string, error: unknown) =>
 
 const epochSeconds = (ms: number): AttributeValue => ({ N: String(ms / 1000) });
 
-const isExpired = (entry: LedgerEntry, nowMs: number) => Date.parse(entry.expiresAt) <= nowMs;
-
 function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
   const text = (name: string): string => {
     const value = item[name]?.S;
@@ -252,8 +299,9 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     throw new LedgerUnavailableError(`Malformed ledger record: unknown state "${state}"`);
   }
   // The TTL attribute is what counts: an edited item expires when DynamoDB's TTL says it does.
-  const expiresAt = new Date(Number(item[A.expiresAtEpoch]?.N) * 1000);
-  if (Number.isNaN(expiresAt.getTime())) {
+  const expiresAtEpoch = item[A.expiresAtEpoch]?.N;
+  const expiresAt = expiresAtEpoch === undefined ? undefined : new Date(Number(expiresAtEpoch) * 1000);
+  if (expiresAt && Number.isNaN(expiresAt.getTime())) {
     throw new LedgerUnavailableError(`Malformed ledger record: attribute ${A.expiresAtEpoch} is not a time`);
   }
   return {
@@ -264,6 +312,6 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     eventTime: text(A.eventTime),
     state,
     recordedAt: text(A.recordedAt),
-    expiresAt: expiresAt.toISOString(),
+    ...(expiresAt && { expiresAt: expiresAt.toISOString() }),
   };
 }
