@@ -9,6 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDbLedger } from '../core/adapters/dynamodb-ledger.ts';
 import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
+import { identityKeyFor } from '../core/identity.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
 import { cognitoUserNames } from './adapters/cognito-users.ts';
@@ -38,6 +39,7 @@ const createEc2Client = ec2ClientsForAccounts(config.accounts, {
   instrumentClient,
 });
 
+const identityKey = identityKeyFor(config.activeDirectoryDomains);
 const identityStoreUserName = identityStoreUserNames(config.identityStoreRegion, instrumentClient);
 const cognitoUserName = cognitoUserNames(instrumentClient);
 
@@ -46,6 +48,7 @@ const processBatch = processRevocationBatch({
     {
       // Paced below EC2's bucket refill so other callers in the account keep tokens (lambda/revoker/pacing.ts).
       clientVpn: pacedClientVpn(ec2ClientVpnApi(createEc2Client), { ...config.pacing, now: Date.now, sleep }),
+      identityKey,
       now: Date.now,
       sleep,
       random: Math.random,
@@ -68,9 +71,11 @@ const processBatch = processRevocationBatch({
     ledger: dynamoDbLedger(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
       ...config.ledger,
       now: Date.now,
+      identityKey,
     }),
   }),
-  protectedIdentities: protectedIdentities(config.protectedIdentities),
+  protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
+  identityKey,
   identityForLogs: identityForLogs(logHashKey),
   dryRun: config.dryRun,
   maxReceiveCount: config.maxReceiveCount,

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       },
       sources: { lift: false },
       protectedIdentities: [],
+      activeDirectoryDomains: [],
       identityStoreRegion: 'us-east-1',
     });
     expect(config.outcomeSource).toBe('client-vpn-revoker');
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
       RUNBOOK_EVENT_SOURCE: 'soar.acme',
       IDENTITY_STORE_REGION: 'eu-central-1',
       PROTECTED_IDENTITIES: 'breakglass-admin, Emergency.Admin@example.com',
+      ACTIVE_DIRECTORY_DOMAINS: 'CORP, corp.example.com',
       LOG_IDENTITY_HASH_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
       LEDGER_TABLE_NAME: 'revocation-ledger',
       LEDGER_RETENTION_DAYS: '90',
@@ -103,6 +105,7 @@ describe('loadConfig', () => {
         runbook: { source: 'soar.acme' },
       },
       protectedIdentities: ['breakglass-admin', 'Emergency.Admin@example.com'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       logHashKeySecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
       ledger: { tableName: 'revocation-ledger', retentionMs: 90 * 86_400_000 },
       identityStoreRegion: 'eu-central-1',

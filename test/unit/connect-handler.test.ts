@@ -376,6 +376,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       ledgerTableName: base.LEDGER_TABLE_NAME,
       protectedIdentities: [],
+      activeDirectoryDomains: [],
       onLedgerUnavailable: 'deny',
       deniedMessage: DEFAULT_DENIED_MESSAGE,
     });
@@ -386,6 +387,7 @@ describe('loadConfig', () => {
     const environment = {
       LEDGER_TABLE_NAME: 'arn:aws:dynamodb:us-east-1:111122223333:table/ledger',
       PROTECTED_IDENTITIES: ' breakglass@example.com , Admin-Cert ',
+      ACTIVE_DIRECTORY_DOMAINS: 'CORP, corp.example.com',
       ON_LEDGER_UNAVAILABLE: 'allow',
       DENIED_CONNECTION_MESSAGE: 'Access revoked.',
       LOG_IDENTITY_HASH_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
@@ -398,6 +400,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       ledgerTableName: environment.LEDGER_TABLE_NAME,
       protectedIdentities: ['breakglass@example.com', 'Admin-Cert'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       onLedgerUnavailable: 'allow',
       deniedMessage: 'Access revoked.',
       logHashKeySecretArn: environment.LOG_IDENTITY_HASH_KEY_SECRET_ARN,
@@ -442,6 +445,11 @@ describe('loadConfig', () => {
       'a protected identity with control characters',
       { ...base, PROTECTED_IDENTITIES: 'ok,bad\u0001' },
       /PROTECTED_IDENTITIES\.1: expected no control characters/,
+    ],
+    [
+      'an Active Directory domain with an @',
+      { ...base, ACTIVE_DIRECTORY_DOMAINS: 'jdoe@corp.example.com' },
+      /ACTIVE_DIRECTORY_DOMAINS\.0: expected an Active Directory domain: a NetBIOS name \(CORP\) or a DNS name/,
     ],
   ])('rejects %s, naming the variable', (_label, environment, message) => {
     // Prepare

@@ -307,7 +307,7 @@ describe('processRevocationBatch', () => {
       const { fake, published, run } = setup({
         lookUpUserName: async (reference) => {
           lookUps.push(reference);
-          return 'jane.doe@example.com';
+          return { userName: 'jane.doe@example.com', aliases: [] };
         },
       });
       const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });

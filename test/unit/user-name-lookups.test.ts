@@ -32,12 +32,17 @@ beforeEach(() => {
 });
 
 describe('user-name look-ups', () => {
-  it('finds an Identity Store user by id with one instrumented client, and no name for an unknown id', async () => {
+  it('finds an Identity Store user by id with every email as an alias, one instrumented client, and no name for an unknown id', async () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
     identityStore
       .on(DescribeUserCommand, { UserId: USER_ID })
-      .resolves({ UserName: 'jane.doe@example.com', UserId: USER_ID, IdentityStoreId: STORE })
+      .resolves({
+        UserName: 'jane.doe@example.com',
+        UserId: USER_ID,
+        IdentityStoreId: STORE,
+        Emails: [{ Value: 'Jane.Doe@corp.example.com', Primary: true }, { Value: 'jd@example.org' }, {}],
+      })
       .on(DescribeUserCommand, { UserId: 'gone' })
       .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     const lookUp = identityStoreUserNames('eu-west-1', instrumentClient);
@@ -47,15 +52,29 @@ describe('user-name look-ups', () => {
     const missing = await lookUp({ kind: 'identity-store-user', identityStoreId: STORE, userId: 'gone' });
 
     // Assess
-    expect(found).toBe('jane.doe@example.com');
+    expect(found).toEqual({
+      userName: 'jane.doe@example.com',
+      aliases: ['Jane.Doe@corp.example.com', 'jd@example.org'],
+    });
     expect(missing).toBeUndefined();
     expect(services).toEqual(['identitystore']);
   });
 
-  it('finds a Cognito user by sub with one instrumented client per pool region', async () => {
+  it('finds a Cognito user by sub, with its email and preferred username as aliases, one instrumented client per pool region', async () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
-    cognito.on(ListUsersCommand).resolves({ Users: [{ Username: 'jane' }] });
+    cognito.on(ListUsersCommand).resolves({
+      Users: [
+        {
+          Username: 'jane',
+          Attributes: [
+            { Name: 'sub', Value: SUB },
+            { Name: 'email', Value: 'jane@example.com' },
+            { Name: 'preferred_username', Value: 'jdoe' },
+          ],
+        },
+      ],
+    });
     const lookUp = cognitoUserNames(instrumentClient);
 
     // Act
@@ -66,7 +85,8 @@ describe('user-name look-ups', () => {
     ];
 
     // Assess
-    expect(names).toEqual(['jane', 'jane', 'jane']);
+    const jane = { userName: 'jane', aliases: ['jane@example.com', 'jdoe'] };
+    expect(names).toEqual([jane, jane, jane]);
     expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({
       UserPoolId: 'us-east-1_AbCdEf123',
       Filter: `sub = "${SUB}"`,

@@ -6,7 +6,7 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { identityKey } from '../identity.ts';
+import { type IdentityKey, identityKey } from '../identity.ts';
 import {
   eventTimeMs,
   type LedgerChange,
@@ -17,7 +17,10 @@ import {
   type RevocationLedger,
 } from '../ledger.ts';
 
-/** Partition key (S): `identityKey(identity)`, so one record per identity whatever its case. */
+/**
+ * Partition key (S): the identity's canonical key (`IdentityKey`), so one record per person whatever the
+ * spelling. For ASCII names without configured Active Directory domains it is the lower-cased name.
+ */
 export const LEDGER_PARTITION_KEY = 'identityKey';
 /** DynamoDB TTL attribute (N, epoch seconds); the record stops counting at this instant, before TTL deletes it. */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
@@ -51,6 +54,8 @@ export interface DynamoDbLedgerReaderSettings {
   /** Items a Scan page examines (`Limit`); unset lets DynamoDB fill 1 MB pages. */
   readonly scanPageSize?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The canonical key of an identity (with the configured Active Directory domains). */
+  readonly identityKey?: IdentityKey;
 }
 
 export interface DynamoDbLedgerSettings extends DynamoDbLedgerReaderSettings {
@@ -83,9 +88,10 @@ export function dynamoDbLedgerReader(
   settings: DynamoDbLedgerReaderSettings,
 ): RevocationLedgerReader {
   const sleep = settings.sleep ?? defaultSleep;
+  const key = settings.identityKey ?? identityKey;
   return {
     findRevoked: async (identities) => {
-      const keys = [...new Set(identities.filter((identity) => identity !== '').map(identityKey))];
+      const keys = [...new Set(identities.filter((identity) => identity !== '').map(key))];
       const nowMs = settings.now();
       const items: Record<string, AttributeValue>[] = [];
       for (let start = 0; start < keys.length; start += KEYS_PER_BATCH) {
@@ -156,7 +162,7 @@ async function putIfNewer(
       new PutItemCommand({
         TableName: settings.tableName,
         Item: {
-          [A.key]: { S: identityKey(entry.identity) },
+          [A.key]: { S: (settings.identityKey ?? identityKey)(entry.identity) },
           [A.identity]: { S: entry.identity },
           [A.state]: { S: entry.state },
           [A.source]: { S: entry.source },
