@@ -145,6 +145,47 @@ describe('decideConnection', () => {
     expect(findRevoked).not.toHaveBeenCalled();
   });
 
+  it('denies a revoked username presented with a protected certificate: a protected name never shields it', async () => {
+    // Prepare
+    const findRevoked = ledgerOf(JANE);
+    const decide = decider({ findRevoked });
+
+    // Act
+    const decision = await decide(request({ username: JANE, 'common-name': 'breakglass@example.com' }));
+    const reversed = await decide(request({ username: 'BreakGlass@example.com', 'common-name': JANE }));
+
+    // Assess
+    expect(decision.reason).toBe('revoked');
+    expect(decision.response).toEqual(denied(DEFAULT_DENIED_MESSAGE));
+    expect(reversed.reason).toBe('revoked');
+    // Only the names that are not protected are looked up.
+    expect(findRevoked.mock.calls).toEqual([[[JANE]], [[JANE]]]);
+  });
+
+  it('allows a protected name beside one the ledger does not hold, and keeps break-glass when the ledger fails', async () => {
+    // Prepare
+    const decide = decider({ findRevoked: ledgerOf() });
+    const ledgerDown = decider({
+      findRevoked: () => Promise.reject(new LedgerUnavailableError('ProvisionedThroughputExceeded')),
+    });
+
+    // Act
+    const beside = await decide(
+      request({ username: 'breakglass@example.com', 'common-name': 'admin-laptop' }),
+    );
+    const duringOutage = await ledgerDown(
+      request({ username: 'breakglass@example.com', 'common-name': 'admin-laptop' }),
+    );
+    const someoneDuringOutage = await ledgerDown(request({ 'common-name': 'admin-laptop' }));
+
+    // Assess
+    expect(beside.reason).toBe('protected');
+    expect(duringOutage.reason).toBe('protected');
+    expect(duringOutage.response).toEqual(allowed);
+    expect(duringOutage.problem).toMatch(/ProvisionedThroughputExceeded/);
+    expect(someoneDuringOutage.reason).toBe('ledger-unavailable-denied');
+  });
+
   it.each([
     ['the ledger fails', () => Promise.reject(new LedgerUnavailableError('ProvisionedThroughputExceeded'))],
     [
