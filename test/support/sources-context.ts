@@ -8,3 +8,6 @@ export const TEST_SOURCES_CONTEXT = {
   identityCenterStoreIds: 'd-9067a1b2c3',
   cognitoUserPoolIds: 'us-east-1_ExAmPlE12',
 } as const;
+
+/** The Active Directory domains the integration stack is synthesized with (`activeDirectoryDomains`). */
+export const TEST_IDENTITY_CONTEXT = { activeDirectoryDomains: 'CORP,corp.example.com' } as const;
