@@ -266,9 +266,11 @@ export interface ClientVpnRevokerProps {
    */
   readonly tracing?: boolean;
   /**
-   * Break-glass identities (usernames or certificate common names, case-insensitive) that are never
+   * Break-glass identities (usernames or certificate common names, matched in canonical form) that are never
    * terminated, never denied by the connect handler and never swept; requests for them are reported
-   * `skipped` (skipReason `protected-identity`). Keep it to emergency administrator accounts.
+   * `skipped` (skipReason `protected-identity`). A protected name shields only itself: a revoked username
+   * presented with a protected certificate is still denied and swept. Keep it to emergency administrator
+   * accounts.
    * @default - none
    */
   readonly protectedIdentities?: string[];
