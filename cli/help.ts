@@ -38,7 +38,9 @@ const SCOPE = `  --region R            a region to act in; repeat for several (d
                         (e.g. arn:aws:iam::123456789012:role/ClientVpnRevokerMember); repeatable; the
                         results then name each connection's account, and a role that cannot be
                         assumed is reported as an unreachable account (exit 3 or 4)
-  --skip-own-account    with --role-arn: search only the member accounts, not your credentials' own`;
+  --skip-own-account    with --role-arn: search only the member accounts, not your credentials' own
+  --ad-domain DOMAIN    an Active Directory domain (CORP, corp.example.com) whose DOMAIN\\user and
+                        user@domain spellings are the user, as activeDirectoryDomains; repeatable`;
 
 export const GLOBAL_HELP = `client-vpn-revoker: end the AWS Client VPN sessions of a user, or ask the deployed revoker to
 

@@ -9,7 +9,7 @@ import {
   regionSchema,
   roleArnSchema,
 } from '../lambda/core/environment.ts';
-import { identitySchema } from '../lambda/core/identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbookDetailSchema } from '../lambda/sources/runbook.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -35,6 +35,8 @@ export interface Scope {
   readonly memberRoleArns: readonly string[];
   /** Whether the account of the operator's credentials is searched too (it always is without roles). */
   readonly searchOwnAccount: boolean;
+  /** Active Directory domains whose `DOMAIN\\user` and `user@domain` match `user`, as in the deployed stack. */
+  readonly activeDirectoryDomains: readonly string[];
 }
 
 export type Command =
@@ -77,6 +79,7 @@ const SCOPE = {
   tag: { type: 'string', multiple: true },
   'role-arn': { type: 'string', multiple: true },
   'skip-own-account': { type: 'boolean' },
+  'ad-domain': { type: 'string', multiple: true },
 } as const satisfies ParseArgsOptionsConfig;
 
 const OPTIONS = {
@@ -283,6 +286,7 @@ function parseScope(
     tag?: string[];
     'role-arn'?: string[];
     'skip-own-account'?: boolean;
+    'ad-domain'?: string[];
   },
 ): Scope {
   const regions = [
@@ -337,6 +341,13 @@ function parseScope(
     endpoints: endpointSelection(endpoints, tag),
     memberRoleArns,
     searchOwnAccount,
+    activeDirectoryDomains: [
+      ...new Set(
+        (values['ad-domain'] ?? []).map((domain) =>
+          check(command, '--ad-domain', activeDirectoryDomainSchema, domain),
+        ),
+      ),
+    ],
   };
 }
 
