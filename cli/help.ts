@@ -52,7 +52,7 @@ Usage:
   client-vpn-revoker <command> --help                     the command's options
 
 <identity> is a username (SAML NameID, Active Directory user) or a certificate common name, matched
-exactly but case-insensitively. Every command takes --json: one JSON document on stdout, nothing else.
+in canonical form (case folded, NFKC, trimmed, --ad-domain domains stripped), otherwise exactly. Every command takes --json: one JSON document on stdout, nothing else.
 
 ${AWS}
 
@@ -85,7 +85,7 @@ ${EXIT_CODES}
   sessions: `Usage: client-vpn-revoker sessions [<identity>] [options]
 
 Lists the live (active or failed-to-terminate) connections on the endpoints in scope: all of them, or
-those whose username or certificate common name is <identity> (case-insensitive). Read-only.
+those whose username or certificate common name is <identity> (in canonical form). Read-only.
 
 Options:
 ${SCOPE}

@@ -40,6 +40,22 @@ export function identityKeyFor(activeDirectoryDomains: readonly string[] = []): 
   };
 }
 
+/**
+ * `key` remembering its answers, for one batch that compares the same names many times (each connection
+ * against each requested person); folding is far costlier than a map lookup.
+ */
+export function rememberingKeys(key: IdentityKey): IdentityKey {
+  const keys = new Map<string, string>();
+  return (identity) => {
+    let found = keys.get(identity);
+    if (found === undefined) {
+      found = key(identity);
+      keys.set(identity, found);
+    }
+    return found;
+  };
+}
+
 /** The key without any Active Directory domain: for places that have no domain settings (log hashing). */
 export const identityKey: IdentityKey = foldIdentity;
 

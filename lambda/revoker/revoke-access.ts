@@ -1,4 +1,4 @@
-import { type IdentityKey, identityKey } from '../core/identity.ts';
+import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
 import type { AccountReport, ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
 import { namesOf, type RevocationRequest } from '../core/request.ts';
 import {
@@ -77,7 +77,7 @@ export const revokeAccess =
   (deps: RevokeAccessDependencies, settings: RevokeAccessSettings) =>
   async (requests: readonly RevocationRequest[], options: RevokeOptions) => {
     const startedAt = deps.now();
-    const key = deps.identityKey ?? identityKey;
+    const key = rememberingKeys(deps.identityKey ?? identityKey);
     const works = groupByIdentity(requests, key);
     // Each endpoint's connections are ended as soon as that endpoint is listed, while the others still are.
     const terminations: Promise<void>[] = [];

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../core/errors.ts';
-import { type IdentityKey, identityKey } from '../core/identity.ts';
+import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
 import type { RevocationLedger } from '../core/ledger.ts';
 import type { ConnectionReport } from '../core/outcome.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
@@ -106,7 +106,7 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
   }
   return async (run: SweepRun): Promise<SweepOutcomeDetail> => {
     const startedAt = deps.now();
-    const key = deps.identityKey ?? identityKey;
+    const key = rememberingKeys(deps.identityKey ?? identityKey);
     const ledger = await readLedger(deps.ledger, key);
     const ledgerAt = deps.now();
 

@@ -6,6 +6,7 @@ import {
   foldIdentity,
   identityKey,
   identityKeyFor,
+  rememberingKeys,
   sameIdentity,
 } from '../../lambda/core/identity.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
@@ -116,4 +117,22 @@ describe('activeDirectoryDomainSchema', () => {
       expect(result.error?.issues[0]?.message).toMatch(/expected an Active Directory domain: a NetBIOS name/);
     },
   );
+});
+
+describe('rememberingKeys', () => {
+  it('answers like the key it wraps and computes each name once', () => {
+    // Prepare
+    const calls: string[] = [];
+    const remembering = rememberingKeys((name) => {
+      calls.push(name);
+      return withDomains(name);
+    });
+
+    // Act
+    const keys = ['CORP\\Jane', 'CORP\\Jane', 'jane@corp.example.com', 'CORP\\Jane'].map(remembering);
+
+    // Assess
+    expect(keys).toEqual(['jane', 'jane', 'jane', 'jane']);
+    expect(calls).toEqual(['CORP\\Jane', 'jane@corp.example.com']);
+  });
 });
