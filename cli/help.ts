@@ -38,7 +38,9 @@ const SCOPE = `  --region R            a region to act in; repeat for several (d
                         (e.g. arn:aws:iam::123456789012:role/ClientVpnRevokerMember); repeatable; the
                         results then name each connection's account, and a role that cannot be
                         assumed is reported as an unreachable account (exit 3 or 4)
-  --skip-own-account    with --role-arn: search only the member accounts, not your credentials' own`;
+  --skip-own-account    with --role-arn: search only the member accounts, not your credentials' own
+  --ad-domain DOMAIN    an Active Directory domain (CORP, corp.example.com) whose DOMAIN\\user and
+                        user@domain spellings are the user, as activeDirectoryDomains; repeatable`;
 
 export const GLOBAL_HELP = `client-vpn-revoker: end the AWS Client VPN sessions of a user, or ask the deployed revoker to
 
@@ -50,7 +52,7 @@ Usage:
   client-vpn-revoker <command> --help                     the command's options
 
 <identity> is a username (SAML NameID, Active Directory user) or a certificate common name, matched
-exactly but case-insensitively. Every command takes --json: one JSON document on stdout, nothing else.
+in canonical form (case folded, NFKC, trimmed, --ad-domain domains stripped), otherwise exactly. Every command takes --json: one JSON document on stdout, nothing else.
 
 ${AWS}
 
@@ -83,7 +85,7 @@ ${EXIT_CODES}
   sessions: `Usage: client-vpn-revoker sessions [<identity>] [options]
 
 Lists the live (active or failed-to-terminate) connections on the endpoints in scope: all of them, or
-those whose username or certificate common name is <identity> (case-insensitive). Read-only.
+those whose username or certificate common name is <identity> (in canonical form). Read-only.
 
 Options:
 ${SCOPE}

@@ -9,7 +9,7 @@ import {
   regionSchema,
   roleArnSchema,
 } from '../lambda/core/environment.ts';
-import { identitySchema } from '../lambda/core/identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
 import {
   DEFAULT_RUNBOOK_EVENT_BUS,
   DEFAULT_RUNBOOK_SOURCE,
@@ -40,6 +40,8 @@ export interface Scope {
   readonly memberRoleArns: readonly string[];
   /** Whether the account of the operator's credentials is searched too (it always is without roles). */
   readonly searchOwnAccount: boolean;
+  /** Active Directory domains whose `DOMAIN\\user` and `user@domain` match `user`, as in the deployed stack. */
+  readonly activeDirectoryDomains: readonly string[];
 }
 
 export type Command =
@@ -82,6 +84,7 @@ const SCOPE = {
   tag: { type: 'string', multiple: true },
   'role-arn': { type: 'string', multiple: true },
   'skip-own-account': { type: 'boolean' },
+  'ad-domain': { type: 'string', multiple: true },
 } as const satisfies ParseArgsOptionsConfig;
 
 const OPTIONS = {
@@ -288,6 +291,7 @@ function parseScope(
     tag?: string[];
     'role-arn'?: string[];
     'skip-own-account'?: boolean;
+    'ad-domain'?: string[];
   },
 ): Scope {
   const regions = [
@@ -342,6 +346,13 @@ function parseScope(
     endpoints: endpointSelection(endpoints, tag),
     memberRoleArns,
     searchOwnAccount,
+    activeDirectoryDomains: [
+      ...new Set(
+        (values['ad-domain'] ?? []).map((domain) =>
+          check(command, '--ad-domain', activeDirectoryDomainSchema, domain),
+        ),
+      ),
+    ],
   };
 }
 

@@ -88,6 +88,7 @@ export class ClientVpnRevokerStack extends Stack {
       dashboard: config.dashboardEnabled,
       tracing: config.tracingEnabled,
       protectedIdentities: config.protectedIdentities,
+      activeDirectoryDomains: config.activeDirectoryDomains,
       hashIdentitiesInLogs: config.hashIdentitiesInLogs,
       logHashKey: config.logHashKeySecretArn
         ? Secret.fromSecretCompleteArn(this, 'LogHashKey', config.logHashKeySecretArn)

@@ -47,6 +47,7 @@ import {
   ClientVpnRevokerPropsError,
   splitBudget,
   sweeperWanted,
+  validateActiveDirectoryDomains,
   validateConnectHandler,
   validateDurations,
   validatedEventTimeSkew,
@@ -293,12 +294,22 @@ export interface ClientVpnRevokerProps {
    */
   readonly tracing?: boolean;
   /**
-   * Break-glass identities (usernames or certificate common names, case-insensitive) that are never
+   * Break-glass identities (usernames or certificate common names, matched in canonical form) that are never
    * terminated, never denied by the connect handler and never swept; requests for them are reported
-   * `skipped` (skipReason `protected-identity`). Keep it to emergency administrator accounts.
+   * `skipped` (skipReason `protected-identity`). A protected name shields only itself: a revoked username
+   * presented with a protected certificate is still denied and swept. Keep it to emergency administrator
+   * accounts.
    * @default - none
    */
   readonly protectedIdentities?: string[];
+  /**
+   * Active Directory domains of the endpoints' directory: NetBIOS names (`CORP`) and DNS names
+   * (`corp.example.com`). With them, `CORP\jdoe`, `jdoe@corp.example.com` and `jdoe` are one person to the
+   * revoker, the connect handler, the sweeper, the ledger and the break-glass list. A domain not listed is
+   * never stripped (`OTHER\jdoe` stays apart from `jdoe`).
+   * @default - none: names are matched with their domain, if any
+   */
+  readonly activeDirectoryDomains?: string[];
   /**
    * Log a keyed hash (`hmac-sha256:…`) of usernames instead of the names, in every function's logs. The key
    * is read from `logHashKey` at cold start. Outcome events still carry the names (their consumers need them).
@@ -636,6 +647,7 @@ export class ClientVpnRevoker extends Construct {
 
     // --- reliability and security settings shared by the revoker and the sweeper ---
     const protectedIdentities = validateProtectedIdentities(props.protectedIdentities ?? []);
+    const activeDirectoryDomains = validateActiveDirectoryDomains(props.activeDirectoryDomains ?? []);
     const sweeperEnabled = sweeperWanted(props.sessionCleanup, ledgerEnabled);
     const ledgerRetention = props.ledger?.retention ?? Duration.days(30);
     validateLedger(props.ledger, ledgerRetention);
@@ -661,6 +673,8 @@ export class ClientVpnRevoker extends Construct {
     Object.assign(sharedEnvironment, memberAccountsEnvironment(members, this));
     if (protectedIdentities.length > 0)
       sharedEnvironment[ENV.protectedIdentities] = protectedIdentities.join(',');
+    if (activeDirectoryDomains.length > 0)
+      sharedEnvironment[ENV.activeDirectoryDomains] = activeDirectoryDomains.join(',');
     if (props.logHashKey && !props.hashIdentitiesInLogs) {
       throw new ClientVpnRevokerPropsError('logHashKey', 'given but hashIdentitiesInLogs is not true');
     }
@@ -762,6 +776,7 @@ export class ClientVpnRevoker extends Construct {
         table: this.ledgerTable,
         tracing: props.tracing ?? false,
         protectedIdentities,
+        activeDirectoryDomains,
         onLedgerUnavailable: handlerProps.onLedgerUnavailable,
         ...(handlerProps.deniedMessage !== undefined && { deniedMessage: handlerProps.deniedMessage }),
         endpointIds: handlerProps.endpointIds,

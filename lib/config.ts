@@ -2,7 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
-import { identitySchema } from '../lambda/core/identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
 import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
 import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/cognito.ts';
@@ -233,6 +233,7 @@ export const contextSchema = z
       .optional(),
     memorySize: integer(128, 10_240).optional(),
     protectedIdentities: list(protectedIdentity, 'identity').optional(),
+    activeDirectoryDomains: list(activeDirectoryDomainSchema, 'domain').optional(),
     hashIdentitiesInLogs: boolean.optional(),
     logHashKeySecretArn: z
       .string({ error: 'expected a Secrets Manager secret ARN' })

@@ -16,6 +16,8 @@ const MAX_FUNCTION_NAME_LENGTH = 64;
 export interface ClientConnectHandlerProps {
   readonly table: dynamodb.ITable;
   readonly protectedIdentities: readonly string[];
+  /** Active Directory domains stripped from names (the construct's `activeDirectoryDomains`). */
+  readonly activeDirectoryDomains: readonly string[];
   readonly onLedgerUnavailable: 'deny' | 'allow';
   readonly deniedMessage?: string;
   /** Endpoints (in the stack's region) whose ClientConnectOptions are set to this handler on deploy. */
@@ -52,6 +54,9 @@ export class ClientConnectHandler extends Construct {
     };
     if (props.protectedIdentities.length > 0) {
       environment[ENV.protectedIdentities] = props.protectedIdentities.join(',');
+    }
+    if (props.activeDirectoryDomains.length > 0) {
+      environment[ENV.activeDirectoryDomains] = props.activeDirectoryDomains.join(',');
     }
     if (props.deniedMessage !== undefined) environment[ENV.deniedMessage] = props.deniedMessage;
     if (props.logHashKey) {

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { MAX_EVENT_TIME_SKEW_MS } from '../lambda/core/event-time.ts';
-import { identitySchema } from '../lambda/core/identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
 import {
   OKTA_DEFAULT_EVENT_TYPES,
   OKTA_LOST_ACCESS_EVENT_TYPES,
@@ -262,6 +262,19 @@ export function validateProtectedIdentities(identities: readonly string[]): stri
     }
   }
   return [...new Set(identities)];
+}
+
+export function validateActiveDirectoryDomains(domains: readonly string[]): string[] {
+  for (const domain of domains) {
+    const parsed = activeDirectoryDomainSchema.safeParse(domain);
+    if (known(domain) && !parsed.success) {
+      throw new ClientVpnRevokerPropsError(
+        'activeDirectoryDomains',
+        `${parsed.error.issues[0]?.message}, got ${show(domain)}`,
+      );
+    }
+  }
+  return [...new Set(domains)];
 }
 
 /** The smallest per-environment share the functions accept (their environment holds two decimals). */

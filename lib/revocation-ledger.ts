@@ -12,7 +12,7 @@ export interface RevocationLedgerTableProps {
 }
 
 /**
- * The revocation ledger: one item per identity (lower-cased username or common name) saying whether it is
+ * The revocation ledger: one item per identity (the canonical key of a username or common name) saying whether it is
  * revoked or was lifted, as of which identity-provider event. On-demand, encrypted with the AWS managed key,
  * point-in-time recovery on, expired records deleted by TTL. Kept when the stack is deleted: it is evidence.
  */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sameIdentity } from '../../lambda/core/identity.ts';
+import { identityKeyFor, sameIdentity } from '../../lambda/core/identity.ts';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
 import { type RevocationResult, revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
@@ -22,8 +22,10 @@ export const CLI_TRIGGER_SOURCE = 'client-vpn-revoker.cli';
 export async function revoke(command: RevokeCommand, deps: CliDeps): Promise<ExitCode> {
   const progress = progressOn(deps.stderr, deps.now);
   const { identity } = command;
+  const identityKey = identityKeyFor(command.scope.activeDirectoryDomains);
   const { regions, accounts, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
-    matches: (c) => sameIdentity(c.username, identity) || sameIdentity(c.commonName, identity),
+    matches: (c) =>
+      sameIdentity(c.username, identity, identityKey) || sameIdentity(c.commonName, identity, identityKey),
     what: `of ${identity}`,
   });
   const startedAt = deps.now();
@@ -48,6 +50,7 @@ export async function revoke(command: RevokeCommand, deps: CliDeps): Promise<Exi
   const run = revokeAccess(
     {
       clientVpn,
+      identityKey,
       now: deps.now,
       // The engine sleeps only between rounds of retrying failed-to-terminate connections.
       sleep: (ms) => {

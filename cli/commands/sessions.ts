@@ -1,4 +1,4 @@
-import { sameIdentity } from '../../lambda/core/identity.ts';
+import { identityKeyFor, sameIdentity } from '../../lambda/core/identity.ts';
 import { countScans, findConnectionsWhere, type RegionScan } from '../../lambda/revoker/find-connections.ts';
 import type { ConnectionSummary } from '../../lambda/revoker/ports.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
@@ -24,12 +24,15 @@ export interface SessionsReport {
 
 /**
  * Lists the live (`active` or `failed-to-terminate`) connections on the endpoints in scope — all, or those
- * of one identity matched like the revoker does: Username or certificate common name, case-insensitively.
+ * of one identity matched like the revoker does: Username or certificate common name, in canonical form.
  */
 export async function sessions(command: SessionsCommand, deps: CliDeps): Promise<ExitCode> {
   const { identity } = command;
+  const identityKey = identityKeyFor(command.scope.activeDirectoryDomains);
   const matches = (c: ConnectionSummary) =>
-    identity === undefined || sameIdentity(c.username, identity) || sameIdentity(c.commonName, identity);
+    identity === undefined ||
+    sameIdentity(c.username, identity, identityKey) ||
+    sameIdentity(c.commonName, identity, identityKey);
   const progress = progressOn(deps.stderr, deps.now);
   const { regions, accounts, clientVpn } = await operatorClientVpn(command.scope, deps, progress, {
     matches,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ENV, listOf, parseEnvironment } from '../core/environment.ts';
-import { identitySchema } from '../core/identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from '../core/identity.ts';
 import { DEFAULT_DENIED_MESSAGE, MAX_DENIED_MESSAGE_LENGTH } from './decide.ts';
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
@@ -23,6 +23,7 @@ const envSchema = z.object({
       'expected a DynamoDB table name or ARN',
     ),
   [ENV.protectedIdentities]: listOf(identitySchema),
+  [ENV.activeDirectoryDomains]: listOf(activeDirectoryDomainSchema),
   [ENV.onLedgerUnavailable]: z
     .enum(['deny', 'allow'], { error: 'expected "deny" or "allow"' })
     .default('deny'),
@@ -41,6 +42,8 @@ export interface ConnectHandlerConfig {
   readonly ledgerTableName: string;
   /** Break-glass identities: always allowed, never looked up. */
   readonly protectedIdentities: readonly string[];
+  /** Active Directory domains stripped from names (`CORP\jdoe`, `jdoe@corp.example.com` are `jdoe`). */
+  readonly activeDirectoryDomains: readonly string[];
   /** Fail closed (`deny`, the default) or open when the ledger cannot be read in time. */
   readonly onLedgerUnavailable: 'deny' | 'allow';
   readonly deniedMessage: string;
@@ -55,6 +58,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Connec
   return {
     ledgerTableName: env[ENV.ledgerTableName],
     protectedIdentities: env[ENV.protectedIdentities],
+    activeDirectoryDomains: env[ENV.activeDirectoryDomains],
     onLedgerUnavailable: env[ENV.onLedgerUnavailable],
     deniedMessage: env[ENV.deniedMessage] ?? DEFAULT_DENIED_MESSAGE,
     ...(logHashKeySecretArn && { logHashKeySecretArn }),

@@ -122,9 +122,11 @@ const respond = (allow: boolean, message = ''): ClientConnectResponse => ({
 });
 
 /**
- * Decides one connection attempt: break-glass identities are allowed without a lookup; everyone else is
- * looked up (username and common name together) and denied when either is revoked. Never throws: a malformed
- * request is denied, a failing or slow ledger is handled as configured.
+ * Decides one connection attempt: the presented names (username and common name) that are not on the
+ * break-glass list are looked up together, and the attempt is denied when any of them is revoked — a
+ * protected name never shields a revoked one, so a revoked username with a protected certificate is denied.
+ * When every presented name is protected no lookup is made. Never throws: a malformed request is denied, a
+ * failing or slow ledger is handled as configured.
  */
 export function decideConnection(deps: DecideDependencies): (request: unknown) => Promise<ConnectDecision> {
   const deniedMessage = deps.deniedMessage ?? DEFAULT_DENIED_MESSAGE;
@@ -148,19 +150,23 @@ export function decideConnection(deps: DecideDependencies): (request: unknown) =
       username: request.username,
       commonName: request['common-name'],
     };
-    if (deps.protectedIdentities.has(request.username, request['common-name'])) {
-      return { reason: 'protected', response: respond(true), ...about, revoked: [] };
+    const presented = [request.username, request['common-name']].filter((name) => name !== '');
+    const unprotected = presented.filter((name) => !deps.protectedIdentities.has(name));
+    const allowed: DecisionReason = unprotected.length < presented.length ? 'protected' : 'not-revoked';
+    if (unprotected.length === 0) {
+      return { reason: allowed, response: respond(true), ...about, revoked: [] };
     }
     try {
-      const revoked = await withDeadline(
-        deps.findRevoked([request.username, request['common-name']]),
-        timeoutMs,
-      );
+      const revoked = await withDeadline(deps.findRevoked(unprotected), timeoutMs);
       return revoked.length > 0
         ? { reason: 'revoked', response: respond(false, deniedMessage), ...about, revoked }
-        : { reason: 'not-revoked', response: respond(true), ...about, revoked: [] };
+        : { reason: allowed, response: respond(true), ...about, revoked: [] };
     } catch (error) {
       const problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      // Break-glass must work when the ledger does not: a protected name gets in even then.
+      if (allowed === 'protected') {
+        return { reason: 'protected', response: respond(true), ...about, revoked: [], problem };
+      }
       return deps.onLedgerUnavailable === 'allow'
         ? { reason: 'ledger-unavailable-allowed', response: respond(true), ...about, revoked: [], problem }
         : {

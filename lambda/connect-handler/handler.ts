@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
 import { loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
+import { identityKeyFor } from '../core/identity.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
 import { loadConfig } from './config.ts';
@@ -36,9 +37,10 @@ const dynamoDb = instrumentation.instrumentClient(
   }),
 );
 
+const identityKey = identityKeyFor(config.activeDirectoryDomains);
 const decide = decideConnection({
-  protectedIdentities: protectedIdentities(config.protectedIdentities),
-  findRevoked: dynamoDbLedgerReader(dynamoDb, { tableName: config.ledgerTableName }).findRevoked,
+  protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
+  findRevoked: dynamoDbLedgerReader(dynamoDb, { tableName: config.ledgerTableName, identityKey }).findRevoked,
   onLedgerUnavailable: config.onLedgerUnavailable,
   deniedMessage: config.deniedMessage,
 });

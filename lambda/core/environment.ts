@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConfigurationError } from './errors.ts';
-import { identitySchema } from './identity.ts';
+import { activeDirectoryDomainSchema, identitySchema } from './identity.ts';
 
 /** Names of the environment variables the construct sets; the single source of truth for both sides. */
 export const ENV = {
@@ -33,6 +33,8 @@ export const ENV = {
   runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
   // Reliability and security (every function that acts on connections reads these).
   protectedIdentities: 'PROTECTED_IDENTITIES',
+  /** Active Directory domains (NetBIOS and DNS names) whose `DOMAIN\user` and `user@domain` mean `user`. */
+  activeDirectoryDomains: 'ACTIVE_DIRECTORY_DOMAINS',
   logHashKeySecretArn: 'LOG_IDENTITY_HASH_KEY_SECRET_ARN',
   terminateCallsPerSecond: 'EC2_TERMINATE_CALLS_PER_SECOND',
   describeCallsPerSecond: 'EC2_DESCRIBE_CALLS_PER_SECOND',
@@ -188,6 +190,7 @@ export const connectionWorkEnvironment = {
   [ENV.terminateCallsPerSecond]: callsPerSecondSchema(DEFAULT_TERMINATE_CALLS_PER_SECOND),
   [ENV.describeCallsPerSecond]: callsPerSecondSchema(DEFAULT_DESCRIBE_CALLS_PER_SECOND),
   [ENV.protectedIdentities]: listOf(identitySchema),
+  [ENV.activeDirectoryDomains]: listOf(activeDirectoryDomainSchema),
   [ENV.memberAccountRoleArns]: listOf(roleArnSchema),
   [ENV.ownAccountId]: accountIdSchema.optional(),
   [ENV.scanOwnAccount]: booleanSchema.default(true),
@@ -231,6 +234,8 @@ export interface ConnectionWorkSettings {
   readonly pacing: { readonly terminatePerSecond: number; readonly describePerSecond: number };
   /** Break-glass identities: never revoked, denied or swept. */
   readonly protectedIdentities: readonly string[];
+  /** Active Directory domains stripped from names (`CORP\jdoe`, `jdoe@corp.example.com` are `jdoe`). */
+  readonly activeDirectoryDomains: readonly string[];
   /**
    * The accounts searched, when member accounts are configured: the function's own (no role) and each
    * member through its role. Absent: the function's own account only, and outcomes name no account.
@@ -270,6 +275,7 @@ export function connectionWorkSettings(env: ConnectionWorkEnvironment): Connecti
       describePerSecond: env[ENV.describeCallsPerSecond],
     },
     protectedIdentities: env[ENV.protectedIdentities],
+    activeDirectoryDomains: env[ENV.activeDirectoryDomains],
     ...(accounts && { accounts }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The revocation ledger: one record per identity (keyed by `identityKey`, so case-insensitively) saying
+ * The revocation ledger: one record per identity (keyed by its canonical `IdentityKey`) saying
  * whether it is revoked or was lifted, as of which identity-provider event. The revoker writes it before it
  * terminates; the client connect handler and the session sweeper read it.
  *
@@ -15,7 +15,7 @@ export type LedgerState = 'revoked' | 'lifted';
 
 /** What a revocation or lift says about an identity. */
 export interface LedgerChange {
-  /** Username or certificate common name as requested; the key is its lower-cased form. */
+  /** Username or certificate common name as requested; the key is its canonical form (`IdentityKey`). */
   readonly identity: string;
   /** EventBridge `source` of the event behind the change. */
   readonly source: string;
@@ -73,3 +73,25 @@ export const eventTimeMs = (eventTime: string): number => {
   const ms = Date.parse(eventTime);
   return Number.isNaN(ms) ? 0 : ms;
 };
+
+/**
+ * Records a revocation or lift under each of a person's names (one event: same request id and event time),
+ * so that every spelling is denied, swept or let back in. The first name's result stands for the request;
+ * a failure of any write rejects, so the request is retried until every name is recorded.
+ */
+export async function recordEveryName(
+  ledger: Pick<RevocationLedger, 'recordRevocation' | 'recordLift'>,
+  action: 'revoke' | 'lift',
+  change: LedgerChange,
+  names: readonly string[],
+): Promise<LedgerWriteResult> {
+  const write = (identity: string) =>
+    action === 'revoke'
+      ? ledger.recordRevocation({ ...change, identity })
+      : ledger.recordLift({ ...change, identity });
+  const [first, ...others] = await Promise.allSettled(names.map(write));
+  const failed = [first, ...others].find((result) => result?.status === 'rejected');
+  if (failed?.status === 'rejected') throw failed.reason;
+  if (first?.status !== 'fulfilled') throw new Error('recordEveryName needs at least one name');
+  return first.value;
+}

@@ -5,8 +5,9 @@ import { accountIdSchema } from './environment.ts';
 export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
 // 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0);
 // 1.2 added `accounts` and `regions[].accountId` for member accounts (additive);
-// 1.3 added `trigger.reportedEventTime` and `trigger.eventTimeAdjustment` (additive), and `ledger.expiresAt` is
-// absent for revoked records, which are kept until lifted.
+// 1.3 added `trigger.reportedEventTime`, `trigger.eventTimeAdjustment`, `aliases` (the person's other names the
+// request covered) and `connections[].matchedIdentity` (additive), and `ledger.expiresAt` is absent for revoked
+// records, which are kept until lifted.
 export const OUTCOME_SCHEMA_VERSION = '1.3';
 
 export const REVOCATION_STATUSES = [
@@ -64,6 +65,12 @@ export const connectionReportSchema = z.object({
   commonName: z.string().describe('Client certificate common name.'),
   establishedTime: z.string().optional().describe('As EC2 reports it: "YYYY-MM-DD HH:MM:SS", UTC.'),
   matchedOn: z.enum(['username', 'common-name']),
+  matchedIdentity: z
+    .string()
+    .optional()
+    .describe(
+      "Which of the request's names (identity or alias) the connection matched; set when it has aliases.",
+    ),
   terminatedBy: z
     .enum(['username', 'connection-id'])
     .nullable()
@@ -156,6 +163,13 @@ export const outcomeDetailSchema = z
       .string()
       .nullable()
       .describe('The identity revoked; null when the event named none (rejected).'),
+    aliases: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "The person's other names the source gave (e-mail, login, certificate CN), revoked or lifted with " +
+          '`identity`; absent when there are none.',
+      ),
     reason: z.string(),
     dryRun: z.boolean(),
     message: z.string().optional().describe('Why a request was rejected, or a summary of what went wrong.'),

@@ -26,8 +26,19 @@ export interface RevocationRequest {
   /** The triggering EventBridge event's id: stable across redeliveries, so consumers can dedupe. */
   readonly requestId: string;
   readonly trigger: Trigger;
-  /** Login, email, SAML NameID or certificate common name; matched case-insensitively. */
+  /** Login, email, SAML NameID or certificate common name; matched by canonical key (`IdentityKey`). */
   readonly identity: string;
+  /**
+   * The person's other names the event or the user look-up gives (e-mail, UPN, login, certificate CN): each
+   * is revoked, recorded and lifted like `identity`. Absent or empty: `identity` is the only name.
+   */
+  readonly aliases?: readonly string[];
   readonly reason: string;
   readonly dryRun: boolean;
 }
+
+/** Every name of the request's person: `identity` first, then its aliases. */
+export const namesOf = (request: Pick<RevocationRequest, 'identity' | 'aliases'>): string[] => [
+  request.identity,
+  ...(request.aliases ?? []),
+];

@@ -1,7 +1,7 @@
 import { mapConcurrent } from '../core/concurrency.ts';
 import type { EndpointSelection } from '../core/environment.ts';
 import { ClientVpnApiError } from '../core/errors.ts';
-import { identityKey } from '../core/identity.ts';
+import { type IdentityKey, identityKey } from '../core/identity.ts';
 import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from './ports.ts';
 
 const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
@@ -71,17 +71,33 @@ export interface SearchScope {
 }
 
 /**
- * Lists every in-scope endpoint once and keeps the active connections of any of `identities`, so one
- * sweep serves a whole batch of requests. Endpoints, regions or accounts that cannot be read are reported,
- * not fatal.
+ * Lists every in-scope endpoint once and keeps the active connections whose username or common name has
+ * one of the canonical `keys`, so one sweep serves a whole batch of requests. Endpoints, regions or
+ * accounts that cannot be read are reported, not fatal.
  */
 export function findConnections(
   clientVpn: ClientVpnApiForRegion,
   scope: SearchScope,
-  identities: ReadonlySet<string>,
-  options: FindOptions = {},
+  keys: ReadonlySet<string>,
+  options: FindOptions & { readonly identityKey?: IdentityKey } = {},
 ): Promise<RegionScan[]> {
-  return findConnectionsWhere(clientVpn, scope, (connection) => isWanted(connection, identities), options);
+  const key = options.identityKey ?? identityKey;
+  return findConnectionsWhere(
+    clientVpn,
+    scope,
+    (connection) => matchingName(connection, (name) => keys.has(key(name))) !== undefined,
+    options,
+  );
+}
+
+/** Which of the connection's names (username first, then common name) `matches`; empty names never do. */
+export function matchingName(
+  connection: Pick<ConnectionSummary, 'username' | 'commonName'>,
+  matches: (name: string) => boolean,
+): 'username' | 'common-name' | undefined {
+  if (connection.username && matches(connection.username)) return 'username';
+  if (connection.commonName && matches(connection.commonName)) return 'common-name';
+  return undefined;
 }
 
 export interface FindOptions {
@@ -170,7 +186,3 @@ async function scanEndpoint(
   }
   return { endpointId, status: 'scanned', matches };
 }
-
-const isWanted = (connection: ConnectionSummary, identities: ReadonlySet<string>) =>
-  (!!connection.username && identities.has(identityKey(connection.username))) ||
-  (!!connection.commonName && identities.has(identityKey(connection.commonName)));

@@ -10,6 +10,7 @@ import { dynamoDbLedger } from '../core/adapters/dynamodb-ledger.ts';
 import { dynamoDbUserDirectory } from '../core/adapters/dynamodb-user-directory.ts';
 import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
+import { identityKeyFor } from '../core/identity.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
 import { cognitoUserLookUp } from './adapters/cognito-users.ts';
@@ -42,6 +43,7 @@ const createEc2Client = ec2ClientsForAccounts(config.accounts, {
   instrumentClient,
 });
 
+const identityKey = identityKeyFor(config.activeDirectoryDomains);
 const identityStoreUser = identityStoreUserLookUp(config.identityStoreRegion, instrumentClient);
 const cognitoUser = cognitoUserLookUp(instrumentClient);
 const dynamoDb = instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 }));
@@ -51,6 +53,7 @@ const processBatch = processRevocationBatch({
     {
       // Paced below EC2's bucket refill so other callers in the account keep tokens (lambda/revoker/pacing.ts).
       clientVpn: pacedClientVpn(ec2ClientVpnApi(createEc2Client), { ...config.pacing, now: Date.now, sleep }),
+      identityKey,
       now: Date.now,
       sleep,
       random: Math.random,
@@ -80,9 +83,11 @@ const processBatch = processRevocationBatch({
     ledger: dynamoDbLedger(dynamoDb, {
       ...config.ledger,
       now: Date.now,
+      identityKey,
     }),
   }),
-  protectedIdentities: protectedIdentities(config.protectedIdentities),
+  protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
+  identityKey,
   identityForLogs: identityForLogs(logHashKey),
   dryRun: config.dryRun,
   maxReceiveCount: config.maxReceiveCount,

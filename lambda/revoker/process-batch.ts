@@ -1,8 +1,9 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { IdentityUnresolvedError, InvalidEventError } from '../core/errors.ts';
 import { boundEventTime } from '../core/event-time.ts';
+import { distinctIdentities, type IdentityKey, identityKey } from '../core/identity.ts';
 import { mapIdentity } from '../core/identity-mapping.ts';
-import type { LedgerWriteResult, RevocationLedger } from '../core/ledger.ts';
+import { type LedgerWriteResult, type RevocationLedger, recordEveryName } from '../core/ledger.ts';
 import type { IdentityForLogs } from '../core/log-identity.ts';
 import {
   type LedgerReport,
@@ -14,9 +15,9 @@ import {
   type SkipReason,
 } from '../core/outcome.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
-import type { RevocationRequest } from '../core/request.ts';
-import type { IdentityReference } from '../sources/identity-source.ts';
-import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
+import { namesOf, type RevocationRequest } from '../core/request.ts';
+import type { IdentityReference, UserNames } from '../sources/identity-source.ts';
+import { mapAliases, type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
 import type { PublishOutcomes, PublishResult } from './adapters/eventbridge-outcomes.ts';
 import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
 
@@ -30,8 +31,11 @@ export interface BatchMetrics {
   addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
 }
 
-/** The user name behind an id-only event; `undefined` when it cannot be determined (lambda/revoker/resolve-user.ts). */
-export type LookUpUserName = (reference: IdentityReference) => Promise<string | undefined>;
+/**
+ * The user's names behind an id-only event; `undefined` when they cannot be determined
+ * (lambda/revoker/resolve-user.ts).
+ */
+export type LookUpUserName = (reference: IdentityReference) => Promise<UserNames | undefined>;
 
 export interface ProcessBatchDependencies {
   readonly revoke: RevokeAccess;
@@ -40,8 +44,10 @@ export interface ProcessBatchDependencies {
   readonly sources: SourcesConfig;
   /** Where revocations are recorded before terminating, so reconnects are denied; absent = no ledger. */
   readonly ledger?: RevocationLedger;
-  /** The break-glass list: never revoked (the request is reported `skipped`). */
+  /** The break-glass list: never revoked (the request is reported `skipped`; a protected alias is dropped). */
   readonly protectedIdentities: ProtectedIdentities;
+  /** The canonical key of a name (with the configured Active Directory domains): aliases are distinct by it. */
+  readonly identityKey?: IdentityKey;
   /** How identities appear in logs (plain, or a keyed hash). */
   readonly identityForLogs: IdentityForLogs;
   /** Forces every request to be a dry run (safe rollout). */
@@ -123,8 +129,8 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
         'lifting a revocation needs the revocation ledger, which is not configured',
       );
     }
-    const identity = await resolveIdentity(deps, parsed);
-    item.request = { ...parsed, identity, dryRun: parsed.dryRun || deps.dryRun };
+    const names = await resolveIdentity(deps, parsed);
+    item.request = { ...parsed, ...names, dryRun: parsed.dryRun || deps.dryRun };
   } catch (error) {
     if (error instanceof InvalidEventError) {
       deps.logger.warn('Rejected event', { messageId: item.record.messageId, reason: error.message });
@@ -152,6 +158,7 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
     });
     return;
   }
+  item.request = withDistinctAliases(deps, request);
   if (request.dryRun && request.action === 'lift') {
     finishEarly(deps, item, 'dry-run', startedAt, { message: 'Dry run: the revocation would be lifted' });
   }
@@ -189,6 +196,20 @@ function withBoundedEventTime(
   };
 }
 
+/**
+ * Aliases distinct from each other and from the identity; for a revocation, none on the break-glass list: a
+ * protected name is never revoked, but it does not shield the person's other names (nor an event naming a
+ * protected alias the revocation of its identity).
+ */
+function withDistinctAliases(deps: ProcessBatchDependencies, request: RevocationRequest): RevocationRequest {
+  const { aliases: _aliases, ...rest } = request;
+  const names = distinctIdentities(namesOf(request), deps.identityKey ?? identityKey);
+  const aliases = names
+    .slice(1)
+    .filter((alias) => request.action === 'lift' || !deps.protectedIdentities.has(alias));
+  return aliases.length > 0 ? { ...rest, aliases } : rest;
+}
+
 /** Writes the ledger for every prepared request that is not a dry run; each write settles on its own. */
 async function recordInLedger(deps: ProcessBatchDependencies, items: readonly Item[], startedAt: number) {
   const { ledger } = deps;
@@ -219,8 +240,7 @@ async function writeLedger(
   };
   let result: LedgerWriteResult;
   try {
-    result =
-      request.action === 'revoke' ? await ledger.recordRevocation(change) : await ledger.recordLift(change);
+    result = await recordEveryName(ledger, request.action, change, namesOf(request));
   } catch (error) {
     item.ledger = { status: 'unavailable' };
     item.ledgerError = `The revocation ledger could not be written (${errorText(error)})`;
@@ -329,17 +349,24 @@ function failForRetry(
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The name to revoke: as the event gave it, or looked up and then mapped like any other name. */
-async function resolveIdentity(deps: ProcessBatchDependencies, parsed: ParsedRequest): Promise<string> {
-  if (typeof parsed.identity === 'string') return parsed.identity;
-  const name = await deps.lookUpUserName(parsed.identity);
-  if (name === undefined) {
+/** The names to revoke: as the event gave them, or looked up and then mapped like any other name. */
+async function resolveIdentity(
+  deps: ProcessBatchDependencies,
+  parsed: ParsedRequest,
+): Promise<Pick<RevocationRequest, 'identity' | 'aliases'>> {
+  if (typeof parsed.identity === 'string') return { identity: parsed.identity, aliases: parsed.aliases };
+  const found = await deps.lookUpUserName(parsed.identity);
+  if (found === undefined) {
     throw new IdentityUnresolvedError(
       `${describeReference(parsed.identity)} no longer exists and the user directory has no record of it, ` +
         'so its user name cannot be determined; revoke the user by name with a runbook request',
     );
   }
-  return mapIdentity(name, 'identityMapping' in parsed ? parsed.identityMapping : undefined);
+  const mapping = 'identityMapping' in parsed ? parsed.identityMapping : undefined;
+  return {
+    identity: mapIdentity(found.userName, mapping),
+    aliases: [...(parsed.aliases ?? []), ...mapAliases(found.aliases, mapping)],
+  };
 }
 
 const describeReference = (identity: string | IdentityReference) => {
@@ -499,6 +526,7 @@ function toOutcome(
     status: result.status,
     action: request.action,
     identity: request.identity,
+    ...(request.aliases && { aliases: [...request.aliases] }),
     reason: request.reason,
     dryRun: request.dryRun,
     ...(result.message && { message: result.message }),
@@ -529,7 +557,16 @@ function bareOutcome(
   status: RevocationStatus,
   fields: Pick<
     OutcomeDetail,
-    'requestId' | 'action' | 'identity' | 'reason' | 'dryRun' | 'trigger' | 'delivery' | 'message' | 'ledger'
+    | 'requestId'
+    | 'action'
+    | 'identity'
+    | 'aliases'
+    | 'reason'
+    | 'dryRun'
+    | 'trigger'
+    | 'delivery'
+    | 'message'
+    | 'ledger'
   >,
   startedAt: number,
   now: number,
@@ -553,7 +590,10 @@ function bareOutcome(
 /** The outcome fields a request determines; a retryable status says whether another delivery follows. */
 function fieldsOf(
   item: Item,
-  request: Pick<RevocationRequest, 'requestId' | 'action' | 'identity' | 'reason' | 'dryRun' | 'trigger'>,
+  request: Pick<
+    RevocationRequest,
+    'requestId' | 'action' | 'identity' | 'aliases' | 'reason' | 'dryRun' | 'trigger'
+  >,
   willRetry: boolean,
   message: string,
 ) {
@@ -561,6 +601,7 @@ function fieldsOf(
     requestId: request.requestId,
     action: request.action,
     identity: request.identity,
+    ...(request.aliases && { aliases: [...request.aliases] }),
     reason: request.reason,
     dryRun: request.dryRun,
     trigger: request.trigger,

@@ -1,5 +1,5 @@
 import type { KnownUser, UserDirectory } from '../core/user-directory.ts';
-import type { IdentityReference } from '../sources/identity-source.ts';
+import { type IdentityReference, type UserNames, usableNames } from '../sources/identity-source.ts';
 import type { BatchLogger, LookUpUserName } from './process-batch.ts';
 
 /** The identity provider's own look-up: the user as it exists now, `undefined` when it does not (any more). */
@@ -13,7 +13,7 @@ export interface ResolveUserNameDependencies {
 }
 
 /**
- * The name behind an id-only event, in this order: the identity provider's look-up (and the user it finds is
+ * The names behind an id-only event, in this order: the identity provider's look-up (and the user it finds is
  * recorded in the directory, for a delete that may follow); when the user no longer exists, the directory's
  * record of it; only then `undefined` (unresolved). A failing look-up or directory read throws: the request is
  * retried. A failing record of a found user does not: the name is known, and the sync records it too.
@@ -28,7 +28,7 @@ export function resolveUserName(deps: ResolveUserNameDependencies): LookUpUserNa
           error: error instanceof Error ? error.message : String(error),
         });
       });
-      return found.userName;
+      return namesOfUser(found);
     }
     const known = await deps.directory?.find(reference);
     if (known) {
@@ -37,6 +37,12 @@ export function resolveUserName(deps: ResolveUserNameDependencies): LookUpUserNa
         lastSeenAt: known.lastSeenAt,
       });
     }
-    return known?.userName;
+    return known && namesOfUser(known);
   };
 }
+
+/** The name to revoke and, as aliases, the user's e-mail addresses (SAML NameIDs are often the e-mail). */
+const namesOfUser = (user: KnownUser): UserNames => ({
+  userName: user.userName,
+  aliases: usableNames(user.emails).filter((email) => email !== user.userName),
+});

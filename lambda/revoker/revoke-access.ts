@@ -1,11 +1,12 @@
-import { identityKey, sameIdentity } from '../core/identity.ts';
+import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
 import type { AccountReport, ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
-import type { RevocationRequest } from '../core/request.ts';
+import { namesOf, type RevocationRequest } from '../core/request.ts';
 import {
   countScans,
   type EndpointScan,
   endpointKey,
   findConnections,
+  matchingName,
   type RegionScan,
   type SearchScope,
 } from './find-connections.ts';
@@ -20,6 +21,8 @@ import {
 
 export interface RevokeAccessDependencies extends TerminationClock {
   readonly clientVpn: ClientVpnApiForRegion;
+  /** The canonical key of a name (with the configured Active Directory domains). */
+  readonly identityKey?: IdentityKey;
 }
 
 export interface RevokeAccessSettings extends SearchScope {
@@ -49,6 +52,8 @@ export interface RevocationResult {
 /** One identity's work: requests naming the same identity in a batch share it (redeliveries, duplicates). */
 interface IdentityWork {
   readonly identity: string;
+  /** The canonical key of each of the person's names (every request's identity and aliases), to the name. */
+  readonly names: Map<string, string>;
   readonly dryRun: boolean;
   readonly requests: RevocationRequest[];
   readonly endpoints: Map<string, EndpointWork>;
@@ -72,18 +77,20 @@ export const revokeAccess =
   (deps: RevokeAccessDependencies, settings: RevokeAccessSettings) =>
   async (requests: readonly RevocationRequest[], options: RevokeOptions) => {
     const startedAt = deps.now();
-    const works = groupByIdentity(requests);
+    const key = rememberingKeys(deps.identityKey ?? identityKey);
+    const works = groupByIdentity(requests, key);
     // Each endpoint's connections are ended as soon as that endpoint is listed, while the others still are.
     const terminations: Promise<void>[] = [];
     let terminationError: unknown;
     const scans = await findConnections(
       deps.clientVpn,
       settings,
-      new Set(works.map((work) => identityKey(work.identity))),
+      new Set(works.flatMap((work) => [...work.names.keys()])),
       {
+        identityKey: key,
         onEndpointScanned: (scan) => {
           const found = works.flatMap((work) => {
-            const endpoint = assignMatches(work, scan, deps);
+            const endpoint = assignMatches(work, scan, deps, key);
             return work.dryRun || endpoint.connections.length === 0 ? [] : [{ work, endpoint }];
           });
           if (found.length === 0) return;
@@ -109,10 +116,13 @@ export const revokeAccess =
     const foundAt = deps.now();
     await Promise.all(terminations);
     if (terminationError) throw terminationError;
+    // Even with nothing to terminate, the results wait for the admission (the ledger write): a request whose
+    // record failed must be reported so, and retried, not finished as nothing-to-revoke.
+    await options.admit;
     const finishedAt = deps.now();
 
     return works.flatMap((work) => {
-      const result = summarise(work, scans, settings);
+      const result = summarise(work, scans, settings, key);
       return work.requests.map(
         (request): RevocationResult => ({
           request,
@@ -125,30 +135,33 @@ export const revokeAccess =
 
 export type RevokeAccess = ReturnType<typeof revokeAccess>;
 
-function groupByIdentity(requests: readonly RevocationRequest[]): IdentityWork[] {
+function groupByIdentity(requests: readonly RevocationRequest[], key: IdentityKey): IdentityWork[] {
   const works = new Map<string, IdentityWork>();
   for (const request of requests) {
-    const key = `${identityKey(request.identity)}\n${request.dryRun}`;
-    const work: IdentityWork = works.get(key) ?? {
+    const workKey = `${key(request.identity)}\n${request.dryRun}`;
+    const work: IdentityWork = works.get(workKey) ?? {
       identity: request.identity,
+      names: new Map(),
       dryRun: request.dryRun,
       requests: [],
       endpoints: new Map(),
     };
     work.requests.push(request);
-    works.set(key, work);
+    for (const name of namesOf(request)) if (!work.names.has(key(name))) work.names.set(key(name), name);
+    works.set(workKey, work);
   }
   return [...works.values()];
 }
 
-function assignMatches(work: IdentityWork, scan: EndpointScan, deps: RevokeAccessDependencies): EndpointWork {
+function assignMatches(
+  work: IdentityWork,
+  scan: EndpointScan,
+  deps: RevokeAccessDependencies,
+  key: IdentityKey,
+): EndpointWork {
   const connections: TrackedConnection[] = [];
   for (const match of scan.matches) {
-    const matchedOn = sameIdentity(match.username, work.identity)
-      ? 'username'
-      : sameIdentity(match.commonName, work.identity)
-        ? 'common-name'
-        : undefined;
+    const matchedOn = matchingName(match, (name) => work.names.has(key(name)));
     if (!matchedOn) continue;
     connections.push({
       connectionId: match.connectionId,
@@ -174,7 +187,7 @@ function assignMatches(work: IdentityWork, scan: EndpointScan, deps: RevokeAcces
   return endpoint;
 }
 
-function summarise(work: IdentityWork, scans: readonly RegionScan[], scope: SearchScope) {
+function summarise(work: IdentityWork, scans: readonly RegionScan[], scope: SearchScope, key: IdentityKey) {
   const regions: RegionReport[] = scans.map((scan) => ({
     ...(scan.accountId !== undefined && { accountId: scan.accountId }),
     region: scan.region,
@@ -184,7 +197,7 @@ function summarise(work: IdentityWork, scans: readonly RegionScan[], scope: Sear
       status: endpoint.status,
       ...(endpoint.error && { error: endpoint.error }),
       connections: (work.endpoints.get(endpointKey(endpoint))?.connections ?? []).map(
-        toConnectionReport(work.identity),
+        toConnectionReport(work, key),
       ),
     })),
   }));
@@ -224,9 +237,9 @@ function summariseScans(
   };
 }
 
-/** What the outcome says about a connection; it matched the identity by Username first, else by common name. */
+/** What the outcome says about a connection; it matched a name by Username first, else by common name. */
 const toConnectionReport =
-  (identity: string) =>
+  (work: IdentityWork, key: IdentityKey) =>
   ({
     retryable: _retryable,
     mayEndByUsername: _mayEndByUsername,
@@ -235,10 +248,23 @@ const toConnectionReport =
     ...rest
   }: TrackedConnection): ConnectionReport => ({
     ...rest,
-    matchedOn: sameIdentity(rest.username, identity) ? 'username' : 'common-name',
+    ...matchReport(work, key, rest),
     finalStatus: status,
     messages: [...messages],
   });
+
+/** Which name a reported connection matched, and on which of its fields (Username first). */
+function matchReport(
+  work: IdentityWork,
+  key: IdentityKey,
+  connection: Pick<TrackedConnection, 'username' | 'commonName'>,
+): Pick<ConnectionReport, 'matchedOn' | 'matchedIdentity'> {
+  const matchedOn = matchingName(connection, (name) => work.names.has(key(name))) ?? 'common-name';
+  const name = matchedOn === 'username' ? connection.username : connection.commonName;
+  // Only informative when the person has several names.
+  const matchedIdentity = work.names.size > 1 ? work.names.get(key(name)) : undefined;
+  return { matchedOn, ...(matchedIdentity !== undefined && { matchedIdentity }) };
+}
 
 function decideStatus(
   dryRun: boolean,

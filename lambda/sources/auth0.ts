@@ -190,13 +190,18 @@ function identityField(options: Auth0Options): Auth0IdentityField {
 const responseBodySchema = z.object({ email: z.unknown(), username: z.unknown() }).partial().loose();
 const RESPONSE_BODY = 'detail.data.details.response.body';
 
-/** The user's name in the response of a block or unblock call: its email, else (for `user_name`) its username. */
-function patchedUserName(data: LogEntry, field: 'user_name' | 'email'): string {
+/** The Management API response body's `email` and `username`, whichever are present. */
+function responseBody(data: LogEntry): z.infer<typeof responseBodySchema> {
   const details = z
     .object({ response: z.object({ body: z.unknown() }).loose() })
     .loose()
     .safeParse(data.details);
-  const body = responseBodySchema.safeParse(details.data?.response.body).data ?? {};
+  return responseBodySchema.safeParse(details.data?.response.body).data ?? {};
+}
+
+/** The user's name in the response of a block or unblock call: its email, else (for `user_name`) its username. */
+function patchedUserName(data: LogEntry, field: 'user_name' | 'email'): string {
+  const body = responseBody(data);
   if (body.email !== undefined && body.email !== null) {
     return parseDetail(identitySchema, body.email, `${RESPONSE_BODY}.email`);
   }
@@ -233,6 +238,16 @@ function readIdentity(data: LogEntry, classified: Classified, field: Auth0Identi
     );
   }
   return identity;
+}
+
+/**
+ * The user's names the entry gives beside the identity (login or e-mail, never the Auth0 user id): for a
+ * Management API call the response's email and username; otherwise `data.user_name`.
+ */
+function otherNames(data: LogEntry, classified: Classified): unknown[] {
+  if (classified.targetUserId === undefined) return [data.user_name];
+  const body = responseBody(data);
+  return [body.email, body.username];
 }
 
 /**
@@ -284,6 +299,7 @@ function auth0Request<Action extends RequestAction>(
     eventType: classified.eventType,
     eventTime: data.date,
     identity: readIdentity(data, classified, field),
+    aliases: otherNames(data, classified),
     reason: `Auth0 ${classified.eventType}${data.description ? `: ${data.description}` : ''}`,
   });
 }

@@ -1,5 +1,6 @@
 import type { EventBridgeEnvelope } from '../core/envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
+import { identitySchema } from '../core/identity.ts';
 import type { IdentityMapping } from '../core/identity-mapping.ts';
 import type { RequestAction, RevocationRequest } from '../core/request.ts';
 
@@ -7,6 +8,12 @@ import type { RequestAction, RevocationRequest } from '../core/request.ts';
 export type IdentityReference =
   | { readonly kind: 'identity-store-user'; readonly identityStoreId: string; readonly userId: string }
   | { readonly kind: 'cognito-user'; readonly userPoolId: string; readonly sub: string };
+
+/** A looked-up user's names: the user name, and the other names the directory holds (e-mails…). */
+export interface UserNames {
+  readonly userName: string;
+  readonly aliases: readonly string[];
+}
 
 /** What a source makes of an event: the identity is a name as the IdP gives it, or a reference to look up. */
 export interface SourceRequest<Action extends RequestAction = RequestAction>
@@ -51,6 +58,8 @@ export interface RequestFields {
   /** When the identity provider says it happened (ISO 8601). */
   readonly eventTime: string;
   readonly identity: string | IdentityReference;
+  /** The person's other names in the event (e-mail, login, user id), duplicates and `identity` allowed. */
+  readonly aliases?: readonly unknown[];
   readonly reason: string;
   /** @default false */
   readonly dryRun?: boolean;
@@ -60,14 +69,23 @@ export interface RequestFields {
 export function sourceRequest<Action extends RequestAction>(
   action: Action,
   event: EventBridgeEnvelope,
-  { eventType, eventTime, identity, reason, dryRun = false }: RequestFields,
+  { eventType, eventTime, identity, aliases = [], reason, dryRun = false }: RequestFields,
 ): SourceRequest<Action> {
+  const others = usableNames(aliases).filter((alias) => alias !== identity);
   return {
     action,
     requestId: event.id,
     trigger: { source: event.source, detailType: event['detail-type'], eventType, eventTime },
     identity,
+    ...(others.length > 0 && { aliases: [...new Set(others)] }),
     reason,
     dryRun,
   };
 }
+
+/**
+ * The values that are usable names. Aliases are extra names of the person the event already identifies, so
+ * one that is absent or malformed is left out rather than failing the request.
+ */
+export const usableNames = (values: readonly unknown[]): string[] =>
+  values.filter((value): value is string => identitySchema.safeParse(value).success);

@@ -79,11 +79,28 @@ export function liftRules(config: SourcesConfig): LiftRule[] {
 }
 
 const mapped = (request: SourceRequest, options: SourceOptions): ParsedRequest => {
-  const { identity } = request;
+  const { identity, aliases } = request;
+  const mappedAliases = aliases && mapAliases(aliases, options.identityMapping);
+  const withAliases = { ...request, ...(mappedAliases && { aliases: mappedAliases }) };
   return typeof identity === 'string'
-    ? { ...request, identity: mapIdentity(identity, options.identityMapping) }
-    : { ...request, identity, identityMapping: options.identityMapping };
+    ? { ...withAliases, identity: mapIdentity(identity, options.identityMapping) }
+    : { ...withAliases, identity, identityMapping: options.identityMapping };
 };
+
+/**
+ * Each alias mapped like the primary name. One the mapping cannot apply to (a `{local}` template and no
+ * `@`) is not a name Client VPN can see, so it is left out; the primary name still decides the request.
+ */
+export function mapAliases(aliases: readonly string[], mapping: IdentityMapping | undefined): string[] {
+  return aliases.flatMap((alias) => {
+    try {
+      return [mapIdentity(alias, mapping)];
+    } catch (error) {
+      if (error instanceof InvalidEventError) return [];
+      throw error;
+    }
+  });
+}
 
 /**
  * Parses an SQS message body into a revocation request (`action` `revoke`) or, when `config.lift` is set, a

@@ -8,7 +8,8 @@
  * - `user.account.lock` (outcome `FAILURE`, reason `LOCKED_OUT`; `target` is null): the locked user is
  *   `actor` (which must have `type` `User`), read the same way.
  * Client VPN sees the SAML NameID, which is the Okta login only while the VPN app keeps Okta's default
- * "Application username"; otherwise map it with `identityMapping`.
+ * "Application username"; otherwise map it with `identityMapping`. With `field` `id`, the login is carried as
+ * an alias (mapped the same way), so sessions under either name end.
  *
  * Lifts (stacks with a revocation ledger): `user.lifecycle.activate`, `.reactivate`, `.unsuspend` and, only
  * when `user.account.lock` revokes, `user.account.unlock` — each with outcome `SUCCESS`, the user read from
@@ -146,6 +147,8 @@ function oktaRequest<Action extends RequestAction>(
     eventType: detail.eventType,
     eventTime: detail.published,
     identity: parseDetail(identitySchema, value, `${path}.${field}`),
+    // With the Okta user id as the identity, the login still names the person: it is an alias.
+    aliases: [entry.alternateId],
     reason: `Okta ${detail.eventType}${detail.displayMessage ? `: ${detail.displayMessage}` : ''}`,
   });
 }

@@ -29,6 +29,8 @@ export interface RunbookOptions extends SourceOptions {
 // Strict: a misspelt `dryRun` must not silently turn a rehearsal into a real revocation (or lift).
 export const runbookDetailSchema = z.strictObject({
   username: identitySchema,
+  /** The person's other names (e-mail, UPN, certificate CN): revoked, recorded and lifted with `username`. */
+  aliases: z.array(identitySchema).max(20, 'expected at most 20 aliases').optional(),
   reason: z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty reason').max(1024),
   dryRun: z.boolean({ error: 'expected true or false' }).optional(),
 });
@@ -47,6 +49,7 @@ function runbookRequest<Action extends RequestAction>(action: Action, event: Eve
     eventType: DETAIL_TYPES[action],
     eventTime: event.time,
     identity: detail.username,
+    aliases: detail.aliases,
     reason: detail.reason,
     dryRun: detail.dryRun,
   });

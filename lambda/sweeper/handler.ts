@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
 import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
+import { identityKeyFor } from '../core/identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
 import { ec2ClientVpnApi } from '../revoker/adapters/ec2-client-vpn.ts';
 import { eventBridgeSweepOutcomePublisher } from '../revoker/adapters/eventbridge-outcomes.ts';
@@ -37,11 +38,13 @@ const clientVpn = pacedClientVpn(ec2ClientVpnApi(createEc2Client), {
   now: Date.now,
   sleep,
 });
+const identityKey = identityKeyFor(config.activeDirectoryDomains);
 const ledger =
   config.ledgerTableName === undefined
     ? undefined
     : dynamoDbLedgerReader(instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 5 })), {
         tableName: config.ledgerTableName,
+        identityKey,
       });
 
 const runSweep = scheduledSweep({
@@ -49,7 +52,8 @@ const runSweep = scheduledSweep({
     {
       clientVpn,
       ...(ledger && { ledger }),
-      protectedIdentities: protectedIdentities(config.protectedIdentities),
+      protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
+      identityKey,
       now: Date.now,
       sleep,
       random: Math.random,

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../core/errors.ts';
-import { identityKey } from '../core/identity.ts';
+import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
 import type { RevocationLedger } from '../core/ledger.ts';
 import type { ConnectionReport } from '../core/outcome.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
@@ -16,6 +16,7 @@ import {
   countScans,
   type EndpointScan,
   findConnectionsWhere,
+  matchingName,
   type RegionScan,
   type SearchScope,
 } from '../revoker/find-connections.ts';
@@ -32,8 +33,14 @@ export interface SweepDependencies extends TerminationClock {
   readonly clientVpn: ClientVpnApiForRegion;
   /** Absent when the stack has no revocation ledger: only the maximum session age is enforced. */
   readonly ledger?: Pick<RevocationLedger, 'listRevoked' | 'keepUntilLifted'>;
-  /** Break-glass identities: their connections are never terminated, whatever the ledger or their age. */
+  /**
+   * Break-glass identities: their connections are never terminated for age, nor for a revoked name that is
+   * itself protected. A protected name never shields a revoked one (a revoked username with a protected
+   * certificate common name is ended).
+   */
   readonly protectedIdentities: ProtectedIdentities;
+  /** The canonical key of a name (with the configured Active Directory domains). */
+  readonly identityKey?: IdentityKey;
 }
 
 export interface SweepSettings extends SearchScope {
@@ -57,6 +64,10 @@ interface Selected {
   readonly reason: SweepReason;
   readonly matchedOn?: ConnectionReport['matchedOn'];
 }
+
+/** A connection that would be selected but for the break-glass list. */
+const SHIELDED = 'protected';
+type Selection = Selected | typeof SHIELDED | undefined;
 
 /** One endpoint's share of the sweep; `work.connections` may grow when Terminate by Username ends newcomers. */
 interface EndpointSweep {
@@ -98,11 +109,17 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
   }
   return async (run: SweepRun): Promise<SweepOutcomeDetail> => {
     const startedAt = deps.now();
-    const ledger = await readLedger(deps.ledger);
+    const key = rememberingKeys(deps.identityKey ?? identityKey);
+    const ledger = await readLedger(deps.ledger, key);
     const ledgerAt = deps.now();
 
     const select = (connection: ConnectionSummary) =>
-      selectionOf(connection, ledger.revoked, settings.maxSessionAgeMs, ledgerAt);
+      selectionOf(connection, {
+        isRevoked: (name) => ledger.revoked.has(key(name)),
+        isProtected: (name) => deps.protectedIdentities.has(name),
+        maxSessionAgeMs: settings.maxSessionAgeMs,
+        now: ledgerAt,
+      });
     // With nothing to enforce (an empty or unreadable ledger and no maximum age) no EC2 call is made.
     const enforcing = ledger.revoked.size > 0 || settings.maxSessionAgeMs !== undefined;
     const scans = enforcing
@@ -150,13 +167,13 @@ export function sweepSessions(deps: SweepDependencies, settings: SweepSettings) 
 
 export type SweepSessions = ReturnType<typeof sweepSessions>;
 
-async function readLedger(ledger: SweepDependencies['ledger']): Promise<LedgerRead> {
+async function readLedger(ledger: SweepDependencies['ledger'], key: IdentityKey): Promise<LedgerRead> {
   if (!ledger) return { status: 'not-configured', revoked: new Set() };
   try {
     const entries = await ledger.listRevoked();
     return {
       status: 'read',
-      revoked: new Set(entries.map((entry) => identityKey(entry.identity)).filter(Boolean)),
+      revoked: new Set(entries.map((entry) => key(entry.identity)).filter(Boolean)),
       expiry: await keepUntilLifted(ledger, entries),
     };
   } catch (error) {
@@ -194,45 +211,49 @@ function ledgerReport(ledger: LedgerRead): SweepOutcomeDetail['ledger'] {
   };
 }
 
-/** Why this live connection should end, if it should: a revoked identity first, then its age. */
+/**
+ * Why this live connection should end, if it should: a revoked name that is not itself protected first
+ * (whatever the other name), then its age unless a name is protected. `SHIELDED`: it would end but for the
+ * break-glass list.
+ */
 function selectionOf(
   connection: ConnectionSummary,
-  revoked: ReadonlySet<string>,
-  maxSessionAgeMs: number | undefined,
-  now: number,
-): Selected | undefined {
-  if (connection.username && revoked.has(identityKey(connection.username))) {
-    return { reason: 'revoked-identity', matchedOn: 'username' };
-  }
-  if (connection.commonName && revoked.has(identityKey(connection.commonName))) {
-    return { reason: 'revoked-identity', matchedOn: 'common-name' };
-  }
+  criteria: {
+    readonly isRevoked: (name: string) => boolean;
+    readonly isProtected: (name: string) => boolean;
+    readonly maxSessionAgeMs: number | undefined;
+    readonly now: number;
+  },
+): Selection {
+  const { isRevoked, isProtected, maxSessionAgeMs, now } = criteria;
+  const matchedOn = matchingName(connection, (name) => isRevoked(name) && !isProtected(name));
+  if (matchedOn) return { reason: 'revoked-identity', matchedOn };
+  const shielded = matchingName(connection, isProtected) !== undefined;
+  if (matchingName(connection, isRevoked)) return SHIELDED;
   if (maxSessionAgeMs === undefined) return undefined;
   // A connection whose start cannot be read is not judged old.
   const established = parseEstablishedTime(connection.establishedTime);
-  return established !== undefined && now - established > maxSessionAgeMs
-    ? { reason: 'max-session-age' }
-    : undefined;
+  if (established === undefined || now - established <= maxSessionAgeMs) return undefined;
+  return shielded ? SHIELDED : { reason: 'max-session-age' };
 }
 
-/** The work per endpoint: every selected connection except those of protected identities. */
+/** The work per endpoint: every selected connection except those the break-glass list shields. */
 function planSweeps(
   scans: readonly RegionScan[],
   deps: SweepDependencies,
-  select: (connection: ConnectionSummary) => Selected | undefined,
+  select: (connection: ConnectionSummary) => Selection,
   dryRun: boolean,
 ): { sweeps: EndpointSweep[]; connectionsProtected: number } {
   let connectionsProtected = 0;
   const sweeps: EndpointSweep[] = [];
   for (const scan of scans) {
     for (const endpoint of scan.endpoints) {
-      const isProtected = (connection: ConnectionSummary) =>
-        deps.protectedIdentities.has(connection.username, connection.commonName);
+      const isProtected = (connection: ConnectionSummary) => select(connection) === SHIELDED;
       const candidates = endpoint.matches.filter((connection) => !isProtected(connection));
       connectionsProtected += endpoint.matches.length - candidates.length;
       if (candidates.length === 0) continue;
-      // Terminate by Username ends every active session of that exact name on the endpoint; a protected
-      // session carrying the same Username (e.g. under a protected certificate CN) must not go with it.
+      // Terminate by Username ends every active session of that exact name on the endpoint; a shielded
+      // session carrying the same Username must not go with it.
       const protectedUsernames = new Set(
         endpoint.matches.filter(isProtected).map((connection) => connection.username ?? ''),
       );
@@ -272,7 +293,7 @@ function toEndpointSweep(
   candidates: readonly ConnectionSummary[],
   deps: SweepDependencies,
   options: {
-    readonly select: (connection: ConnectionSummary) => Selected | undefined;
+    readonly select: (connection: ConnectionSummary) => Selection;
     readonly protectedUsernames: ReadonlySet<string>;
     readonly dryRun: boolean;
   },
@@ -280,7 +301,7 @@ function toEndpointSweep(
   const selected = new Map<string, Selected>();
   const connections = candidates.flatMap((connection): TrackedConnection[] => {
     const selection = options.select(connection);
-    if (!selection) return [];
+    if (!selection || selection === SHIELDED) return [];
     selected.set(connection.connectionId, selection);
     const byUsername =
       selection.matchedOn === 'username' && !options.protectedUsernames.has(connection.username ?? '');

@@ -69,6 +69,7 @@ describe('context validation (lib/config.ts)', () => {
     // Act
     const config = parseContext({
       protectedIdentities: 'breakglass-admin, Emergency@Example.com',
+      activeDirectoryDomains: 'CORP, corp.example.com',
       hashIdentitiesInLogs: 'true',
       logHashKeySecretArn: SECRET_ARN,
       ec2TerminateCallsPerSecond: '2.5',
@@ -88,6 +89,7 @@ describe('context validation (lib/config.ts)', () => {
     // Assess
     expect(config).toEqual({
       protectedIdentities: ['breakglass-admin', 'Emergency@Example.com'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       hashIdentitiesInLogs: true,
       logHashKeySecretArn: SECRET_ARN,
       ec2TerminateCallsPerSecond: 2.5,
@@ -222,6 +224,11 @@ describe('context validation (lib/config.ts)', () => {
       'a protected identity with a comma (JSON)',
       { protectedIdentities: ['doe, jane'] },
       'context key protectedIdentities (at 0): expected no comma',
+    ],
+    [
+      'an Active Directory domain with an @ (JSON)',
+      { activeDirectoryDomains: ['corp.example.com', 'jdoe@corp'] },
+      'context key activeDirectoryDomains (at 1): expected an Active Directory domain: a NetBIOS name (CORP) or a DNS name (corp.example.com)',
     ],
     [
       'a non-boolean hashing flag',

@@ -251,6 +251,11 @@ describe('ClientVpnRevoker props validation', () => {
       /protectedIdentities: .*control characters/,
     ],
     [
+      'an Active Directory domain that is a user name',
+      { activeDirectoryDomains: ['CORP', 'CORP\\jdoe'] },
+      /activeDirectoryDomains: expected an Active Directory domain: a NetBIOS name \(CORP\) or a DNS name \(corp\.example\.com\), got "CORP\\\\jdoe"/,
+    ],
+    [
       'a hashing key without hashIdentitiesInLogs',
       { logHashKey: {} as never },
       /logHashKey: given but hashIdentitiesInLogs is not true/,

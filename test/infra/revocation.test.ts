@@ -661,6 +661,44 @@ describe('break-glass identities and the EC2 call budget', () => {
     ]);
   });
 
+  it('tells every function the deduplicated Active Directory domains, which each of them accepts', () => {
+    // Act
+    const synth = synthRevoker({ activeDirectoryDomains: ['CORP', 'corp.example.com', 'CORP'] });
+    const defaults = synthRevoker();
+
+    // Assess
+    const functionsOf = (built: Synth) => {
+      const { connectHandler, sweeper } = parts(built);
+      return [built.revoker.function, connectHandler.function, sweeper.function];
+    };
+    for (const fn of functionsOf(synth)) {
+      expect(environmentOf(synth.template, synth.stack, fn)).toMatchObject({
+        [ENV.activeDirectoryDomains]: 'CORP,corp.example.com',
+      });
+    }
+    for (const fn of functionsOf(defaults)) {
+      expect(environmentOf(defaults.template, defaults.stack, fn)).not.toHaveProperty(
+        ENV.activeDirectoryDomains,
+      );
+    }
+    const { template, stack, revoker } = synth;
+    const { connectHandler, sweeper } = parts(synth);
+    const domains = ['CORP', 'corp.example.com'];
+    expect(
+      loadRevokerConfig(environmentOf(template, stack, revoker.function)).activeDirectoryDomains,
+    ).toEqual(domains);
+    const handlerEnv = {
+      ...environmentOf(template, stack, connectHandler.function),
+      [ENV.ledgerTableName]: 'ledger',
+    };
+    expect(loadConnectHandlerConfig(handlerEnv).activeDirectoryDomains).toEqual(domains);
+    const sweeperEnv = {
+      ...environmentOf(template, stack, sweeper.function),
+      [ENV.ledgerTableName]: 'ledger',
+    };
+    expect(loadSweeperConfig(sweeperEnv).activeDirectoryDomains).toEqual(domains);
+  });
+
   it.each<[string, ClientVpnRevokerProps, [string, string], [string, string] | undefined]>([
     [
       'the default budget over 2 revoker environments and the sweeper',

@@ -110,6 +110,7 @@ describe('ClientVpnRevokerStack', () => {
     const secretArn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:vpn/log-hash-key-AbCdEf`;
     const config = parseContext({
       protectedIdentities: 'breakglass-admin,Emergency@Example.com',
+      activeDirectoryDomains: 'CORP,corp.example.com',
       hashIdentitiesInLogs: 'true',
       logHashKeySecretArn: secretArn,
       ec2TerminateCallsPerSecond: '3',
@@ -151,6 +152,7 @@ describe('ClientVpnRevokerStack', () => {
       [ENV.deniedMessage]: 'Access revoked: call the service desk',
       [ENV.logHashKeySecretArn]: secretArn,
       [ENV.protectedIdentities]: 'breakglass-admin,Emergency@Example.com',
+      [ENV.activeDirectoryDomains]: 'CORP,corp.example.com',
     });
     template.hasResourceProperties('AWS::Lambda::Alias', {
       ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
@@ -161,7 +163,9 @@ describe('ClientVpnRevokerStack', () => {
           .ClientVpnEndpointId,
     );
     expect(wired).toEqual([ENDPOINT_A, ENDPOINT_B]);
+    expect(revokerEnv[ENV.activeDirectoryDomains]).toBe('CORP,corp.example.com');
     expect(environmentOf(template, stack, sweeper.function)).toMatchObject({
+      [ENV.activeDirectoryDomains]: 'CORP,corp.example.com',
       [ENV.maxSessionAgeMinutes]: '120',
       [ENV.terminateCallsPerSecond]: '0.15',
     });

@@ -305,6 +305,21 @@ describe('client-vpn-revoker sessions', () => {
     expect(run.stdout).toContain(`2 live connections of ${JANE}; 1 endpoint scanned, 0 unreachable`);
   });
 
+  it("lists one identity's sessions under its Active Directory spellings with --ad-domain", async () => {
+    // Act: jane.doe@example.com and CORP\\Jane.Doe are one person once both domains are named
+    const args = ['sessions', 'CORP\\Ｊａｎｅ.Doe', '--endpoint', `us-east-1:${EAST_SAML}`, '--json'];
+    const run = await cli([...args, '--ad-domain', 'CORP', '--ad-domain', 'example.com']);
+    const withoutDomains = await cli(args);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const listed = (JSON.parse(run.stdout) as SessionsReport).regions.flatMap((r) =>
+      r.endpoints.flatMap((e) => e.matches.map((c) => c.connectionId)),
+    );
+    expect(listed.sort()).toEqual(liveJaneIds(EAST_SAML).sort());
+    expect((JSON.parse(withoutDomains.stdout) as SessionsReport).summary.connections).toBe(0);
+  });
+
   it('exits 3 when an endpoint cannot be read, naming it and the error', async () => {
     // Prepare
     emulator.faults.unauthorized({ endpointId: EAST_CERT, action: 'DescribeClientVpnConnections' });
@@ -519,6 +534,10 @@ describe('client-vpn-revoker input and setup errors', () => {
     [
       ['sessions', '--skip-own-account'],
       'sessions: --skip-own-account leaves no account to search without --role-arn',
+    ],
+    [
+      ['sessions', '--ad-domain', 'jdoe@corp'],
+      "sessions: --ad-domain: expected an Active Directory domain: a NetBIOS name (CORP) or a DNS name (corp.example.com), got 'jdoe@corp'",
     ],
     [
       [

@@ -9,3 +9,6 @@ export const TEST_SOURCES_CONTEXT = {
   cognitoUserPoolIds: 'us-east-1_ExAmPlE12',
   runbookLiftAllowedPrincipalArns: 'arn:aws:iam::111122223333:role/incident-commander',
 } as const;
+
+/** The Active Directory domains the integration stack is synthesized with (`activeDirectoryDomains`). */
+export const TEST_IDENTITY_CONTEXT = { activeDirectoryDomains: 'CORP,corp.example.com' } as const;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
+import { identityKey } from '../../lambda/core/identity.ts';
 import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import type { OutcomeDetail } from '../../lambda/core/outcome.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
@@ -317,17 +318,22 @@ const BYSTANDER_CONNECTIONS: readonly Who[] = [
 
 const POPULATION = [...VICTIM_CONNECTIONS, ...BYSTANDER_CONNECTIONS];
 
-const key = (name: string) => name.toLowerCase();
-/** Whether a connection belongs to one of `names` (lower-cased): its username or common name, exactly. */
+// The canonical key (its own properties are tested in identity.test.ts): surrounding spaces and case aside.
+const key = identityKey;
+/** Whether a connection belongs to one of `names` (canonical keys): its username or common name. */
 const belongsTo = ({ username, commonName }: Who, names: ReadonlySet<string>) =>
   (!!username && names.has(key(username))) || (!!commonName && names.has(key(commonName)));
 
 /** The names the Identity Center and Cognito examples refer to; any other reference no longer exists. */
 const lookUpUserName: LookUpUserName = async (reference) => {
   if (reference.kind === 'identity-store-user') {
-    return reference.identityStoreId === STORE_ID && reference.userId === IDC_USER_ID ? VICTIM : undefined;
+    return reference.identityStoreId === STORE_ID && reference.userId === IDC_USER_ID
+      ? { userName: VICTIM, aliases: [] }
+      : undefined;
   }
-  return reference.userPoolId === USER_POOL_ID && reference.sub === COGNITO_SUB ? VICTIM : undefined;
+  return reference.userPoolId === USER_POOL_ID && reference.sub === COGNITO_SUB
+    ? { userName: VICTIM, aliases: [] }
+    : undefined;
 };
 
 function setup(people: readonly Who[]) {

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       },
       sources: { lift: false },
       protectedIdentities: [],
+      activeDirectoryDomains: [],
       identityStoreRegion: 'us-east-1',
     });
     expect(config.outcomeSource).toBe('client-vpn-revoker');
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
       RUNBOOK_LIFTS_ALLOWED: 'true',
       IDENTITY_STORE_REGION: 'eu-central-1',
       PROTECTED_IDENTITIES: 'breakglass-admin, Emergency.Admin@example.com',
+      ACTIVE_DIRECTORY_DOMAINS: 'CORP, corp.example.com',
       LOG_IDENTITY_HASH_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
       LEDGER_TABLE_NAME: 'revocation-ledger',
       LEDGER_RETENTION_DAYS: '90',
@@ -107,6 +109,7 @@ describe('loadConfig', () => {
         runbook: { source: 'soar.acme', liftsAllowed: true },
       },
       protectedIdentities: ['breakglass-admin', 'Emergency.Admin@example.com'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       logHashKeySecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
       ledger: { tableName: 'revocation-ledger', retentionMs: 90 * 86_400_000 },
       identityStoreRegion: 'eu-central-1',

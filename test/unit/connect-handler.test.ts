@@ -145,6 +145,47 @@ describe('decideConnection', () => {
     expect(findRevoked).not.toHaveBeenCalled();
   });
 
+  it('denies a revoked username presented with a protected certificate: a protected name never shields it', async () => {
+    // Prepare
+    const findRevoked = ledgerOf(JANE);
+    const decide = decider({ findRevoked });
+
+    // Act
+    const decision = await decide(request({ username: JANE, 'common-name': 'breakglass@example.com' }));
+    const reversed = await decide(request({ username: 'BreakGlass@example.com', 'common-name': JANE }));
+
+    // Assess
+    expect(decision.reason).toBe('revoked');
+    expect(decision.response).toEqual(denied(DEFAULT_DENIED_MESSAGE));
+    expect(reversed.reason).toBe('revoked');
+    // Only the names that are not protected are looked up.
+    expect(findRevoked.mock.calls).toEqual([[[JANE]], [[JANE]]]);
+  });
+
+  it('allows a protected name beside one the ledger does not hold, and keeps break-glass when the ledger fails', async () => {
+    // Prepare
+    const decide = decider({ findRevoked: ledgerOf() });
+    const ledgerDown = decider({
+      findRevoked: () => Promise.reject(new LedgerUnavailableError('ProvisionedThroughputExceeded')),
+    });
+
+    // Act
+    const beside = await decide(
+      request({ username: 'breakglass@example.com', 'common-name': 'admin-laptop' }),
+    );
+    const duringOutage = await ledgerDown(
+      request({ username: 'breakglass@example.com', 'common-name': 'admin-laptop' }),
+    );
+    const someoneDuringOutage = await ledgerDown(request({ 'common-name': 'admin-laptop' }));
+
+    // Assess
+    expect(beside.reason).toBe('protected');
+    expect(duringOutage.reason).toBe('protected');
+    expect(duringOutage.response).toEqual(allowed);
+    expect(duringOutage.problem).toMatch(/ProvisionedThroughputExceeded/);
+    expect(someoneDuringOutage.reason).toBe('ledger-unavailable-denied');
+  });
+
   it.each([
     ['the ledger fails', () => Promise.reject(new LedgerUnavailableError('ProvisionedThroughputExceeded'))],
     [
@@ -376,6 +417,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       ledgerTableName: base.LEDGER_TABLE_NAME,
       protectedIdentities: [],
+      activeDirectoryDomains: [],
       onLedgerUnavailable: 'deny',
       deniedMessage: DEFAULT_DENIED_MESSAGE,
     });
@@ -386,6 +428,7 @@ describe('loadConfig', () => {
     const environment = {
       LEDGER_TABLE_NAME: 'arn:aws:dynamodb:us-east-1:111122223333:table/ledger',
       PROTECTED_IDENTITIES: ' breakglass@example.com , Admin-Cert ',
+      ACTIVE_DIRECTORY_DOMAINS: 'CORP, corp.example.com',
       ON_LEDGER_UNAVAILABLE: 'allow',
       DENIED_CONNECTION_MESSAGE: 'Access revoked.',
       LOG_IDENTITY_HASH_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:log-key-AbCdEf',
@@ -398,6 +441,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       ledgerTableName: environment.LEDGER_TABLE_NAME,
       protectedIdentities: ['breakglass@example.com', 'Admin-Cert'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       onLedgerUnavailable: 'allow',
       deniedMessage: 'Access revoked.',
       logHashKeySecretArn: environment.LOG_IDENTITY_HASH_KEY_SECRET_ARN,
@@ -442,6 +486,11 @@ describe('loadConfig', () => {
       'a protected identity with control characters',
       { ...base, PROTECTED_IDENTITIES: 'ok,bad\u0001' },
       /PROTECTED_IDENTITIES\.1: expected no control characters/,
+    ],
+    [
+      'an Active Directory domain with an @',
+      { ...base, ACTIVE_DIRECTORY_DOMAINS: 'jdoe@corp.example.com' },
+      /ACTIVE_DIRECTORY_DOMAINS\.0: expected an Active Directory domain: a NetBIOS name \(CORP\) or a DNS name/,
     ],
   ])('rejects %s, naming the variable', (_label, environment, message) => {
     // Prepare

@@ -7,6 +7,7 @@ import {
   type ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   dynamoDbLedger,
@@ -14,6 +15,7 @@ import {
   LEDGER_PARTITION_KEY,
   LEDGER_TTL_ATTRIBUTE,
 } from '../../lambda/core/adapters/dynamodb-ledger.ts';
+import { identityKeyFor } from '../../lambda/core/identity.ts';
 import { type LedgerChange, LedgerUnavailableError } from '../../lambda/core/ledger.ts';
 import { startDynamo, useDynamo } from '../support/dynamodb.ts';
 
@@ -93,6 +95,71 @@ describe('dynamoDbLedger against dynalite', () => {
     expect(lift.kind).toBe('recorded');
     expect(await ledger.findRevoked([JANE, 'JANE.DOE@EXAMPLE.COM'])).toEqual([]);
     expect(await ledger.listRevoked()).toEqual([]);
+  });
+
+  it('keeps the key of a record written before canonical keys (lower case) for every ASCII name', async () => {
+    // Prepare: what the ledger wrote before, keyed by toLowerCase(), read back through the canonical key
+    const ledger = ledgerAt();
+    const asciiNames = fc
+      .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) })
+      .filter((name) => name.trim() === name && name !== '');
+    await fc.assert(
+      fc.asyncProperty(asciiNames, async (name) => {
+        await dynamo.client.send(
+          new PutItemCommand({
+            TableName: dynamo.tableName,
+            Item: {
+              [LEDGER_PARTITION_KEY]: { S: name.toLowerCase() },
+              identity: { S: name },
+              state: { S: 'revoked' },
+              source: { S: 'client-vpn-revoker.runbook' },
+              reason: { S: 'before the upgrade' },
+              requestId: { S: 'event-0' },
+              eventTime: { S: '2026-11-01T00:00:00.000Z' },
+              eventTimeMs: { N: String(Date.parse('2026-11-01T00:00:00.000Z')) },
+              recordedAt: { S: '2026-11-01T00:00:01.000Z' },
+              expiresAt: { S: new Date(NOW + DAY_MS).toISOString() },
+              [LEDGER_TTL_ATTRIBUTE]: { N: String(Math.ceil((NOW + DAY_MS) / 1000)) },
+            },
+          }),
+        );
+
+        // Act
+        const found = await ledger.findRevoked([name.toUpperCase()]);
+        const written = await ledger.recordRevocation(change({ identity: name }));
+
+        // Assess: found, and a new write lands on the same item (superseding nothing, no second record)
+        expect(found.map((entry) => entry.identity)).toEqual([name]);
+        expect(written.kind).toBe('recorded');
+        const item = await dynamo.client.send(
+          new GetItemCommand({
+            TableName: dynamo.tableName,
+            Key: { [LEDGER_PARTITION_KEY]: { S: name.toLowerCase() } },
+          }),
+        );
+        expect(item.Item?.requestId?.S).toBe('event-1');
+      }),
+      { numRuns: 40, seed: 20261207 },
+    );
+  });
+
+  it('keys every spelling of a person alike: compatibility forms, case folding, configured AD domains', async () => {
+    // Prepare
+    const ledger = dynamoDbLedger(dynamo.client, {
+      tableName: dynamo.tableName,
+      retentionMs: RETENTION_MS,
+      now: () => NOW,
+      identityKey: identityKeyFor(['CORP', 'corp.example.com']),
+    });
+    await ledger.recordRevocation(change({ identity: 'CORP\\Strauß' }));
+
+    // Act
+    const found = await ledger.findRevoked(['ｓｔｒａｕｓｓ@corp.example.com']);
+    const elsewhere = await ledger.findRevoked(['OTHER\\strauss', 'strauss@example.com']);
+
+    // Assess
+    expect(found.map((entry) => entry.identity)).toEqual(['CORP\\Strauß']);
+    expect(elsewhere).toEqual([]);
   });
 
   it('keeps a disable when an older enable arrives late', async () => {

@@ -21,6 +21,10 @@ import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/even
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 const REGION = 'us-east-1';
+const idcDisableEvent = () =>
+  JSON.parse(
+    readFileSync(new URL('../../examples/events/idc-console-disableuser.json', import.meta.url), 'utf8'),
+  );
 const ENDPOINT = 'cvpn-endpoint-0aaa0000000000001';
 
 interface SetupOptions {
@@ -346,24 +350,19 @@ describe('processRevocationBatch', () => {
   });
 
   describe('events that name the user by id', () => {
-    const idcDisable = () =>
-      JSON.parse(
-        readFileSync(new URL('../../examples/events/idc-console-disableuser.json', import.meta.url), 'utf8'),
-      );
-
     it('looks the user name up, maps it and revokes', async () => {
       // Prepare
       const lookUps: unknown[] = [];
       const { fake, published, run } = setup({
         lookUpUserName: async (reference) => {
           lookUps.push(reference);
-          return 'jane.doe@example.com';
+          return { userName: 'jane.doe@example.com', aliases: [] };
         },
       });
       const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
 
       // Act
-      await run(sqsRecord(idcDisable()));
+      await run(sqsRecord(idcDisableEvent()));
 
       // Assess
       expect(lookUps).toEqual([
@@ -385,7 +384,7 @@ describe('processRevocationBatch', () => {
         },
       });
       const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
-      const record = sqsRecord(idcDisable());
+      const record = sqsRecord(idcDisableEvent());
 
       // Act
       const response = await run(record);
@@ -402,7 +401,7 @@ describe('processRevocationBatch', () => {
       // Prepare: the user is gone and no directory knows it (the look-up answers undefined)
       const { fake, published, metrics, logs, run } = setup({ lookUpUserName: async () => undefined });
       const session = fake.connect(REGION, ENDPOINT, { username: 'jane.doe' });
-      const event = idcDisable();
+      const event = idcDisableEvent();
       const deliveries = [1, 2, 3].map((attempt) => sqsRecord(event, attempt));
 
       // Act: every delivery up to the redrive limit (maxReceiveCount 3)
@@ -499,6 +498,117 @@ describe('processRevocationBatch', () => {
         summary: { connectionsFound: 0 },
       });
       expect(await ledger.findRevoked(['jane'])).toEqual([]);
+    });
+
+    it("records, ends and lifts every one of the person's names, and lists them in the outcome", async () => {
+      // Prepare
+      const ledger = ledgerOn();
+      const { fake, published, run } = setup({ ledger, protectedIdentities: ['breakglass'] });
+      const aliases = ['Jane.Doe@example.com', 'JANE', 'breakglass', 'jd-laptop'];
+      const sessions = [
+        fake.connect(REGION, ENDPOINT, { username: 'jane' }),
+        fake.connect(REGION, ENDPOINT, { username: 'jane.doe@example.com' }),
+        fake.connect(REGION, ENDPOINT, { commonName: 'JD-LAPTOP' }),
+      ];
+      const breakGlass = fake.connect(REGION, ENDPOINT, { username: 'breakglass' });
+      const bystander = fake.connect(REGION, ENDPOINT, { username: 'jane.doe@example.org' });
+      const revoke = at(
+        runbookEvent({ username: 'jane', aliases, reason: 'offboarding' }),
+        '2026-11-22T10:00:00Z',
+      );
+
+      // Act
+      await run(sqsRecord(revoke));
+      const revoked = await ledger.listRevoked();
+      await run(
+        sqsRecord(
+          at(
+            { ...liftRequest('jane'), detail: { username: 'jane', aliases, reason: 'rehired' } },
+            '2026-11-22T11:00:00Z',
+          ),
+        ),
+      );
+
+      // Assess: the duplicate spelling and the protected alias are dropped, the rest recorded as one event
+      expect(published[0]).toMatchObject({
+        status: 'revoked',
+        identity: 'jane',
+        aliases: ['Jane.Doe@example.com', 'jd-laptop'],
+        summary: { connectionsFound: 3, connectionsTerminated: 3 },
+      });
+      const matched = published[0]?.regions.flatMap((r) => r.endpoints).flatMap((e) => e.connections);
+      expect(matched?.map((c) => c.matchedIdentity).sort()).toEqual([
+        'Jane.Doe@example.com',
+        'jane',
+        'jd-laptop',
+      ]);
+      for (const id of sessions) expect(fake.statusOf(id)).toBe('terminating');
+      for (const id of [breakGlass, bystander]) expect(fake.statusOf(id)).toBe('active');
+      expect(revoked.map((entry) => [entry.identity, entry.requestId, entry.eventTime]).sort()).toEqual(
+        [
+          ['Jane.Doe@example.com', revoke.id, '2026-11-22T10:00:00Z'],
+          ['jane', revoke.id, '2026-11-22T10:00:00Z'],
+          ['jd-laptop', revoke.id, '2026-11-22T10:00:00Z'],
+        ].sort(),
+      );
+      expect(published[1]).toMatchObject({
+        status: 'lifted',
+        aliases: ['Jane.Doe@example.com', 'breakglass', 'jd-laptop'],
+      });
+      expect(await ledger.listRevoked()).toEqual([]);
+    });
+
+    it('revokes the e-mails a user look-up returns beside the user name', async () => {
+      // Prepare
+      const ledger = ledgerOn();
+      const { fake, published, run } = setup({
+        ledger,
+        lookUpUserName: async () => ({
+          userName: 'jane.doe@example.com',
+          aliases: ['jdoe@corp.example.com', 'nope'],
+        }),
+      });
+      const sessions = [
+        fake.connect(REGION, ENDPOINT, { username: 'jane.doe' }),
+        fake.connect(REGION, ENDPOINT, { username: 'jdoe' }),
+      ];
+
+      // Act: the Identity Center source maps with `{local}`, so an alias without @ is no VPN name
+      await run(sqsRecord(idcDisableEvent()));
+
+      // Assess
+      expect(published[0]).toMatchObject({ status: 'revoked', identity: 'jane.doe', aliases: ['jdoe'] });
+      for (const id of sessions) expect(fake.statusOf(id)).toBe('terminating');
+      expect((await ledger.findRevoked(['jdoe', 'jane.doe'])).map((entry) => entry.identity).sort()).toEqual([
+        'jane.doe',
+        'jdoe',
+      ]);
+    });
+
+    it('retries a request when the record of any of its names cannot be written', async () => {
+      // Prepare
+      const ledger = ledgerOn((inner) => ({
+        ...inner,
+        recordRevocation: async (change) => {
+          if (change.identity === 'jd-laptop')
+            throw new LedgerUnavailableError('ProvisionedThroughputExceeded');
+          return inner.recordRevocation(change);
+        },
+      }));
+      const { published, run } = setup({ ledger });
+      const record = sqsRecord(
+        runbookEvent({ username: 'jane', aliases: ['jd-laptop'], reason: 'offboarding' }),
+      );
+
+      // Act
+      const response = await run(record);
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+      expect(published[0]).toMatchObject({
+        ledger: { status: 'unavailable' },
+        delivery: { willRetry: true },
+      });
     });
 
     it('resolves a re-enable that arrives before the older disable by event time: nobody is cut off', async () => {

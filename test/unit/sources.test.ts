@@ -397,6 +397,76 @@ describe('toRevocationRequest — Okta', () => {
   });
 });
 
+describe("toRevocationRequest — the person's other names", () => {
+  it('carries runbook aliases beside the username, distinct, and names a bad alias', () => {
+    // Prepare
+    const event = runbookEvent({
+      username: 'jdoe',
+      aliases: ['jane.doe@example.com', 'jdoe', 'CORP\\jdoe', 'jane.doe@example.com'],
+      reason: 'IR-42',
+    });
+    const bad = runbookEvent({ username: 'jdoe', aliases: ['ok', ' padded'], reason: 'IR-42' });
+
+    // Act
+    const request = parse(event);
+    const error = rejection(bad);
+
+    // Assess
+    expect(request).toMatchObject({ identity: 'jdoe', aliases: ['jane.doe@example.com', 'CORP\\jdoe'] });
+    expect(error.field).toBe('detail.aliases.1');
+    expect(error.message).toBe('detail.aliases.1: expected no leading or trailing whitespace');
+  });
+
+  it('carries the Okta login as an alias when the Okta user id is the identity, mapped alike', () => {
+    // Prepare
+    const config: SourcesConfig = {
+      okta: { ...oktaOptions, identityMapping: { field: 'id', template: 'vpn-{identity}' } },
+    };
+
+    // Act
+    const request = parse(withAlternateId('jane.doe@example.com'), config);
+    const byLogin = parse(withAlternateId('jane.doe@example.com'));
+
+    // Assess
+    expect(request).toMatchObject({
+      identity: 'vpn-00u3m90rxKjGQ0G6L1d6',
+      aliases: ['vpn-jane.doe@example.com'],
+    });
+    expect(byLogin).not.toHaveProperty('aliases');
+  });
+
+  it("leaves out an alias the mapping cannot apply to: only the identity's mapping must succeed", () => {
+    // Prepare
+    const config: SourcesConfig = {
+      runbook: { ...runbookOptions, identityMapping: { template: '{local}' } },
+    };
+    const event = runbookEvent({
+      username: 'jane.doe@example.com',
+      aliases: ['jdoe', 'jd@corp.example.com'],
+      reason: 'x',
+    });
+
+    // Act
+    const request = parse(event, config);
+
+    // Assess
+    expect(request).toMatchObject({ identity: 'jane.doe', aliases: ['jd'] });
+  });
+
+  it("carries the Auth0 Management API response's username beside its e-mail", () => {
+    // Prepare
+    const event = structuredClone(deliveredExample('auth0-sapi-user-blocked.json'));
+    const data = event.detail.data as { details: { response: { body: Json } } };
+    data.details.response.body.username = 'jdoe';
+
+    // Act
+    const request = toRevocationRequest(JSON.stringify(event), EXAMPLE_SOURCES);
+
+    // Assess
+    expect(request).toMatchObject({ identity: 'jane.doe@example.com', aliases: ['jdoe'] });
+  });
+});
+
 describe('toRevocationRequest — runbook', () => {
   it('turns a valid request into a revocation request carrying dryRun', () => {
     // Prepare

@@ -305,25 +305,55 @@ describe('sweepSessions: protected identities', () => {
     expect(entry(outcome, admin)).toBeUndefined();
   });
 
-  it('ends a revoked Username by ConnectionId where a protected session shares that Username', async () => {
+  it('ends a revoked Username even under a protected certificate CN: a protected name never shields a revoked one', async () => {
     // Prepare: a protected certificate CN connected with the revoked user's AD name
     const { fake, run } = setup({ revoked: ['jane'], protect: ['break-glass'] });
     const shared = fake.connect(EAST, SAML, { username: 'jane', commonName: 'break-glass' });
     const janes = [1, 2].map(() => fake.connect(EAST, SAML, { username: 'jane', commonName: 'jane' }));
+    const breakGlassAlone = fake.connect(EAST, CERT, { commonName: 'break-glass' });
 
     // Act
     const outcome = await run();
 
     // Assess
-    expect(terminates(fake).map((call) => call.target)).toEqual(
-      janes.map((connectionId) => ({ connectionId })),
-    );
-    expect(fake.statusOf(shared)).toBe('active');
+    for (const id of [shared, ...janes]) expect(fake.statusOf(id)).toBe('terminating');
+    expect(fake.statusOf(breakGlassAlone)).toBe('active');
     expect(outcome.status).toBe('swept');
-    expect(outcome.connections.map((connection) => [connection.matchedOn, connection.terminatedBy])).toEqual([
-      ['username', 'connection-id'],
-      ['username', 'connection-id'],
+    expect(outcome.counts).toMatchObject({ connectionsFound: 3, connectionsProtected: 0 });
+    expect(outcome.connections.map((connection) => connection.matchedOn)).toEqual([
+      'username',
+      'username',
+      'username',
     ]);
+  });
+
+  it('ends a connection whose revoked CN is not protected even when its username is', async () => {
+    // Prepare
+    const { fake, run } = setup({ revoked: ['stolen-laptop'], protect: ['ops-admin'] });
+    const shielding = fake.connect(EAST, CERT, { username: 'ops-admin', commonName: 'stolen-laptop' });
+    const admin = fake.connect(EAST, CERT, { username: 'ops-admin', commonName: 'ops-admin-laptop' });
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(fake.statusOf(shielding)).toBe('terminating');
+    expect(fake.statusOf(admin)).toBe('active');
+    expect(terminates(fake).map((call) => call.target)).toEqual([{ connectionId: shielding }]);
+    expect(entry(outcome, shielding)).toMatchObject({ reason: 'revoked-identity', matchedOn: 'common-name' });
+  });
+
+  it('keeps a session whose revoked name is itself protected (a record from before it was protected)', async () => {
+    // Prepare
+    const { fake, run } = setup({ revoked: ['ops-admin'], protect: ['OPS-ADMIN'] });
+    const admin = fake.connect(EAST, CERT, { username: 'ops-admin', commonName: 'someone-else' });
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(fake.statusOf(admin)).toBe('active');
+    expect(outcome.counts).toMatchObject({ connectionsFound: 0, connectionsProtected: 1 });
   });
 });
 

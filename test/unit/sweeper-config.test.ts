@@ -44,6 +44,7 @@ describe('loadSweeperConfig', () => {
       terminateRetryBudgetMs: DEFAULT_TERMINATE_RETRY_BUDGET_MS,
       ledgerTableName: 'RevocationLedger',
       protectedIdentities: [],
+      activeDirectoryDomains: [],
       pacing: {
         terminatePerSecond: DEFAULT_TERMINATE_CALLS_PER_SECOND,
         describePerSecond: DEFAULT_DESCRIBE_CALLS_PER_SECOND,
@@ -64,6 +65,7 @@ describe('loadSweeperConfig', () => {
       LEDGER_TABLE_NAME: 'arn:aws:dynamodb:us-east-1:111122223333:table/RevocationLedger',
       MAX_SESSION_AGE_MINUTES: '240',
       PROTECTED_IDENTITIES: 'break-glass@example.com, Ops-Admin',
+      ACTIVE_DIRECTORY_DOMAINS: 'CORP, corp.example.com',
       EC2_TERMINATE_CALLS_PER_SECOND: '1.5',
       EC2_DESCRIBE_CALLS_PER_SECOND: '5',
     };
@@ -88,6 +90,7 @@ describe('loadSweeperConfig', () => {
       ledgerTableName: 'arn:aws:dynamodb:us-east-1:111122223333:table/RevocationLedger',
       maxSessionAgeMs: 240 * 60_000,
       protectedIdentities: ['break-glass@example.com', 'Ops-Admin'],
+      activeDirectoryDomains: ['CORP', 'corp.example.com'],
       pacing: { terminatePerSecond: 1.5, describePerSecond: 5 },
     });
   });
@@ -153,6 +156,10 @@ describe('loadSweeperConfig', () => {
     ],
     [{ LEDGER_TABLE_NAME: '' }, 'LEDGER_TABLE_NAME: expected a DynamoDB table name or ARN'],
     [{ PROTECTED_IDENTITIES: 'ok,bad\u0007name' }, 'PROTECTED_IDENTITIES.1: expected no control characters'],
+    [
+      { ACTIVE_DIRECTORY_DOMAINS: 'CORP,corp\\jdoe' },
+      'ACTIVE_DIRECTORY_DOMAINS.1: expected an Active Directory domain: a NetBIOS name (CORP) or a DNS name (corp.example.com)',
+    ],
     [{ EC2_TERMINATE_CALLS_PER_SECOND: '0' }, 'EC2_TERMINATE_CALLS_PER_SECOND: expected a positive number'],
     [{ EC2_DESCRIBE_CALLS_PER_SECOND: 'fast' }, 'EC2_DESCRIBE_CALLS_PER_SECOND: expected a positive number'],
   ])('names the variable in the error for %j', (override, expected) => {

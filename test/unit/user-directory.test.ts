@@ -187,7 +187,7 @@ describe('resolving an id-only event: look-up, then the directory, only then unr
     const name = await resolve(JANE);
 
     // Assess
-    expect(name).toBe('jane.doe@example.com');
+    expect(name).toEqual({ userName: 'jane.doe@example.com', aliases: ['jane@example.org'] });
     expect(remembered).toEqual([JANE_USER]);
     expect(finds).toEqual([]);
   });
@@ -202,7 +202,7 @@ describe('resolving an id-only event: look-up, then the directory, only then unr
     const name = await resolve(JANE);
 
     // Assess
-    expect(name).toBe('jane.doe@example.com');
+    expect(name).toEqual({ userName: 'jane.doe@example.com', aliases: ['jane@example.org'] });
     expect(finds).toEqual([JANE]);
     expect(lines).toContain('The user no longer exists; named from the user directory');
   });
@@ -260,7 +260,7 @@ describe('resolving an id-only event: look-up, then the directory, only then unr
     const name = await resolve(JANE);
 
     // Assess
-    expect(name).toBe('jane.doe@example.com');
+    expect(name).toEqual({ userName: 'jane.doe@example.com', aliases: ['jane@example.org'] });
     expect(lines).toContain('The user could not be recorded in the user directory');
   });
 });

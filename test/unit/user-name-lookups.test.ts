@@ -32,7 +32,7 @@ beforeEach(() => {
 });
 
 describe('user-name look-ups', () => {
-  it('finds an Identity Store user by id with one instrumented client, and no name for an unknown id', async () => {
+  it('finds an Identity Store user by id with every email as an alias, one instrumented client, and no name for an unknown id', async () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
     identityStore
@@ -63,7 +63,7 @@ describe('user-name look-ups', () => {
     expect(services).toEqual(['identitystore']);
   });
 
-  it('finds a Cognito user by sub with one instrumented client per pool region', async () => {
+  it('finds a Cognito user by sub, with its email and preferred username as aliases, one instrumented client per pool region', async () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
     cognito.on(ListUsersCommand).resolves({

@@ -7,7 +7,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { identityKey } from '../identity.ts';
+import { type IdentityKey, identityKey } from '../identity.ts';
 import {
   eventTimeMs,
   type LedgerChange,
@@ -18,7 +18,10 @@ import {
   type RevocationLedger,
 } from '../ledger.ts';
 
-/** Partition key (S): `identityKey(identity)`, so one record per identity whatever its case. */
+/**
+ * Partition key (S): the identity's canonical key (`IdentityKey`), so one record per person whatever the
+ * spelling. For ASCII names without configured Active Directory domains it is the lower-cased name.
+ */
 export const LEDGER_PARTITION_KEY = 'identityKey';
 /**
  * DynamoDB TTL attribute (N, epoch seconds), set on `lifted` records only: such a record stops counting at
@@ -53,6 +56,8 @@ export interface DynamoDbLedgerReaderSettings {
   /** Items a Scan page examines (`Limit`); unset lets DynamoDB fill 1 MB pages. */
   readonly scanPageSize?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The canonical key of an identity (with the configured Active Directory domains). */
+  readonly identityKey?: IdentityKey;
 }
 
 export interface DynamoDbLedgerSettings extends DynamoDbLedgerReaderSettings {
@@ -90,9 +95,10 @@ export function dynamoDbLedgerReader(
   settings: DynamoDbLedgerReaderSettings,
 ): RevocationLedgerReader {
   const sleep = settings.sleep ?? defaultSleep;
+  const key = settings.identityKey ?? identityKey;
   return {
     findRevoked: async (identities) => {
-      const keys = [...new Set(identities.filter((identity) => identity !== '').map(identityKey))];
+      const keys = [...new Set(identities.filter((identity) => identity !== '').map(key))];
       const items: Record<string, AttributeValue>[] = [];
       for (let start = 0; start < keys.length; start += KEYS_PER_BATCH) {
         items.push(
@@ -203,7 +209,7 @@ async function putIfNewer(
       new PutItemCommand({
         TableName: settings.tableName,
         Item: {
-          [A.key]: { S: identityKey(entry.identity) },
+          [A.key]: { S: (settings.identityKey ?? identityKey)(entry.identity) },
           [A.identity]: { S: entry.identity },
           [A.state]: { S: entry.state },
           [A.source]: { S: entry.source },
