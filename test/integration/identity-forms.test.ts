@@ -1,6 +1,7 @@
 import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
 import { runbookEvent } from '../support/events.ts';
 import { publishedOutcomes, publishedSweeps } from '../support/published.ts';
@@ -88,7 +89,7 @@ const revokeJdoe = (r: RevokerOnEmulator) =>
   r.deliver([
     {
       event: runbookEvent({ username: 'jdoe', aliases: ['jane.doe@example.com'], reason: 'IR-2041' }),
-      eventBusName: 'default',
+      eventBusName: DEFAULT_RUNBOOK_EVENT_BUS,
     },
   ]);
 
