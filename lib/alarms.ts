@@ -142,6 +142,15 @@ export class RevokerAlarms extends Construct {
         'requestId, and check the outcome bus, its policy and the PutEvents grant.',
     );
     add(
+      'RetryBackoffFailed',
+      emf('RetryBackoffFailed'),
+      0,
+      'Client VPN Revoker: the revoker could not shorten the visibility of a request it handed back to the ' +
+        'queue (sqs:ChangeMessageVisibility failed), so that request is retried only after the visibility ' +
+        "timeout (6 x the function timeout) instead of within seconds. Read the function's log for the SQS " +
+        'error (permissions, queue policy, throttling); the request is not lost.',
+    );
+    add(
       'EventTimesAdjusted',
       emf('EventTimeAdjusted'),
       0,

@@ -201,6 +201,8 @@ export class RevokerDashboard extends Construct {
           emfMetric('OutcomePublishFailed', { label: 'outcomes not published' }),
           emfMetric('EventTimeAdjusted', { label: 'event times beyond the allowed skew' }),
           emfMetric('IdentityUnresolved', { label: 'users nobody can name' }),
+          emfMetric('RetriesScheduled', { label: 'requests handed back for a retry' }),
+          emfMetric('RetryBackoffFailed', { label: 'retries left to the visibility timeout' }),
         ],
         right: [props.function.metricInvocations({ ...sum, label: 'invocations' })],
       }),

@@ -132,9 +132,9 @@ describe('RevokerAlarms', () => {
 
     // Assess
     const alarms = alarmsOf(template);
-    // 12 for the revoker and its queues (the runbook's holding queue included), 4 for the connect handler,
+    // 13 for the revoker and its queues (the runbook's holding queue included), 4 for the connect handler,
     // 2 for the sweeper, 2 per rule
-    expect(alarms).toHaveLength(12 + 4 + 2 + 2 * revoker.rules.length);
+    expect(alarms).toHaveLength(13 + 4 + 2 + 2 * revoker.rules.length);
     expect(revoker.alarms).toHaveLength(alarms.length);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData, alarm.MetricName).toBe('notBreaching');

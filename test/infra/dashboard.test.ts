@@ -76,6 +76,7 @@ function emittedNames(path: string, statuses: readonly string[]): string[] {
 
 const REVOKER_METRICS = [
   ...emittedNames('lambda/revoker/process-batch.ts', REVOCATION_STATUSES),
+  ...emittedNames('lambda/revoker/retry-backoff.ts', REVOCATION_STATUSES),
   EC2_THROTTLED_METRICS.revoker,
 ];
 const SWEEPER_METRICS = [
@@ -100,6 +101,8 @@ describe('RevokerDashboard', () => {
       'OutcomePublishFailed',
       'RevocationLatency',
       'RevocationProcessingTime',
+      'RetriesScheduled',
+      'RetryBackoffFailed',
       'Ec2Throttled',
     ]);
     expect(SWEEPER_METRICS).toContain('SweepOutcome-partial');
