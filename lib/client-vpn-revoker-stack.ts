@@ -106,6 +106,7 @@ export class ClientVpnRevokerStack extends Stack {
         onLedgerUnavailable: config.onLedgerUnavailable,
         deniedMessage: config.deniedMessage,
         provisionedConcurrency: config.connectHandlerProvisionedConcurrency,
+        endpointWiring: config.connectHandlerEndpointWiring,
       },
       userDirectory: {
         enabled: config.userDirectoryEnabled,
