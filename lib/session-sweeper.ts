@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import {
   functionRole,
   grantClientVpnConnections,
   invokeOnSchedule,
+  nagResource,
   traceOrAcknowledge,
 } from './function-support.ts';
 import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
@@ -172,7 +173,8 @@ function grantConnectHandlerWiring(
   wiring: EndpointWiring,
 ): void {
   const { region } = Stack.of(role);
-  if (!regions.includes(region)) return;
+  // An environment-agnostic stack's region is known at deployment only: the ARN below still limits it to there.
+  if (!Token.isUnresolved(region) && !regions.includes(region)) return;
   const endpointsHere = scope.endpoints?.filter((endpoint) => endpoint.region === region);
   if (endpointsHere) {
     if (endpointsHere.length === 0) return;
@@ -205,4 +207,14 @@ function grantConnectHandlerWiring(
       ...(tag && { conditions: endpointTagCondition(tag) }),
     }),
   );
+  if (endpointsHere) return;
+  const policy = role.node.findChild('DefaultPolicy');
+  Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(role, endpointArn(role, region, '*'))}]`,
+    reason: tag
+      ? 'ModifyClientVpnEndpoint (only ClientConnectOptions) on tagged endpoints: the grant is conditioned ' +
+        "on aws:ResourceTag, so the ARN covers every endpoint of the connect handler's region"
+      : 'No endpoint selection configured: every endpoint of the connect handler region is governed and ' +
+        'gets the handler; pass endpoints or endpointTag to narrow it',
+  });
 }

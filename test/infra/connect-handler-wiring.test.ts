@@ -79,6 +79,21 @@ describe('connect handler wiring by the session sweeper (infrastructure)', () =>
     ]);
   });
 
+  it('an environment-agnostic stack: ModifyClientVpnEndpoint in the region it is deployed to', () => {
+    // Act
+    const { template, stack, revoker } = synthRevoker({ ...OKTA, regions: ['us-east-1', REGION] }, {});
+
+    // Assess
+    const role = revoker.sweeper?.role;
+    if (!role) throw new Error('expected a sweeper');
+    const modify = policyStatements(template, stack, role).filter((s) =>
+      asList(s.Action).includes('ec2:ModifyClientVpnEndpoint'),
+    );
+    expect(modify.map((s) => s.Resource)).toEqual([
+      'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:client-vpn-endpoint/*',
+    ]);
+  });
+
   it('endpoints by tag: ModifyClientVpnEndpoint conditioned on the tag', () => {
     // Act
     const { withAction } = sweeperStatements({ endpointTag: { key: 'team', value: 'secops' } });
