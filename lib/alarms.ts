@@ -256,6 +256,18 @@ export class RevokerAlarms extends Construct {
         'Client VPN Revoker: a session cleanup sweep could not end every session it should have, or could not ' +
           'read the ledger or an endpoint. The next sweep retries; read the sweep outcome event for what remains.',
       );
+      if (props.connectHandler) {
+        add(
+          'EndpointsNotGuarded',
+          emf('EndpointsNotGuarded'),
+          0,
+          'Client VPN Revoker: a governed endpoint does not call the connect handler, so revoked identities can ' +
+            'reconnect there until the next sweep ends them. The sweep outcome event (connectHandler.unguarded) ' +
+            'names each endpoint and why: disabled (report mode: set the handler with the ConnectHandlerArn output ' +
+            'or switch to enforce), other-handler (another function is set: chain or replace it by hand), error ' +
+            "(the sweeper's ModifyClientVpnEndpoint/Describe permission or EC2 throttling).",
+        );
+      }
     }
 
     if (props.directorySync) {

@@ -107,6 +107,7 @@ export class ClientVpnRevokerStack extends Stack {
         onLedgerUnavailable: config.onLedgerUnavailable,
         deniedMessage: config.deniedMessage,
         provisionedConcurrency: config.connectHandlerProvisionedConcurrency,
+        endpointWiring: config.connectHandlerEndpointWiring,
       },
       userDirectory: {
         enabled: config.userDirectoryEnabled,

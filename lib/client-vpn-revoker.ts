@@ -18,7 +18,7 @@ import { OUTCOME_DETAIL_TYPE } from '../lambda/core/outcome.ts';
 import { type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
 import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
 import { RevokerAlarms } from './alarms.ts';
-import { ClientConnectHandler } from './connect-handler.ts';
+import { ClientConnectHandler, type EndpointWiring } from './connect-handler.ts';
 import { RevokerDashboard } from './dashboard.ts';
 import {
   bundledFunction,
@@ -45,6 +45,7 @@ import {
 import {
   type CallRates,
   ClientVpnRevokerPropsError,
+  connectHandlerWithoutSweep,
   splitBudget,
   sweeperWanted,
   validateActiveDirectoryDomains,
@@ -52,6 +53,7 @@ import {
   validateDurations,
   validatedEventTimeSkew,
   validateEndpoints,
+  validateEndpointWiring,
   validateLedger,
   validateNoConnectHandler,
   validateNumbers,
@@ -340,7 +342,8 @@ export interface ClientVpnRevokerProps {
   readonly ledger?: LedgerProps;
   /**
    * The client connect handler (`AWSClientVPN-…` Lambda) that denies revoked identities.
-   * @default - created (when the ledger is enabled) but wired into no endpoint: see `endpointIds`
+   * @default - created (when the ledger is enabled); each session sweep wires it into the governed endpoints
+   * of the stack's account and region (`endpointWiring`)
    */
   readonly connectHandler?: ConnectHandlerProps;
   /**
@@ -401,9 +404,18 @@ export interface ConnectHandlerProps {
    * Endpoints (ids, in the stack's region: a connect handler must be in its endpoint's account and region)
    * whose ClientConnectOptions this stack sets to the handler on deploy (and disables on removal), through a
    * custom resource calling ModifyClientVpnEndpoint. Changing the handler does not touch live sessions.
-   * @default - none: wire endpoints yourself (README, "Reconnect blocking")
+   * @default - none: the session sweep wires the governed endpoints instead (`endpointWiring`)
    */
   readonly endpointIds?: string[];
+  /**
+   * What each session sweep does with a governed endpoint of the stack's account and region whose
+   * ClientConnectOptions do not name the handler: `ENFORCE` sets the handler on endpoints without one
+   * (ModifyClientVpnEndpoint), `REPORT` only reports (for endpoints whose settings other IaC owns). Either way
+   * every unguarded endpoint counts in the `EndpointsNotGuarded` metric and alarm; an endpoint naming another
+   * handler is never overwritten. Needs the session sweep (`sessionCleanup`).
+   * @default EndpointWiring.ENFORCE
+   */
+  readonly endpointWiring?: EndpointWiring;
   /**
    * What the handler answers when the ledger cannot be read in time: `deny` fails closed, like Client VPN
    * itself does on handler failure; `allow` keeps everyone (including revoked identities) able to connect
@@ -443,6 +455,7 @@ export interface SessionCleanupProps {
   readonly maxSessionAge?: Duration;
 }
 
+export { EndpointWiring } from './connect-handler.ts';
 export {
   ClientVpnRevokerPropsError,
   ENDPOINT_ID_PATTERN,
@@ -785,6 +798,7 @@ export class ClientVpnRevoker extends Construct {
         ...(this.logHashKey && { logHashKey: this.logHashKey }),
       });
     }
+    if (this.connectHandler && !sweeperEnabled) throw connectHandlerWithoutSweep();
     if (sweeperEnabled) {
       const cleanup = validateSessionCleanup(props.sessionCleanup ?? {});
       this.sweeper = new SessionSweeper(this, 'SessionCleanup', {
@@ -802,6 +816,13 @@ export class ClientVpnRevoker extends Construct {
         deadLetterQueue: this.deadLetterQueue,
         logRetention,
         ...(members && { memberAccounts: members }),
+        ...(this.connectHandler && {
+          connectHandler: {
+            handlerArn: this.connectHandler.handlerArn,
+            target: this.connectHandler.target,
+            wiring: validateEndpointWiring(props.connectHandler?.endpointWiring),
+          },
+        }),
       });
     }
     if (members) {

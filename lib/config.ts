@@ -12,6 +12,7 @@ import {
 } from '../lambda/sources/identity-center.ts';
 import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/okta.ts';
 import { ENDPOINT_ID_PATTERN, OKTA_EVENT_SOURCE_PATTERN, REGION_PATTERN } from './client-vpn-revoker.ts';
+import { EndpointWiring } from './connect-handler.ts';
 
 /** Thrown for invalid cdk.json / `-c` context; the message names every bad key and what was expected. */
 export class ContextError extends Error {
@@ -147,6 +148,7 @@ const CONNECT_HANDLER_OPTIONS = [
   'onLedgerUnavailable',
   'deniedMessage',
   'connectHandlerProvisionedConcurrency',
+  'connectHandlerEndpointWiring',
 ] as const;
 
 /** Every context key the app reads, in cdk.json or as `-c key=value`. */
@@ -251,6 +253,7 @@ export const contextSchema = z
     onLedgerUnavailable: z.enum(['deny', 'allow'], { error: 'expected deny or allow' }).optional(),
     deniedMessage: text.max(255, "expected at most 255 characters (Client VPN's limit)").optional(),
     connectHandlerProvisionedConcurrency: integer(0, 1000).optional(),
+    connectHandlerEndpointWiring: z.enum(EndpointWiring, { error: 'expected enforce or report' }).optional(),
     userDirectoryEnabled: boolean.optional(),
     userDirectorySyncIntervalMinutes: integer(1, 24 * 60).optional(),
     userDirectoryRetentionDays: integer(15, 3650).optional(),

@@ -9,9 +9,21 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambda/core/environment.ts';
 import { bundledFunction, functionRole, traceOrAcknowledge } from './function-support.ts';
 
+/**
+ * What the session sweeper does with a governed endpoint (in the connect handler's account and region) whose
+ * ClientConnectOptions do not name the handler. An endpoint naming another handler is never overwritten.
+ */
+export enum EndpointWiring {
+  /** Sets the handler on endpoints without one (ModifyClientVpnEndpoint), and reports the rest. */
+  ENFORCE = 'enforce',
+  /** Only reports (metric, alarm, sweep outcome): for endpoints whose settings other IaC owns. */
+  REPORT = 'report',
+}
+
 /** Client VPN only invokes connect handlers whose name starts with this (its service-linked role's grant). */
 export const CONNECT_HANDLER_NAME_PREFIX = 'AWSClientVPN-';
 const MAX_FUNCTION_NAME_LENGTH = 64;
+const LIVE_ALIAS = 'live';
 
 export interface ClientConnectHandlerProps {
   readonly table: dynamodb.ITable;
@@ -38,6 +50,8 @@ export class ClientConnectHandler extends Construct {
   public readonly function: lambda.Function;
   /** What endpoints' ClientConnectOptions.LambdaFunctionArn must name: the alias when provisioned. */
   public readonly handlerArn: string;
+  /** The function, or its alias when provisioned: what `handlerArn` names (depend on it before wiring). */
+  public readonly target: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: ClientConnectHandlerProps) {
     super(scope, id);
@@ -85,9 +99,17 @@ export class ClientConnectHandler extends Construct {
 
     let target: lambda.IFunction = fn;
     if (props.provisionedConcurrency > 0) {
-      target = fn.addAlias('live', { provisionedConcurrentExecutions: props.provisionedConcurrency });
+      target = fn.addAlias(LIVE_ALIAS, { provisionedConcurrentExecutions: props.provisionedConcurrency });
     }
-    this.handlerArn = target.functionArn;
+    this.target = target;
+    // Built from the fixed function name, not a GetAtt, so that it reads the same before deployment (local runs);
+    // whoever uses it depends on `target`, which a reference would have ensured.
+    this.handlerArn = Stack.of(this).formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: props.provisionedConcurrency > 0 ? `${functionName}:${LIVE_ALIAS}` : functionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     props.endpointIds.forEach((endpointId, index) => {
       this.wire(endpointId, index, props.logRetention);
     });
@@ -138,7 +160,7 @@ export class ClientConnectHandler extends Construct {
         ]),
       },
     );
-    wiring.node.addDependency(this.function);
+    wiring.node.addDependency(this.target);
     // The provider must be able to write its logs before its first invocation.
     wiring.node.addDependency(provider);
   }

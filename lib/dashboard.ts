@@ -280,6 +280,17 @@ export class RevokerDashboard extends Construct {
           leftYAxis: { min: 0, label: 'ms', showUnits: false },
         }),
       );
+      if (props.connectHandler) {
+        dashboard.addWidgets(
+          graph({
+            title: 'Governed endpoints: not guarded by the connect handler (alarmed), wired by the sweep',
+            left: [
+              emfMetric('EndpointsNotGuarded', { label: 'not guarded' }),
+              emfMetric('EndpointsWired', { label: 'wired' }),
+            ],
+          }),
+        );
+      }
     }
   }
 }

@@ -165,7 +165,8 @@ export function traceOrAcknowledge(fn: lambda.Function, tracing: boolean, correl
 export const functionRole = (scope: Construct, id: string, description: string) =>
   new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
 
-const endpointArn = (scope: Construct, region: string, endpointId: string) =>
+/** The ARN of a Client VPN endpoint of the stack's account (`*`: every endpoint of the region). */
+export const endpointArn = (scope: Construct, region: string, endpointId: string) =>
   Stack.of(scope).formatArn({
     service: 'ec2',
     region,
@@ -202,12 +203,7 @@ export function grantClientVpnConnections(
       sid: `${sidPrefix}${tag ? 'TerminateOnTaggedEndpoints' : 'TerminateOnAllEndpoints'}`,
       actions,
       resources: regions.map((region) => endpointArn(role, region, '*')),
-      ...(tag && {
-        conditions:
-          tag.value === undefined
-            ? { Null: { [`aws:ResourceTag/${tag.key}`]: 'false' } }
-            : { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
-      }),
+      ...(tag && { conditions: endpointTagCondition(tag) }),
     }),
   );
   role.addToPrincipalPolicy(
@@ -237,6 +233,12 @@ export function grantClientVpnConnections(
     });
   }
 }
+
+/** Limits a grant to endpoints carrying the tag (any value when `value` is absent). */
+export const endpointTagCondition = (tag: NonNullable<EndpointScope['tag']>) =>
+  tag.value === undefined
+    ? { Null: { [`aws:ResourceTag/${tag.key}`]: 'false' } }
+    : { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } };
 
 /** The string cdk-nag reports for a policy resource (its flattenCfnReference), to acknowledge exactly it. */
 export function nagResource(scope: Construct, value: string): string {

@@ -32,7 +32,7 @@ export {
 } from './client-vpn-revoker.ts';
 export { ClientVpnRevokerStack, type ClientVpnRevokerStackProps } from './client-vpn-revoker-stack.ts';
 export { parseContext, type RevokerContext, readContext } from './config.ts';
-export { ClientConnectHandler } from './connect-handler.ts';
+export { ClientConnectHandler, EndpointWiring } from './connect-handler.ts';
 export { RevokerDashboard, type RevokerDashboardProps } from './dashboard.ts';
 export type {
   Auth0SourceProps,

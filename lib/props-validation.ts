@@ -16,6 +16,7 @@ import type {
   OktaSourceProps,
   SessionCleanupProps,
 } from './client-vpn-revoker.ts';
+import { EndpointWiring } from './connect-handler.ts';
 
 // The checks ClientVpnRevoker runs on its props before creating anything: each error names the prop and what
 // was expected, and a prop that is a token (resolved at deploy time) is not judged.
@@ -385,6 +386,30 @@ export function sweeperWanted(props: SessionCleanupProps | undefined, ledgerEnab
   }
   return false;
 }
+
+export function validateEndpointWiring(wiring: EndpointWiring | undefined): EndpointWiring {
+  if (wiring === undefined) return EndpointWiring.ENFORCE;
+  if (!Object.values(EndpointWiring).includes(wiring)) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.endpointWiring',
+      `expected EndpointWiring.ENFORCE ('enforce') or EndpointWiring.REPORT ('report'), got ${show(wiring)}`,
+    );
+  }
+  return wiring;
+}
+
+/**
+ * The session sweep is what wires governed endpoints to the connect handler (or reports them): without it a
+ * handler would guard nothing, silently.
+ */
+export const connectHandlerWithoutSweep = () =>
+  new ClientVpnRevokerPropsError(
+    'sessionCleanup.enabled',
+    'is false, but the session sweep is what wires the governed endpoints to the connect handler and reports ' +
+      'those it does not guard. Re-enable sessionCleanup (with connectHandler.endpointWiring: ' +
+      'EndpointWiring.REPORT to only report, when other IaC owns the endpoints), or set ' +
+      'connectHandler.enabled to false',
+  );
 
 export function validateConnectHandler(props: ConnectHandlerProps) {
   const endpointIds = [...new Set(props.endpointIds ?? [])];

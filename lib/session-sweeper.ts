@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,15 +6,19 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { ENV } from '../lambda/core/environment.ts';
 import { SWEEP_OUTCOME_DETAIL_TYPE } from '../lambda/core/sweep-outcome.ts';
+import { EndpointWiring } from './connect-handler.ts';
 import {
   bundledFunction,
   type EndpointScope,
+  endpointArn,
+  endpointTagCondition,
   functionRole,
   grantClientVpnConnections,
   invokeOnSchedule,
+  nagResource,
   traceOrAcknowledge,
 } from './function-support.ts';
 import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
@@ -41,6 +45,13 @@ export interface SessionSweeperProps {
   readonly tracing: boolean;
   /** Member accounts searched through a role each (their environment is in `environment`). */
   readonly memberAccounts?: ResolvedMemberAccounts;
+  /** The stack's connect handler: each sweep checks that the governed endpoints name it, and wires them. */
+  readonly connectHandler?: {
+    readonly handlerArn: string;
+    /** What `handlerArn` names; the sweeper is deployed after it, so it never sets a handler not there yet. */
+    readonly target: IDependable;
+    readonly wiring: EndpointWiring;
+  };
 }
 
 /**
@@ -99,6 +110,13 @@ export class SessionSweeper extends Construct {
         }),
       );
     }
+    if (props.connectHandler) {
+      environment[ENV.connectHandlerArn] = props.connectHandler.handlerArn;
+      environment[ENV.connectHandlerEndpointWiring] = props.connectHandler.wiring;
+      if (props.memberAccounts?.includeOwnAccount ?? true) {
+        grantConnectHandlerWiring(role, props.endpoints, props.regions, props.connectHandler.wiring);
+      }
+    }
     if (props.maxSessionAge) environment[ENV.maxSessionAgeMinutes] = String(props.maxSessionAge.toMinutes());
     if (props.protectedIdentities.length > 0) {
       environment[ENV.protectedIdentities] = props.protectedIdentities.join(',');
@@ -117,6 +135,7 @@ export class SessionSweeper extends Construct {
       deadLetterQueue: props.deadLetterQueue,
     });
     this.function = fn;
+    if (props.connectHandler) fn.node.addDependency(props.connectHandler.target);
     fn.configureAsyncInvoke({
       retryAttempts: 2,
       // A sweep older than the interval is superseded by the next one (Lambda accepts 60 s to 6 h).
@@ -139,4 +158,63 @@ export class SessionSweeper extends Construct {
     });
     traceOrAcknowledge(fn, props.tracing, 'sweep id (also in the sweep outcome event)');
   }
+}
+
+/**
+ * What the wiring check needs in the handler's own account and region (the stack's): reading the endpoints'
+ * ClientConnectOptions and, in enforce mode, ModifyClientVpnEndpoint on exactly the governed endpoints there.
+ * AWS requires no permission on the Lambda function to set it as the handler: Client VPN invokes it through
+ * its service-linked role (docs/configuration.md, IAM).
+ */
+function grantConnectHandlerWiring(
+  role: iam.Role,
+  scope: EndpointScope,
+  regions: readonly string[],
+  wiring: EndpointWiring,
+): void {
+  const { region } = Stack.of(role);
+  // An environment-agnostic stack's region is known at deployment only: the ARN below still limits it to there.
+  if (!Token.isUnresolved(region) && !regions.includes(region)) return;
+  const endpointsHere = scope.endpoints?.filter((endpoint) => endpoint.region === region);
+  if (endpointsHere) {
+    if (endpointsHere.length === 0) return;
+    // Listed endpoints are scanned without DescribeClientVpnEndpoints; their ClientConnectOptions need it.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadConnectHandlerOfEndpoints',
+        actions: ['ec2:DescribeClientVpnEndpoints'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'ec2:Region': region } },
+      }),
+    );
+    const policy = role.node.findChild('DefaultPolicy');
+    Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeClientVpnEndpoints has no resource type (Service Authorization Reference); it is ' +
+        "conditioned on ec2:Region to the connect handler's region, the only one whose endpoints it can guard",
+    });
+  }
+  if (wiring !== EndpointWiring.ENFORCE) return;
+  const { tag } = scope;
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WireConnectHandler',
+      actions: ['ec2:ModifyClientVpnEndpoint'],
+      resources: (endpointsHere?.map((endpoint) => endpoint.endpointId) ?? ['*']).map((endpointId) =>
+        endpointArn(role, region, endpointId),
+      ),
+      ...(tag && { conditions: endpointTagCondition(tag) }),
+    }),
+  );
+  if (endpointsHere) return;
+  const policy = role.node.findChild('DefaultPolicy');
+  Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(role, endpointArn(role, region, '*'))}]`,
+    reason: tag
+      ? 'ModifyClientVpnEndpoint (only ClientConnectOptions) on tagged endpoints: the grant is conditioned ' +
+        "on aws:ResourceTag, so the ARN covers every endpoint of the connect handler's region"
+      : 'No endpoint selection configured: every endpoint of the connect handler region is governed and ' +
+        'gets the handler; pass endpoints or endpointTag to narrow it',
+  });
 }

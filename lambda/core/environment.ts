@@ -44,6 +44,9 @@ export const ENV = {
   onLedgerUnavailable: 'ON_LEDGER_UNAVAILABLE',
   deniedMessage: 'DENIED_CONNECTION_MESSAGE',
   maxSessionAgeMinutes: 'MAX_SESSION_AGE_MINUTES',
+  // The sweeper keeps governed endpoints wired to the connect handler (enforce) or reports them (report).
+  connectHandlerArn: 'CONNECT_HANDLER_ARN',
+  connectHandlerEndpointWiring: 'CONNECT_HANDLER_ENDPOINT_WIRING',
   // User directory: users of the id-only sources, recorded while they exist (lambda/core/user-directory.ts).
   userDirectoryTableName: 'USER_DIRECTORY_TABLE_NAME',
   userDirectoryRetentionDays: 'USER_DIRECTORY_RETENTION_DAYS',

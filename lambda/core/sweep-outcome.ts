@@ -5,8 +5,9 @@ import { connectionReportSchema, timingFields, truncatedSchema } from './outcome
 /** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
 export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
 // 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0);
-// 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted; additive).
-export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.2';
+// 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted; additive);
+// 1.3 added `connectHandler` (which endpoints the sweep wired to the connect handler, and which are unguarded).
+export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.3';
 
 export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
@@ -52,6 +53,60 @@ export const sweepErrorSchema = z
       'with InvalidClientVpnEndpointId.NotFound but does not make the sweep partial: no session remains on it.',
   });
 export type SweepError = z.infer<typeof sweepErrorSchema>;
+
+/** How the sweeper treats governed endpoints whose ClientConnectOptions do not name the connect handler. */
+export const ENDPOINT_WIRING_MODES = ['enforce', 'report'] as const;
+export type EndpointWiringMode = (typeof ENDPOINT_WIRING_MODES)[number];
+
+export const UNGUARDED_REASONS = ['disabled', 'other-handler', 'error'] as const;
+
+const wiringLocationSchema = z.object({
+  ...accountIdField,
+  region: z.string(),
+  endpointId: z.string(),
+});
+export type WiringLocation = z.infer<typeof wiringLocationSchema>;
+
+const unguardedEndpointSchema = z.object({
+  ...accountIdField,
+  region: z.string(),
+  endpointId: z
+    .string()
+    .optional()
+    .describe('Absent when the endpoints of the region could not be listed (reason error).'),
+  reason: z
+    .enum(UNGUARDED_REASONS)
+    .describe(
+      'disabled: no connect handler (report mode or a dry run leaves it so); other-handler: another ' +
+        'function is set and is never overwritten; error: the endpoint could not be read or modified.',
+    ),
+  functionArn: z.string().optional().describe('The other handler the endpoint names (other-handler).'),
+  error: z.object(errorFields).optional(),
+});
+export type UnguardedEndpoint = z.infer<typeof unguardedEndpointSchema>;
+
+export const connectHandlerReportSchema = z
+  .object({
+    handlerArn: z.string().describe("The ARN governed endpoints' ClientConnectOptions must name."),
+    wiring: z
+      .enum(ENDPOINT_WIRING_MODES)
+      .describe(
+        'enforce: endpoints without a handler were wired; report: nothing was modified (or a dry run).',
+      ),
+    guarded: z.number().int().min(0).describe('Governed endpoints in reach already naming the handler.'),
+    wired: z.array(wiringLocationSchema).describe('Endpoints this sweep set to the handler.'),
+    unguarded: z
+      .array(unguardedEndpointSchema)
+      .describe('Governed endpoints in reach whose reconnects the handler does not check (alarmed).'),
+    outOfReach: z
+      .array(wiringLocationSchema)
+      .describe(
+        "Governed endpoints in another region or account: AWS requires a handler of the endpoint's own " +
+          'account and region, so this one cannot guard them (reported, not alarmed).',
+      ),
+  })
+  .meta({ description: "The governed endpoints' client connect handler, as this sweep found and left it." });
+export type ConnectHandlerReport = z.infer<typeof connectHandlerReportSchema>;
 
 export const sweepOutcomeDetailSchema = z
   .object({
@@ -127,6 +182,9 @@ export const sweepOutcomeDetailSchema = z
     }),
     connections: z.array(sweepConnectionSchema),
     errors: z.array(sweepErrorSchema),
+    connectHandler: connectHandlerReportSchema
+      .optional()
+      .describe('Present when the stack has a connect handler: the wiring check of this sweep.'),
     truncated: truncatedSchema,
     timings: z.object({
       ...timingFields,

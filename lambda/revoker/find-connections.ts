@@ -2,7 +2,7 @@ import { mapConcurrent } from '../core/concurrency.ts';
 import type { EndpointSelection } from '../core/environment.ts';
 import { ClientVpnApiError } from '../core/errors.ts';
 import { type IdentityKey, identityKey } from '../core/identity.ts';
-import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary } from './ports.ts';
+import type { ClientVpnApi, ClientVpnApiForRegion, ConnectionSummary, EndpointSummary } from './ports.ts';
 
 const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
 const SCANS_IN_FLIGHT_PER_REGION = 5;
@@ -146,22 +146,35 @@ async function endpointsInScope(api: ClientVpnApi, region: string, selection: En
     // Named endpoints are scanned directly: no DescribeClientVpnEndpoints permission is needed.
     return selection.endpoints.filter((ref) => ref.region === region).map((ref) => ref.endpointId);
   }
-  const selected: string[] = [];
+  return (await describeSelectedEndpoints(api, region, selection)).map((endpoint) => endpoint.endpointId);
+}
+
+/** Every available endpoint of the region that `selection` names (by id, by tag, or all), every page read. */
+export async function describeSelectedEndpoints(
+  api: ClientVpnApi,
+  region: string,
+  selection: EndpointSelection,
+): Promise<EndpointSummary[]> {
+  const selected: EndpointSummary[] = [];
   let nextToken: string | undefined;
   do {
     const page = await api.describeEndpoints(nextToken);
     for (const endpoint of page.items) {
-      if (endpoint.status !== 'available') continue;
-      // The API has no tag filter, so tags are matched here.
-      if (selection.kind === 'tag') {
-        const value = endpoint.tags[selection.key];
-        if (value === undefined || (selection.value !== undefined && value !== selection.value)) continue;
-      }
-      selected.push(endpoint.endpointId);
+      if (endpoint.status === 'available' && isSelected(endpoint, region, selection)) selected.push(endpoint);
     }
     nextToken = page.nextToken;
   } while (nextToken);
   return selected;
+}
+
+function isSelected(endpoint: EndpointSummary, region: string, selection: EndpointSelection): boolean {
+  if (selection.kind === 'ids') {
+    return selection.endpoints.some((ref) => ref.region === region && ref.endpointId === endpoint.endpointId);
+  }
+  if (selection.kind === 'all') return true;
+  // The API has no tag filter, so tags are matched here.
+  const value = endpoint.tags[selection.key];
+  return value !== undefined && (selection.value === undefined || value === selection.value);
 }
 
 async function scanEndpoint(

@@ -4,6 +4,13 @@ export interface EndpointSummary {
   readonly endpointId: string;
   readonly status: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** The endpoint's client connect handler (`ClientConnectOptions`); absent when EC2 did not say. */
+  readonly clientConnect?: ClientConnectState;
+}
+
+export interface ClientConnectState {
+  readonly enabled: boolean;
+  readonly lambdaFunctionArn?: string;
 }
 
 export interface ConnectionSummary {

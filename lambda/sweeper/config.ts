@@ -7,6 +7,8 @@ import {
   oneEndpointSelection,
   parseEnvironment,
 } from '../core/environment.ts';
+import { ENDPOINT_WIRING_MODES, type EndpointWiringMode } from '../core/sweep-outcome.ts';
+import { LAMBDA_FUNCTION_ARN } from './connect-handler-wiring.ts';
 
 /**
  * Client VPN's shortest session timeout is 8 hours (`SessionTimeoutHours` 8|10|12|24): a maximum age of
@@ -33,6 +35,17 @@ const envSchema = z
           ),
       )
       .optional(),
+    // Unset: the stack has no connect handler, so there is nothing to wire.
+    [ENV.connectHandlerArn]: z
+      .string()
+      .regex(
+        LAMBDA_FUNCTION_ARN,
+        'expected a Lambda function ARN, arn:<partition>:lambda:<region>:<account>:function:<name>[:<alias>]',
+      )
+      .optional(),
+    [ENV.connectHandlerEndpointWiring]: z
+      .enum(ENDPOINT_WIRING_MODES, { error: 'expected "enforce" or "report"' })
+      .default('enforce'),
   })
   .refine(...oneEndpointSelection)
   .refine((env) => env[ENV.ledgerTableName] !== undefined || env[ENV.maxSessionAgeMinutes] !== undefined, {
@@ -45,6 +58,8 @@ export interface SweeperConfig extends ConnectionWorkSettings {
   readonly ledgerTableName?: string;
   /** Sessions established longer ago than this are ended; absent: no maximum. */
   readonly maxSessionAgeMs?: number;
+  /** The connect handler governed endpoints must name, and whether the sweeper wires them; absent: none. */
+  readonly connectHandler?: { readonly handlerArn: string; readonly wiring: EndpointWiringMode };
 }
 
 /** Reads and validates the environment once, at cold start; the error names every bad variable. */
@@ -52,9 +67,13 @@ export function loadSweeperConfig(environment: NodeJS.ProcessEnv = process.env):
   const env = parseEnvironment(envSchema, environment);
   const ledgerTableName = env[ENV.ledgerTableName];
   const maxSessionAgeMinutes = env[ENV.maxSessionAgeMinutes];
+  const handlerArn = env[ENV.connectHandlerArn];
   return {
     ...connectionWorkSettings(env),
     ...(ledgerTableName !== undefined && { ledgerTableName }),
     ...(maxSessionAgeMinutes !== undefined && { maxSessionAgeMs: maxSessionAgeMinutes * 60_000 }),
+    ...(handlerArn !== undefined && {
+      connectHandler: { handlerArn, wiring: env[ENV.connectHandlerEndpointWiring] },
+    }),
   };
 }

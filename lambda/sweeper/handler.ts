@@ -15,7 +15,9 @@ import { eventBridgeSweepOutcomePublisher } from '../revoker/adapters/eventbridg
 import { ec2ClientsForAccounts } from '../revoker/adapters/member-accounts.ts';
 import { pacedClientVpn } from '../revoker/pacing.ts';
 import { lastTerminateStart } from '../revoker/terminate-connections.ts';
+import { ec2EnableConnectHandler } from './adapters/ec2-connect-handler.ts';
 import { loadSweeperConfig } from './config.ts';
+import { checkConnectHandlerWiring, handlerLocation, sweepAfterWiring } from './connect-handler-wiring.ts';
 import { type SweepSummary, scheduledSweep, sweepIdOf } from './run-sweep.ts';
 import { sweepSessions } from './sweep.ts';
 
@@ -47,19 +49,35 @@ const ledger =
         identityKey,
       });
 
-const runSweep = scheduledSweep({
-  sweep: sweepSessions(
+const sweep = sweepSessions(
+  {
+    clientVpn,
+    ...(ledger && { ledger }),
+    protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
+    identityKey,
+    now: Date.now,
+    sleep,
+    random: Math.random,
+  },
+  config,
+);
+// With a connect handler, every sweep first checks (and in enforce mode wires) the governed endpoints; only
+// those of the handler's own region and account can name it, so ModifyClientVpnEndpoint goes there alone.
+const checkWiring = (() => {
+  if (!config.connectHandler) return undefined;
+  const { handlerArn, wiring } = config.connectHandler;
+  const home = handlerLocation(handlerArn);
+  return checkConnectHandlerWiring(
     {
       clientVpn,
-      ...(ledger && { ledger }),
-      protectedIdentities: protectedIdentities(config.protectedIdentities, identityKey),
-      identityKey,
-      now: Date.now,
-      sleep,
-      random: Math.random,
+      enableConnectHandler: ec2EnableConnectHandler(createEc2Client(home.region, home.accountId)),
     },
-    config,
-  ),
+    { ...config, handlerArn, mode: wiring },
+  );
+})();
+
+const runSweep = scheduledSweep({
+  sweep: checkWiring ? sweepAfterWiring(sweep, checkWiring) : sweep,
   publish: eventBridgeSweepOutcomePublisher(
     instrumentClient(new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 5 })),
     {

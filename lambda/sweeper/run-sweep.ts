@@ -67,7 +67,12 @@ export const scheduledSweep =
     };
     recordMetrics(deps.metrics, outcome, !!result?.published);
     // Errors name endpoints and AWS error codes, never identities.
-    const log = { ...summary, errors: outcome.errors, ledger: outcome.ledger };
+    const log = {
+      ...summary,
+      errors: outcome.errors,
+      ledger: outcome.ledger,
+      ...(outcome.connectHandler && { connectHandler: outcome.connectHandler }),
+    };
     if (!result?.published) {
       const error = result?.published === false ? result.error : 'no result';
       deps.logger.error('Sweep outcome could not be published; the invocation fails to be retried', {
@@ -93,4 +98,9 @@ function recordMetrics(metrics: SweepMetrics, outcome: SweepOutcomeDetail, publi
   metrics.addMetric('SweepConnectionsRemaining', 'Count', outcome.counts.connectionsRemaining);
   metrics.addMetric('SweepConnectionsProtected', 'Count', outcome.counts.connectionsProtected);
   if (!published) metrics.addMetric('SweepOutcomePublishFailed', 'Count', 1);
+  if (outcome.connectHandler) {
+    // Out-of-reach endpoints are not counted: no handler of this stack can guard them.
+    metrics.addMetric('EndpointsNotGuarded', 'Count', outcome.connectHandler.unguarded.length);
+    metrics.addMetric('EndpointsWired', 'Count', outcome.connectHandler.wired.length);
+  }
 }

@@ -133,8 +133,8 @@ describe('RevokerAlarms', () => {
     // Assess
     const alarms = alarmsOf(template);
     // 13 for the revoker and its queues (the runbook's holding queue included), 4 for the connect handler,
-    // 2 for the sweeper, 2 per rule
-    expect(alarms).toHaveLength(13 + 4 + 2 + 2 * revoker.rules.length);
+    // 3 for the sweeper (with the connect handler: endpoints not guarded), 2 per rule
+    expect(alarms).toHaveLength(13 + 4 + 3 + 2 * revoker.rules.length);
     expect(revoker.alarms).toHaveLength(alarms.length);
     for (const alarm of alarms) {
       expect(alarm.TreatMissingData, alarm.MetricName).toBe('notBreaching');

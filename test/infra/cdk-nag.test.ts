@@ -52,6 +52,14 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
       'the ledger off (sweeps by maximum age only)',
       { ledgerEnabled: 'false', maxSessionAgeMinutes: '60', ...OKTA },
     ],
+    [
+      'endpoint ids in the stack region (the wiring check reads and modifies them)',
+      { endpoints: 'cvpn-endpoint-0123456789abcdef0', ...OKTA },
+    ],
+    [
+      'endpoints by tag, report-only wiring',
+      { endpointTag: 'team=secops', connectHandlerEndpointWiring: 'report', ...OKTA },
+    ],
     ['the ledger off (no sweeper)', { ledgerEnabled: 'false', endpointTag: 'team=secops', ...OKTA }],
     [
       'member accounts',

@@ -43,6 +43,14 @@ function parts({ revoker }: Synth) {
   return { ledgerTable, connectHandler, sweeper };
 }
 
+/** The connect handler function's ARN as the stack builds it, from its fixed `AWSClientVPN-` name. */
+function handlerFunctionArn(synth: Synth): string {
+  const { FunctionName } = resourceOf(synth.template, synth.stack, parts(synth).connectHandler.function) as {
+    FunctionName: string;
+  };
+  return `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:${FunctionName}`;
+}
+
 const roleOf = (fn: { role?: iam.IRole }): iam.IRole => {
   if (!fn.role) throw new Error('expected a function role');
   return fn.role;
@@ -233,14 +241,15 @@ describe('client connect handler', () => {
     const { template, stack } = synth;
     const fn = parts(synth).connectHandler.function;
     template.resourceCountIs('AWS::Lambda::Alias', 0);
-    expect(flatten(stack.resolve(parts(synth).connectHandler.handlerArn))).toBe(
-      `<${logicalId(stack, fn)}.Arn>`,
-    );
+    // The function's ARN, built from its fixed name (it reads the same before deployment).
+    const functionArn = handlerFunctionArn(synth);
+    expect(flatten(stack.resolve(parts(synth).connectHandler.handlerArn))).toBe(functionArn);
     const [wiring] = wirings(template);
     expect(wiring?.create.parameters.ClientConnectOptions).toEqual({
       Enabled: true,
-      LambdaFunctionArn: `<${logicalId(stack, fn)}.Arn>`,
+      LambdaFunctionArn: functionArn,
     });
+    expect(wiring?.dependsOn).toContain(logicalId(stack, fn));
   });
 
   it('with provisioned concurrency puts it on a live alias, which the endpoints are wired to', () => {
@@ -257,10 +266,13 @@ describe('client connect handler', () => {
       FunctionName: `<${logicalId(stack, parts(synth).connectHandler.function)}>`,
       ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 3 },
     });
-    expect(flatten(stack.resolve(parts(synth).connectHandler.handlerArn))).toBe(`<${aliasId}>`);
+    const aliasArn = `${handlerFunctionArn(synth)}:live`;
+    expect(flatten(stack.resolve(parts(synth).connectHandler.handlerArn))).toBe(aliasArn);
     const [wiring] = wirings(template);
-    expect(wiring?.create.parameters.ClientConnectOptions.LambdaFunctionArn).toBe(`<${aliasId}>`);
-    expect(wiring?.update.parameters.ClientConnectOptions.LambdaFunctionArn).toBe(`<${aliasId}>`);
+    expect(wiring?.create.parameters.ClientConnectOptions.LambdaFunctionArn).toBe(aliasArn);
+    expect(wiring?.update.parameters.ClientConnectOptions.LambdaFunctionArn).toBe(aliasArn);
+    // Deployed after the alias it names.
+    expect(wiring?.dependsOn).toContain(aliasId);
   });
 
   it('wires each endpoint with one custom resource: enable on create and update, disable on delete', () => {
@@ -268,8 +280,8 @@ describe('client connect handler', () => {
     const synth = synthRevoker({ connectHandler: { endpointIds: [ENDPOINT_A, ENDPOINT_B, ENDPOINT_A] } });
 
     // Assess
-    const { template, stack } = synth;
-    const handler = `<${logicalId(stack, parts(synth).connectHandler.function)}.Arn>`;
+    const { template } = synth;
+    const handler = handlerFunctionArn(synth);
     const found = wirings(template);
     expect(found.map((w) => w.create.parameters.ClientVpnEndpointId)).toEqual([ENDPOINT_A, ENDPOINT_B]);
     for (const wiring of found) {
@@ -479,7 +491,12 @@ describe('session sweeper', () => {
     const { template, stack, revoker } = synth;
     const ec2 = (statements: Statement[]) =>
       statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ec2:')));
-    const sweeperEc2 = ec2(policyStatements(template, stack, roleOf(parts(synth).sweeper.function)));
+    // Besides finding and ending connections, the sweeper checks and wires the connect handler
+    // (test/infra/connect-handler-wiring.test.ts).
+    const wiring = ['WireConnectHandler', 'ReadConnectHandlerOfEndpoints'];
+    const sweeperEc2 = ec2(policyStatements(template, stack, roleOf(parts(synth).sweeper.function))).filter(
+      (s) => !wiring.includes(s.Sid ?? ''),
+    );
     expect(sweeperEc2.length).toBeGreaterThan(0);
     expect(sweeperEc2).toEqual(ec2(roleStatements(template, stack, revoker)));
     const env = environmentOf(template, stack, parts(synth).sweeper.function);
@@ -512,9 +529,12 @@ describe('session sweeper', () => {
     });
   });
 
-  it('is left out with sessionCleanup.enabled false', () => {
+  it('is left out with sessionCleanup.enabled false (and the connect handler off: it needs the sweep)', () => {
     // Act
-    const { revoker, template } = synthRevoker({ sessionCleanup: { enabled: false } });
+    const { revoker, template } = synthRevoker({
+      sessionCleanup: { enabled: false },
+      connectHandler: { enabled: false },
+    });
 
     // Assess
     expect(revoker.sweeper).toBeUndefined();
@@ -720,7 +740,7 @@ describe('break-glass identities and the EC2 call budget', () => {
     ],
     [
       'the default budget without the sweeper',
-      { sessionCleanup: { enabled: false } },
+      { sessionCleanup: { enabled: false }, connectHandler: { enabled: false } },
       ['2.37', '7.5'],
       undefined,
     ],

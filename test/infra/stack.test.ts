@@ -170,7 +170,15 @@ describe('ClientVpnRevokerStack', () => {
       [ENV.terminateCallsPerSecond]: '0.15',
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(10 minutes)' });
-    expect(template.toJSON().Outputs.ConnectHandlerArn.Value).toEqual({ Ref: logicalIdOfAlias(template) });
+    // The alias ARN, built from the handler's fixed name; the wiring resources depend on the alias itself.
+    expect(template.toJSON().Outputs.ConnectHandlerArn.Value).toMatch(
+      /^arn:aws:lambda:eu-west-1:\d{12}:function:AWSClientVPN-[\w-]+:live$/,
+    );
+    expect(
+      Object.values(template.findResources('Custom::AWS')).every((resource) =>
+        (resource.DependsOn as string[]).includes(logicalIdOfAlias(template)),
+      ),
+    ).toBe(true);
     // The imported key is read by ARN, including its random suffix.
     expect(policyStatements(template, stack, revoker.role)).toContainEqual(
       expect.objectContaining({

@@ -180,8 +180,12 @@ describe('the sweeper bundle with tracing on', () => {
         .filter((d) => d.aws?.operation)
         .map((d) => `${d.name} ${d.aws?.operation}`)
         .sort();
+      // Each region is listed twice: by the connect handler wiring check, then by the sweep (and the throttled
+      // attempt is retried by the SDK inside one traced call).
       expect(calls).toEqual([
         'DynamoDB Scan',
+        'EC2 DescribeClientVpnEndpoints',
+        'EC2 DescribeClientVpnEndpoints',
         'EC2 DescribeClientVpnEndpoints',
         'EC2 DescribeClientVpnEndpoints',
         'EventBridge PutEvents',

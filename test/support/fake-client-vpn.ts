@@ -1,5 +1,6 @@
 import { ClientVpnApiError } from '../../lambda/core/errors.ts';
 import type {
+  ClientConnectState,
   ClientVpnApi,
   ClientVpnApiForRegion,
   ConnectionSummary,
@@ -19,6 +20,7 @@ export interface FakeConnection {
 interface FakeEndpoint {
   status: string;
   tags: Record<string, string>;
+  clientConnect?: ClientConnectState;
   connections: FakeConnection[];
   /** Error code every call on this endpoint fails with. */
   failWith?: string;
@@ -45,12 +47,13 @@ export class FakeClientVpn {
   addEndpoint(
     region: string,
     endpointId: string,
-    options: { status?: string; tags?: Record<string, string> } = {},
+    options: { status?: string; tags?: Record<string, string>; clientConnect?: ClientConnectState } = {},
   ) {
     const endpoints = this.regions.get(region) ?? new Map<string, FakeEndpoint>();
     endpoints.set(endpointId, {
       status: options.status ?? 'available',
       tags: options.tags ?? {},
+      ...(options.clientConnect && { clientConnect: options.clientConnect }),
       connections: [],
     });
     this.regions.set(region, endpoints);
@@ -123,6 +126,7 @@ export class FakeClientVpn {
             endpointId,
             status: endpoint.status,
             tags: endpoint.tags,
+            ...(endpoint.clientConnect && { clientConnect: endpoint.clientConnect }),
           })),
           nextToken:
             start + this.endpointsPageSize < all.length ? String(start + this.endpointsPageSize) : undefined,

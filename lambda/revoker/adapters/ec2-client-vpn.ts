@@ -47,7 +47,8 @@ export function toClientVpnApiError(error: unknown): ClientVpnApiError {
   return new ClientVpnApiError(code, sdkError.message ?? String(error), retryable, { cause: error });
 }
 
-async function call<Result>(operation: () => Promise<Result>): Promise<Result> {
+/** Runs one EC2 call, any failure mapped to a `ClientVpnApiError`. */
+export async function callEc2<Result>(operation: () => Promise<Result>): Promise<Result> {
   try {
     return await operation();
   } catch (error) {
@@ -77,7 +78,7 @@ export function ec2ClientVpnApi(
 function clientVpnApi(client: EC2Client): ClientVpnApi {
   return {
     describeEndpoints: (nextToken) =>
-      call(async () => {
+      callEc2(async () => {
         const page = await client.send(
           new DescribeClientVpnEndpointsCommand({ MaxResults: ENDPOINTS_PAGE_SIZE, NextToken: nextToken }),
         );
@@ -86,13 +87,21 @@ function clientVpnApi(client: EC2Client): ClientVpnApi {
             endpointId: endpoint.ClientVpnEndpointId ?? '',
             status: endpoint.Status?.Code ?? 'unknown',
             tags: Object.fromEntries((endpoint.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+            ...(endpoint.ClientConnectOptions && {
+              clientConnect: {
+                enabled: endpoint.ClientConnectOptions.Enabled === true,
+                ...(endpoint.ClientConnectOptions.LambdaFunctionArn && {
+                  lambdaFunctionArn: endpoint.ClientConnectOptions.LambdaFunctionArn,
+                }),
+              },
+            }),
           })),
           nextToken: page.NextToken || undefined,
         };
       }),
 
     describeConnections: (endpointId, options = {}) =>
-      call(async () => {
+      callEc2(async () => {
         const { connectionIds, nextToken } = options;
         const page = await client.send(
           new DescribeClientVpnConnectionsCommand({
@@ -109,7 +118,7 @@ function clientVpnApi(client: EC2Client): ClientVpnApi {
       }),
 
     terminate: (endpointId, target) =>
-      call(async () => {
+      callEc2(async () => {
         const reply = await client.send(
           new TerminateClientVpnConnectionsCommand({
             ClientVpnEndpointId: endpointId,
