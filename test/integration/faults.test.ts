@@ -129,9 +129,10 @@ describe('the bundled revoker under injected faults', () => {
   });
 
   it('survives an invocation killed at its timeout by slow EC2: the redelivery finishes the job', async () => {
-    // Prepare: a 3 s Lambda timeout and EC2 answering DescribeClientVpnConnections 2 s late. The first
-    // invocation lists (2 s), calls Terminate, then is killed by the host at 3 s while its verification
-    // listing is still waiting: no outcome is published and the whole batch goes back to the queue.
+    // Prepare: an 8 s Lambda timeout and EC2 answering DescribeClientVpnConnections 5 s late. The first
+    // invocation lists (5 s, a second before its last Terminate start at 6 s, so a loaded machine still makes
+    // it), calls Terminate, then is killed by the host at 8 s while its verification listing is still waiting:
+    // no outcome is published and the whole batch goes back to the queue.
     // Simulated: the slowdown passes before SQS redelivers (in AWS, after the visibility timeout); here the
     // fault is cleared right after the first invocation returns, and the redelivery cold-starts.
     const r = await start(
@@ -139,9 +140,9 @@ describe('the bundled revoker under injected faults', () => {
         [EAST_SAML]: [{ username: JANE }, ...users(3)],
         [WEST_SAML]: [{ username: JANE }, { username: JANE }, ...users(2, 'west')],
       }),
-      { timeoutMs: 3_000, environment: { TERMINATE_RETRY_BUDGET_MS: '200' } },
+      { timeoutMs: 8_000, environment: { TERMINATE_RETRY_BUDGET_MS: '200' } },
     );
-    r.emulator.faults.latency(2_000, 'DescribeClientVpnConnections');
+    r.emulator.faults.latency(5_000, 'DescribeClientVpnConnections');
     const delivery = oktaDelivery(JANE);
     r.queue.send(delivery.event);
 
