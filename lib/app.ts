@@ -1,4 +1,5 @@
 import type { App, Environment } from 'aws-cdk-lib';
+import { DEFAULT_STACK_NAME } from '../lambda/sources/runbook.ts';
 import { ClientVpnRevokerStack } from './client-vpn-revoker-stack.ts';
 import type { RevokerContext } from './config.ts';
 import { ClientVpnRevokerMemberStack } from './member-accounts.ts';
@@ -8,7 +9,7 @@ import { ClientVpnRevokerMemberStack } from './member-accounts.ts';
  * `memberRoleTrustedRoleArns` is set (deployed with a member account's credentials, or as a StackSet).
  */
 export function addClientVpnRevokerStacks(app: App, config: RevokerContext, env?: Environment): void {
-  new ClientVpnRevokerStack(app, 'ClientVpnRevoker', { config, ...(env && { env }) });
+  new ClientVpnRevokerStack(app, DEFAULT_STACK_NAME, { config, ...(env && { env }) });
   if (config.memberRoleTrustedRoleArns) {
     new ClientVpnRevokerMemberStack(app, 'ClientVpnRevokerMember', {
       trustedRoleArns: config.memberRoleTrustedRoleArns,

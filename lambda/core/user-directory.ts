@@ -16,6 +16,8 @@ export interface KnownUser {
   readonly emails: readonly string[];
   /** Identity Store `ExternalIds` as `<issuer>|<id>` (what SCIM provisioning set); none for Cognito. */
   readonly externalIds: readonly string[];
+  /** Other names the user signs in or is known by (the Cognito `preferred_username`); absent when none. */
+  readonly otherNames?: readonly string[];
 }
 
 /** A directory record: the user and when it was last seen existing. */

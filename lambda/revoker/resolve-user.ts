@@ -41,8 +41,11 @@ export function resolveUserName(deps: ResolveUserNameDependencies): LookUpUserNa
   };
 }
 
-/** The name to revoke and, as aliases, the user's e-mail addresses (SAML NameIDs are often the e-mail). */
+/**
+ * The name to revoke and, as aliases, the user's e-mail addresses (SAML NameIDs are often the e-mail) and other
+ * names (a Cognito `preferred_username`).
+ */
 const namesOfUser = (user: KnownUser): UserNames => ({
   userName: user.userName,
-  aliases: usableNames(user.emails).filter((email) => email !== user.userName),
+  aliases: usableNames([...user.emails, ...(user.otherNames ?? [])]).filter((name) => name !== user.userName),
 });

@@ -116,9 +116,6 @@ export const revokeAccess =
     const foundAt = deps.now();
     await Promise.all(terminations);
     if (terminationError) throw terminationError;
-    // Even with nothing to terminate, the results wait for the admission (the ledger write): a request whose
-    // record failed must be reported so, and retried, not finished as nothing-to-revoke.
-    await options.admit;
     const finishedAt = deps.now();
 
     return works.flatMap((work) => {

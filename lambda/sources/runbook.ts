@@ -12,8 +12,10 @@ export const RUNBOOK_LIFT_DETAIL_TYPE = 'Client VPN Revocation Lifted';
 export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
 /** The dedicated runbook bus of a stack (lib/runbook-bus.ts), unless the deployer names another. */
 export const runbookEventBusName = (stackName: string) => `${stackName}-runbook`;
-/** The runbook bus of the stack this repository deploys as is (`ClientVpnRevoker`). */
-export const DEFAULT_RUNBOOK_EVENT_BUS = runbookEventBusName('ClientVpnRevoker');
+/** The name of the stack this repository's CDK app deploys (lib/app.ts). */
+export const DEFAULT_STACK_NAME = 'ClientVpnRevoker';
+/** The runbook bus of that stack: what the CLI puts runbook requests on unless told otherwise. */
+export const DEFAULT_RUNBOOK_EVENT_BUS = runbookEventBusName(DEFAULT_STACK_NAME);
 
 export interface RunbookOptions extends SourceOptions {
   /** The `source` an operator or SOAR tool puts the request with; only this one is trusted. */

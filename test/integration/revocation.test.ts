@@ -115,6 +115,28 @@ describe('revocation that sticks (ledger, connect handler, sweeper, undo)', () =
     expect(live(r, JOHN)).toHaveLength(2);
   });
 
+  it('orders a lift dated a year ahead as of its receipt: the disable after it still revokes and blocks', async () => {
+    // Prepare: a runbook lift put with a Time a year ahead, which would outrank every later disable unbounded
+    const r = await start();
+    const aYearAhead = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    await liftJane(r, aYearAhead);
+
+    // Act: the identity provider disables her right after
+    await revokeJane(r, new Date(Date.now() + 30_000).toISOString());
+    const reconnect = await r.emulator.connect({ endpointId: SAML, username: JANE });
+
+    // Assess
+    const [lift, revoke] = outcomes(r);
+    expect(lift).toMatchObject({
+      action: 'lift',
+      trigger: { reportedEventTime: aYearAhead, eventTimeAdjustment: 'future' },
+    });
+    expect(Date.parse(lift?.trigger.eventTime ?? '')).toBeLessThan(Date.parse(aYearAhead));
+    expect(revoke).toMatchObject({ action: 'revoke', status: 'revoked', ledger: { status: 'recorded' } });
+    expect(reconnect).toMatchObject({ allowed: false });
+    expect(live(r, JANE)).toEqual([]);
+  });
+
   it('ends a session that slipped in on an endpoint without the handler at the next sweep', async () => {
     // Prepare: Jane is revoked, then reconnects through the endpoint nobody wired yet
     const r = await start();

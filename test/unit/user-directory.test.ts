@@ -72,6 +72,29 @@ describe('the DynamoDB user directory', () => {
     });
   });
 
+  it("records a Cognito user's other names, and no otherNames attribute for a user without any", async () => {
+    // Prepare
+    dynamo.on(PutItemCommand).resolves({});
+    const cognitoUser: KnownUser = {
+      user: COGNITO,
+      userName: 'jane',
+      emails: ['jane@example.com'],
+      externalIds: [],
+      otherNames: ['jdoe'],
+    };
+
+    // Act
+    await directoryOn().remember(cognitoUser);
+    await directoryOn().remember(JANE_USER);
+
+    // Assess
+    const [cognito, identityStore] = dynamo
+      .commandCalls(PutItemCommand)
+      .map((call) => call.args[0].input.Item);
+    expect(cognito).toMatchObject({ kind: { S: 'cognito-user' }, otherNames: { L: [{ S: 'jdoe' }] } });
+    expect(identityStore).not.toHaveProperty('otherNames');
+  });
+
   it('records a listing in batches of 25 and writes again what DynamoDB left unprocessed', async () => {
     // Prepare: the first batch comes back with one item unprocessed
     const users = Array.from({ length: 30 }, (_, i) => ({
@@ -106,6 +129,7 @@ describe('the DynamoDB user directory', () => {
           userName: { S: 'jane' },
           emails: { L: [{ S: 'jane@example.com' }] },
           externalIds: { L: [] },
+          otherNames: { L: [{ S: 'jdoe' }] },
           lastSeenAt: { S: '2026-02-28T10:00:00.000Z' },
         },
       })
@@ -125,6 +149,7 @@ describe('the DynamoDB user directory', () => {
       userName: 'jane',
       emails: ['jane@example.com'],
       externalIds: [],
+      otherNames: ['jdoe'],
       lastSeenAt: '2026-02-28T10:00:00.000Z',
     });
     expect(unknown).toBeUndefined();
@@ -205,6 +230,27 @@ describe('resolving an id-only event: look-up, then the directory, only then unr
     expect(name).toEqual({ userName: 'jane.doe@example.com', aliases: ['jane@example.org'] });
     expect(finds).toEqual([JANE]);
     expect(lines).toContain('The user no longer exists; named from the user directory');
+  });
+
+  it("names a deleted Cognito user's e-mail and preferred username as aliases", async () => {
+    // Prepare: the sync recorded her while she existed; CloudTrail hid the username of her delete
+    const { directory } = memoryDirectory([
+      {
+        user: COGNITO,
+        userName: 'jane',
+        emails: ['jane@example.com'],
+        externalIds: [],
+        otherNames: ['jdoe'],
+        lastSeenAt: '2026-02-28T10:00:00Z',
+      },
+    ]);
+    const resolve = resolveUserName({ lookUp: async () => undefined, directory, ...silentLogger() });
+
+    // Act
+    const names = await resolve(COGNITO);
+
+    // Assess
+    expect(names).toEqual({ userName: 'jane', aliases: ['jane@example.com', 'jdoe'] });
   });
 
   it('is unresolved only when neither knows the user, or when there is no directory', async () => {

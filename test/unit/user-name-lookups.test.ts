@@ -67,7 +67,15 @@ describe('user-name look-ups', () => {
     // Prepare
     const { services, instrumentClient } = recordingInstrumentation();
     cognito.on(ListUsersCommand).resolves({
-      Users: [{ Username: 'jane', Attributes: [{ Name: 'email', Value: 'jane@example.com' }] }],
+      Users: [
+        {
+          Username: 'jane',
+          Attributes: [
+            { Name: 'email', Value: 'jane@example.com' },
+            { Name: 'preferred_username', Value: 'jdoe' },
+          ],
+        },
+      ],
     });
     const lookUp = cognitoUserLookUp(instrumentClient);
 
@@ -85,6 +93,7 @@ describe('user-name look-ups', () => {
       userName: 'jane',
       emails: ['jane@example.com'],
       externalIds: [],
+      otherNames: ['jdoe'],
     });
     expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({
       UserPoolId: 'us-east-1_AbCdEf123',

@@ -68,11 +68,13 @@ export function cognitoUserOf(userPoolId: string, user: UserType, knownSub?: str
   const attribute = (name: string) => user.Attributes?.find((candidate) => candidate.Name === name)?.Value;
   const sub = attribute('sub') ?? knownSub;
   const email = attribute('email');
+  const preferredUsername = attribute('preferred_username');
   if (!user.Username || !sub) return undefined;
   return {
     user: { kind: 'cognito-user', userPoolId, sub },
     userName: user.Username,
     emails: email ? [email] : [],
     externalIds: [],
+    ...(preferredUsername && { otherNames: [preferredUsername] }),
   };
 }

@@ -27,6 +27,7 @@ const A = {
   userName: 'userName',
   emails: 'emails',
   externalIds: 'externalIds',
+  otherNames: 'otherNames',
   lastSeenAt: 'lastSeenAt',
   expiresAtEpoch: USER_DIRECTORY_TTL_ATTRIBUTE,
 } as const;
@@ -118,6 +119,7 @@ function itemOf(user: KnownUser, nowMs: number, retentionMs: number): Record<str
     [A.userName]: { S: user.userName },
     [A.emails]: strings(user.emails),
     [A.externalIds]: strings(user.externalIds),
+    ...(user.otherNames?.length && { [A.otherNames]: strings(user.otherNames) }),
     [A.lastSeenAt]: { S: new Date(nowMs).toISOString() },
     [A.expiresAtEpoch]: { N: String(Math.ceil((nowMs + retentionMs) / 1000)) },
   };
@@ -133,11 +135,13 @@ function entryOf(user: IdentityReference, item: Record<string, AttributeValue>):
   };
   const strings = (name: string): string[] =>
     (item[name]?.L ?? []).flatMap((value) => (value.S === undefined ? [] : [value.S]));
+  const otherNames = strings(A.otherNames);
   return {
     user,
     userName: text(A.userName),
     emails: strings(A.emails),
     externalIds: strings(A.externalIds),
+    ...(otherNames.length > 0 && { otherNames }),
     lastSeenAt: text(A.lastSeenAt),
   };
 }
