@@ -4,10 +4,10 @@ import {
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,
 } from '../lambda/core/environment.ts';
-import { ec2ClientVpnApi } from '../lambda/revoker/adapters/ec2-client-vpn.ts';
-import { memberRoleCredentials } from '../lambda/revoker/adapters/member-accounts.ts';
-import { pacedClientVpn } from '../lambda/revoker/pacing.ts';
-import type { ClientVpnApiForRegion } from '../lambda/revoker/ports.ts';
+import { ec2ClientVpnApi } from '../lambda/engine/adapters/ec2-client-vpn.ts';
+import { memberRoleCredentials } from '../lambda/engine/adapters/member-accounts.ts';
+import { pacedClientVpn } from '../lambda/engine/pacing.ts';
+import type { ClientVpnApiForRegion } from '../lambda/engine/ports.ts';
 import type { CliDeps } from './deps.ts';
 import type { Scope } from './options.ts';
 import { type Looking, type Progress, reportingClientVpn } from './progress.ts';

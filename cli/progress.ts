@@ -1,10 +1,10 @@
-import { summariseError } from '../lambda/revoker/find-connections.ts';
+import { summariseError } from '../lambda/engine/find-connections.ts';
 import {
   type ClientVpnApi,
   type ClientVpnApiForRegion,
   type ConnectionSummary,
   onePerRegionAndAccount,
-} from '../lambda/revoker/ports.ts';
+} from '../lambda/engine/ports.ts';
 import { placeOf } from './format.ts';
 
 /**

@@ -6,11 +6,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** The EMF namespace the function's Powertools Metrics publish to (its POWERTOOLS_METRICS_NAMESPACE). */
-export const METRICS_NAMESPACE = 'ClientVpnRevoker';
-/** The Powertools service name, which Powertools adds to every metric as the `service` dimension. */
-export const METRICS_SERVICE = 'client-vpn-revoker';
+import {
+  DECISION_METRICS,
+  DIRECTORY_SYNC_METRICS,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  REVOKER_METRICS,
+  SWEEPER_METRICS,
+} from '../contracts/metrics.ts';
 
 /** Source queue messages older than this mean revocations are falling behind (or being retried). */
 export const QUEUE_AGE_THRESHOLD = Duration.minutes(15);
@@ -135,7 +138,7 @@ export class RevokerAlarms extends Construct {
     );
     add(
       'OutcomePublishFailed',
-      emf('OutcomePublishFailed'),
+      emf(REVOKER_METRICS.outcomePublishFailed),
       0,
       'Client VPN Revoker: an outcome event could not be published to EventBridge, so subscribers (ticketing, ' +
         "SIEM) missed it. The revocation itself may have succeeded: find it in the function's logs by " +
@@ -143,7 +146,7 @@ export class RevokerAlarms extends Construct {
     );
     add(
       'RetryBackoffFailed',
-      emf('RetryBackoffFailed'),
+      emf(REVOKER_METRICS.retryBackoffFailed),
       0,
       'Client VPN Revoker: the revoker could not shorten the visibility of a request it handed back to the ' +
         'queue (sqs:ChangeMessageVisibility failed), so that request is retried only after the visibility ' +
@@ -152,7 +155,7 @@ export class RevokerAlarms extends Construct {
     );
     add(
       'EventTimesAdjusted',
-      emf('EventTimeAdjusted'),
+      emf(REVOKER_METRICS.eventTimeAdjusted),
       0,
       'Client VPN Revoker: a request was dated beyond the allowed clock skew after the queue received it (or ' +
         'its time was unreadable), so its receipt time was used instead. A runbook request dated in the future ' +
@@ -184,7 +187,7 @@ export class RevokerAlarms extends Construct {
     );
     add(
       'IdentityUnresolved',
-      emf('IdentityUnresolved'),
+      emf(REVOKER_METRICS.identityUnresolved),
       0,
       'Client VPN Revoker: a disable or delete named its user only by id, the user no longer exists and the ' +
         'user directory has no record of it, so nobody can be revoked. The request is retried, then ' +
@@ -221,7 +224,7 @@ export class RevokerAlarms extends Construct {
       );
       add(
         'ConnectLedgerUnavailableDenied',
-        emf('ConnectDeniedLedgerUnavailable'),
+        emf(DECISION_METRICS['ledger-unavailable-denied']),
         0,
         'Client VPN Revoker: the connect handler could not read the revocation ledger and denied connection ' +
           "attempts (onLedgerUnavailable 'deny'). Check DynamoDB's health and throttling and the handler's " +
@@ -229,7 +232,7 @@ export class RevokerAlarms extends Construct {
       );
       add(
         'ConnectLedgerUnavailableAllowed',
-        emf('ConnectAllowedLedgerUnavailable'),
+        emf(DECISION_METRICS['ledger-unavailable-allowed']),
         0,
         'Client VPN Revoker: the connect handler could not read the revocation ledger and allowed connection ' +
           "attempts (onLedgerUnavailable 'allow'), revoked identities included. The next sweep ends revoked " +
@@ -259,7 +262,7 @@ export class RevokerAlarms extends Construct {
       if (props.connectHandler) {
         add(
           'EndpointsNotGuarded',
-          emf('EndpointsNotGuarded'),
+          emf(SWEEPER_METRICS.endpointsNotGuarded),
           0,
           'Client VPN Revoker: a governed endpoint does not call the connect handler, so revoked identities can ' +
             'reconnect there until the next sweep ends them. The sweep outcome event (connectHandler.unguarded) ' +
@@ -280,7 +283,7 @@ export class RevokerAlarms extends Construct {
       );
       add(
         'DirectorySyncFailed',
-        emf('DirectorySyncFailed'),
+        emf(DIRECTORY_SYNC_METRICS.syncFailed),
         0,
         'Client VPN Revoker: the user directory sync could not list an identity store or user pool to the end ' +
           '(throttling, permissions, DynamoDB). Nothing recorded is lost; users not reached are not refreshed. ' +

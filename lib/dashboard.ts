@@ -4,17 +4,17 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DECISION_LATENCY_METRIC, DECISION_METRICS } from '../lambda/connect-handler/decide.ts';
-import { EC2_THROTTLED_METRICS } from '../lambda/core/adapters/instrument-client.ts';
-import { REVOCATION_STATUSES } from '../lambda/core/outcome.ts';
-import { SWEEP_STATUSES } from '../lambda/core/sweep-outcome.ts';
+import { REVOCATION_STATUSES, SWEEP_STATUSES } from '../contracts/events.ts';
 import {
-  DLQ_AGE_THRESHOLD,
+  DECISION_LATENCY_METRIC,
+  DECISION_METRICS,
+  EC2_THROTTLED_METRICS,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
-  QUEUE_AGE_THRESHOLD,
-  ruleDimensions,
-} from './alarms.ts';
+  REVOKER_METRICS,
+  SWEEPER_METRICS,
+} from '../contracts/metrics.ts';
+import { DLQ_AGE_THRESHOLD, QUEUE_AGE_THRESHOLD, ruleDimensions } from './alarms.ts';
 
 const PERIOD = Duration.minutes(5);
 const WIDTH = 12;
@@ -128,14 +128,16 @@ export class RevokerDashboard extends Construct {
     dashboard.addWidgets(
       graph({
         title: 'Revocations by status (one outcome per request and attempt)',
-        left: REVOCATION_STATUSES.map((status) => emfMetric(`Outcome-${status}`, { label: status })),
+        left: REVOCATION_STATUSES.map((status) =>
+          emfMetric(REVOKER_METRICS.outcome(status), { label: status }),
+        ),
         stacked: true,
       }),
       graph({
         title: 'Revocation latency (ms): IdP event to outcome, time in the revoker, invocation Duration',
         left: [
-          ...percentiles('RevocationLatency', 'event to outcome'),
-          ...percentiles('RevocationProcessingTime', 'in the revoker'),
+          ...percentiles(REVOKER_METRICS.revocationLatency, 'event to outcome'),
+          ...percentiles(REVOKER_METRICS.revocationProcessingTime, 'in the revoker'),
           ...durations(props.function, 'Duration (a batch)'),
         ],
         leftYAxis: { min: 0, label: 'ms', showUnits: false },
@@ -145,9 +147,9 @@ export class RevokerDashboard extends Construct {
       graph({
         title: 'Connections found, terminated and remaining',
         left: [
-          emfMetric('ConnectionsFound', { label: 'found' }),
-          emfMetric('ConnectionsTerminated', { label: 'terminated' }),
-          emfMetric('ConnectionsRemaining', { label: 'remaining' }),
+          emfMetric(REVOKER_METRICS.connectionsFound, { label: 'found' }),
+          emfMetric(REVOKER_METRICS.connectionsTerminated, { label: 'terminated' }),
+          emfMetric(REVOKER_METRICS.connectionsRemaining, { label: 'remaining' }),
         ],
       }),
       graph({
@@ -198,11 +200,11 @@ export class RevokerDashboard extends Construct {
           'Revoker function errors and throttles, unpublished outcomes, adjusted event times, unnamed users',
         left: [
           ...faults(props.function, 'Revoker'),
-          emfMetric('OutcomePublishFailed', { label: 'outcomes not published' }),
-          emfMetric('EventTimeAdjusted', { label: 'event times beyond the allowed skew' }),
-          emfMetric('IdentityUnresolved', { label: 'users nobody can name' }),
-          emfMetric('RetriesScheduled', { label: 'requests handed back for a retry' }),
-          emfMetric('RetryBackoffFailed', { label: 'retries left to the visibility timeout' }),
+          emfMetric(REVOKER_METRICS.outcomePublishFailed, { label: 'outcomes not published' }),
+          emfMetric(REVOKER_METRICS.eventTimeAdjusted, { label: 'event times beyond the allowed skew' }),
+          emfMetric(REVOKER_METRICS.identityUnresolved, { label: 'users nobody can name' }),
+          emfMetric(REVOKER_METRICS.retriesScheduled, { label: 'requests handed back for a retry' }),
+          emfMetric(REVOKER_METRICS.retryBackoffFailed, { label: 'retries left to the visibility timeout' }),
         ],
         right: [props.function.metricInvocations({ ...sum, label: 'invocations' })],
       }),
@@ -253,16 +255,16 @@ export class RevokerDashboard extends Construct {
       dashboard.addWidgets(
         graph({
           title: 'Session sweeps by status',
-          left: SWEEP_STATUSES.map((status) => emfMetric(`SweepOutcome-${status}`, { label: status })),
+          left: SWEEP_STATUSES.map((status) => emfMetric(SWEEPER_METRICS.outcome(status), { label: status })),
           stacked: true,
         }),
         graph({
           title: 'Sessions swept: found, terminated, remaining, protected',
           left: [
-            emfMetric('SweepConnectionsFound', { label: 'found' }),
-            emfMetric('SweepConnectionsTerminated', { label: 'terminated' }),
-            emfMetric('SweepConnectionsRemaining', { label: 'remaining' }),
-            emfMetric('SweepConnectionsProtected', { label: 'protected (break-glass)' }),
+            emfMetric(SWEEPER_METRICS.connectionsFound, { label: 'found' }),
+            emfMetric(SWEEPER_METRICS.connectionsTerminated, { label: 'terminated' }),
+            emfMetric(SWEEPER_METRICS.connectionsRemaining, { label: 'remaining' }),
+            emfMetric(SWEEPER_METRICS.connectionsProtected, { label: 'protected (break-glass)' }),
           ],
         }),
       );
@@ -271,7 +273,7 @@ export class RevokerDashboard extends Construct {
           title: 'Sweeper errors and throttles, unpublished sweep outcomes',
           left: [
             ...faults(props.sweeper, 'Sweeper'),
-            emfMetric('SweepOutcomePublishFailed', { label: 'sweep outcomes not published' }),
+            emfMetric(SWEEPER_METRICS.outcomePublishFailed, { label: 'sweep outcomes not published' }),
           ],
         }),
         graph({
@@ -285,8 +287,8 @@ export class RevokerDashboard extends Construct {
           graph({
             title: 'Governed endpoints: not guarded by the connect handler (alarmed), wired by the sweep',
             left: [
-              emfMetric('EndpointsNotGuarded', { label: 'not guarded' }),
-              emfMetric('EndpointsWired', { label: 'wired' }),
+              emfMetric(SWEEPER_METRICS.endpointsNotGuarded, { label: 'not guarded' }),
+              emfMetric(SWEEPER_METRICS.endpointsWired, { label: 'wired' }),
             ],
           }),
         );

@@ -10,7 +10,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TRACE_ENABLED_ENV } from '../lambda/core/adapters/instrument-client.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../contracts/metrics.ts';
+import { TRACE_ENABLED_ENV } from '../contracts/tracing.ts';
 
 /** Which endpoints the functions act on: listed ARNs, a tag condition, or every endpoint of the regions. */
 export interface EndpointScope {
@@ -100,8 +101,8 @@ export function bundledFunction(
     logGroup,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'client-vpn-revoker',
-      POWERTOOLS_METRICS_NAMESPACE: 'ClientVpnRevoker',
+      POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...props.environment,
     },

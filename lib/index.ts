@@ -3,9 +3,15 @@
  * the deployable stack, and the event contracts a consumer needs to request, lift or subscribe to revocations.
  * See examples/cdk-app/ for an app that embeds the construct.
  */
+
+export {
+  OUTCOME_DETAIL_TYPE,
+  REVOCATION_STATUSES,
+  SWEEP_OUTCOME_DETAIL_TYPE,
+} from '../contracts/events.ts';
 export type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
-export { OUTCOME_DETAIL_TYPE, type OutcomeDetail, REVOCATION_STATUSES } from '../lambda/core/outcome.ts';
-export { SWEEP_OUTCOME_DETAIL_TYPE, type SweepOutcomeDetail } from '../lambda/core/sweep-outcome.ts';
+export type { OutcomeDetail } from '../lambda/core/outcome.ts';
+export type { SweepOutcomeDetail } from '../lambda/core/sweep-outcome.ts';
 export type { Auth0LostAccessEventType } from '../lambda/sources/auth0.ts';
 export type { CognitoLostAccessEventType } from '../lambda/sources/cognito.ts';
 export type { IdentityCenterEventType } from '../lambda/sources/identity-center.ts';

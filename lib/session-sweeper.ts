@@ -7,8 +7,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
+import { SWEEP_OUTCOME_DETAIL_TYPE } from '../contracts/events.ts';
 import { ENV } from '../lambda/core/environment.ts';
-import { SWEEP_OUTCOME_DETAIL_TYPE } from '../lambda/core/sweep-outcome.ts';
 import { EndpointWiring } from './connect-handler.ts';
 import {
   bundledFunction,

@@ -5,10 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import {
-  USER_DIRECTORY_PARTITION_KEY,
-  USER_DIRECTORY_TTL_ATTRIBUTE,
-} from '../lambda/core/adapters/dynamodb-user-directory.ts';
+import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../contracts/tables.ts';
 import { ENV } from '../lambda/core/environment.ts';
 import {
   bundledFunction,

@@ -10,7 +10,7 @@ import {
   type DynamoDBClientConfig,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { LEDGER_PARTITION_KEY } from '../lambda/core/adapters/dynamodb-ledger.ts';
+import { LEDGER_PARTITION_KEY } from '../contracts/tables.ts';
 
 // dynalite ships no type declarations: it is a function returning a node:http Server.
 const dynaliteServer = createRequire(import.meta.url)('dynalite') as (options: {

@@ -1,5 +1,5 @@
+import { USER_DIRECTORY_PARTITION_KEY } from '../contracts/tables.ts';
 import { type Emulator, type EmulatorOptions, type Seed, startEmulator } from '../emulator/index.ts';
-import { USER_DIRECTORY_PARTITION_KEY } from '../lambda/core/adapters/dynamodb-user-directory.ts';
 import {
   DEFAULT_DESCRIBE_CALLS_PER_SECOND,
   DEFAULT_TERMINATE_CALLS_PER_SECOND,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { identityKeyFor, sameIdentity } from '../../lambda/core/identity.ts';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
-import { type RevocationResult, revokeAccess } from '../../lambda/revoker/revoke-access.ts';
+import { type RevocationResult, revokeAccess } from '../../lambda/engine/revoke-access.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
 import { EXIT, type ExitCode, readExitCode } from '../exit-codes.ts';

@@ -1,6 +1,6 @@
 import { identityKeyFor, sameIdentity } from '../../lambda/core/identity.ts';
-import { countScans, findConnectionsWhere, type RegionScan } from '../../lambda/revoker/find-connections.ts';
-import type { ConnectionSummary } from '../../lambda/revoker/ports.ts';
+import { countScans, findConnectionsWhere, type RegionScan } from '../../lambda/engine/find-connections.ts';
+import type { ConnectionSummary } from '../../lambda/engine/ports.ts';
 import { operatorClientVpn } from '../client-vpn.ts';
 import type { CliDeps } from '../deps.ts';
 import { type ExitCode, readExitCode } from '../exit-codes.ts';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { DecisionReason } from '../../contracts/metrics.ts';
 import { type LedgerEntry, LedgerUnavailableError, type RevocationLedger } from '../core/ledger.ts';
 import type { IdentityForLogs } from '../core/log-identity.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
@@ -18,27 +19,6 @@ export const DEFAULT_LOOKUP_TIMEOUT_MS = 5_000;
 /** Longest username or common name considered (the ledger holds identities of at most 256 characters). */
 const MAX_IDENTITY_LENGTH = 256;
 
-export const DECISION_REASONS = [
-  'protected',
-  'not-revoked',
-  'revoked',
-  'ledger-unavailable-denied',
-  'ledger-unavailable-allowed',
-  'invalid-request',
-] as const;
-export type DecisionReason = (typeof DECISION_REASONS)[number];
-
-/** One CloudWatch metric (count) per decision reason, so each can be graphed and alarmed on its own. */
-export const DECISION_METRICS: Readonly<Record<DecisionReason, string>> = {
-  protected: 'ConnectAllowedProtected',
-  'not-revoked': 'ConnectAllowed',
-  revoked: 'ConnectDeniedRevoked',
-  'ledger-unavailable-denied': 'ConnectDeniedLedgerUnavailable',
-  'ledger-unavailable-allowed': 'ConnectAllowedLedgerUnavailable',
-  'invalid-request': 'ConnectDeniedInvalidRequest',
-};
-/** Time from receiving the request to the decision (milliseconds). */
-export const DECISION_LATENCY_METRIC = 'ConnectDecisionLatency';
 /** Log level of each decision: denials stand out, a failing ledger is an error. */
 export const DECISION_LOG_LEVELS: Readonly<Record<DecisionReason, 'info' | 'warn' | 'error'>> = {
   protected: 'info',

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { DECISION_LATENCY_METRIC, DECISION_METRICS } from '../../contracts/metrics.ts';
 import { dynamoDbLedgerReader } from '../core/adapters/dynamodb-ledger.ts';
 import { loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
@@ -14,9 +15,7 @@ import { protectedIdentities } from '../core/protected-identities.ts';
 import { loadConfig } from './config.ts';
 import {
   type ClientConnectResponse,
-  DECISION_LATENCY_METRIC,
   DECISION_LOG_LEVELS,
-  DECISION_METRICS,
   decideConnection,
   decisionForLogs,
 } from './decide.ts';

@@ -1,26 +1,13 @@
 import * as z from 'zod';
+import { OUTCOME_DETAIL_TYPE, REVOCATION_STATUSES, type RevocationStatus } from '../../contracts/events.ts';
 import { accountIdSchema } from './environment.ts';
 
-/** Contract of the outcome event every request ends with; JSON Schema in schema/outcome-detail.schema.json. */
-export const OUTCOME_DETAIL_TYPE = 'Client VPN Revocation Outcome';
 // 1.1 added `action`, `skipReason`, `ledger` and the statuses `skipped` and `lifted` (additive to 1.0);
 // 1.2 added `accounts` and `regions[].accountId` for member accounts (additive);
 // 1.3 added `trigger.reportedEventTime`, `trigger.eventTimeAdjustment`, `aliases` (the person's other names the
 // request covered) and `connections[].matchedIdentity` (additive), and `ledger.expiresAt` is absent for revoked
 // records, which are kept until lifted.
 export const OUTCOME_SCHEMA_VERSION = '1.3';
-
-export const REVOCATION_STATUSES = [
-  'revoked',
-  'nothing-to-revoke',
-  'partial',
-  'failed',
-  'rejected',
-  'dry-run',
-  'skipped',
-  'lifted',
-] as const;
-export type RevocationStatus = (typeof REVOCATION_STATUSES)[number];
 
 /** Statuses after which the request is handed back to the queue for another attempt. */
 export const RETRYABLE_STATUSES: readonly RevocationStatus[] = ['partial', 'failed'];

@@ -1,16 +1,12 @@
 import * as z from 'zod';
+import { SWEEP_OUTCOME_DETAIL_TYPE, SWEEP_STATUSES, type SweepStatus } from '../../contracts/events.ts';
 import { accountIdSchema } from './environment.ts';
 import { connectionReportSchema, timingFields, truncatedSchema } from './outcome.ts';
 
-/** Contract of the event every session sweep ends with; JSON Schema in schema/sweep-outcome-detail.schema.json. */
-export const SWEEP_OUTCOME_DETAIL_TYPE = 'Client VPN Session Sweep Outcome';
 // 1.1 added `accountId` on connections and errors, for member accounts (additive to 1.0);
 // 1.2 added `ledger.expiriesRemoved` and `ledger.expiryError` (revoked records are kept until lifted; additive);
 // 1.3 added `connectHandler` (which endpoints the sweep wired to the connect handler, and which are unguarded).
 export const SWEEP_OUTCOME_SCHEMA_VERSION = '1.3';
-
-export const SWEEP_STATUSES = ['clean', 'swept', 'partial', 'failed', 'dry-run'] as const;
-export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 
 /** Why the sweep ended a connection. A revoked identity's connection is reported as such, whatever its age. */
 export const SWEEP_REASONS = ['revoked-identity', 'max-session-age'] as const;

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { DIRECTORY_SYNC_METRICS } from '../../contracts/metrics.ts';
 import { dynamoDbUserDirectory } from '../core/adapters/dynamodb-user-directory.ts';
 import { loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { userListings } from './adapters/user-listings.ts';
@@ -40,9 +41,9 @@ export const handler = middy<unknown, SyncReport, Error, Context>()
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async () => {
     const report = await sync();
-    metrics.addMetric('DirectoryUsersRecorded', MetricUnit.Count, report.usersRecorded);
+    metrics.addMetric(DIRECTORY_SYNC_METRICS.usersRecorded, MetricUnit.Count, report.usersRecorded);
     const failed = report.listings.filter((listing) => !listing.complete);
-    metrics.addMetric('DirectorySyncFailed', MetricUnit.Count, failed.length);
+    metrics.addMetric(DIRECTORY_SYNC_METRICS.syncFailed, MetricUnit.Count, failed.length);
     for (const listing of failed) logger.error('User directory sync incomplete', { ...listing });
     logger.info('User directory synced', { ...report });
     return report;

@@ -6,26 +6,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { EC2_THROTTLED_METRICS } from '../../contracts/metrics.ts';
 import { dynamoDbLedger } from '../core/adapters/dynamodb-ledger.ts';
 import { dynamoDbUserDirectory } from '../core/adapters/dynamodb-user-directory.ts';
-import { EC2_THROTTLED_METRICS, loadInstrumentation } from '../core/adapters/instrument-client.ts';
+import { loadInstrumentation } from '../core/adapters/instrument-client.ts';
 import { loadLogHashKey } from '../core/adapters/log-hash-key.ts';
 import { identityKeyFor } from '../core/identity.ts';
 import { identityForLogs } from '../core/log-identity.ts';
 import { protectedIdentities } from '../core/protected-identities.ts';
+import { ec2ClientVpnApi } from '../engine/adapters/ec2-client-vpn.ts';
+import { eventBridgeOutcomePublisher } from '../engine/adapters/eventbridge-outcomes.ts';
+import { ec2ClientsForAccounts } from '../engine/adapters/member-accounts.ts';
+import { pacedClientVpn } from '../engine/pacing.ts';
+import { revokeAccess } from '../engine/revoke-access.ts';
+import { lastTerminateStart } from '../engine/terminate-connections.ts';
 import { cognitoUserLookUp } from './adapters/cognito-users.ts';
-import { ec2ClientVpnApi } from './adapters/ec2-client-vpn.ts';
-import { eventBridgeOutcomePublisher } from './adapters/eventbridge-outcomes.ts';
 import { identityStoreUserLookUp } from './adapters/identity-store.ts';
-import { ec2ClientsForAccounts } from './adapters/member-accounts.ts';
 import { sqsVisibility } from './adapters/sqs-visibility.ts';
 import { loadConfig } from './config.ts';
-import { pacedClientVpn } from './pacing.ts';
 import { processRevocationBatch } from './process-batch.ts';
 import { resolveUserName } from './resolve-user.ts';
 import { scheduleRetries } from './retry-backoff.ts';
-import { revokeAccess } from './revoke-access.ts';
-import { lastTerminateStart } from './terminate-connections.ts';
 
 const config = loadConfig();
 const logger = new Logger();
@@ -51,7 +52,7 @@ const dynamoDb = instrumentClient(new DynamoDBClient({ retryMode: 'adaptive', ma
 const processBatch = processRevocationBatch({
   revoke: revokeAccess(
     {
-      // Paced below EC2's bucket refill so other callers in the account keep tokens (lambda/revoker/pacing.ts).
+      // Paced below EC2's bucket refill so other callers in the account keep tokens (lambda/engine/pacing.ts).
       clientVpn: pacedClientVpn(ec2ClientVpnApi(createEc2Client), { ...config.pacing, now: Date.now, sleep }),
       identityKey,
       now: Date.now,

@@ -1,4 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { RevocationStatus } from '../../contracts/events.ts';
+import { REVOKER_METRICS } from '../../contracts/metrics.ts';
 import { IdentityUnresolvedError, InvalidEventError } from '../core/errors.ts';
 import { boundEventTime } from '../core/event-time.ts';
 import { distinctIdentities, type IdentityKey, identityKey } from '../core/identity.ts';
@@ -11,15 +13,14 @@ import {
   type OutcomeDetail,
   outcomeDetailSchema,
   RETRYABLE_STATUSES,
-  type RevocationStatus,
   type SkipReason,
 } from '../core/outcome.ts';
 import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import { namesOf, type RevocationRequest } from '../core/request.ts';
+import type { PublishOutcomes, PublishResult } from '../engine/adapters/eventbridge-outcomes.ts';
+import type { RevocationResult, RevokeAccess } from '../engine/revoke-access.ts';
 import type { IdentityReference, UserNames } from '../sources/identity-source.ts';
 import { mapAliases, type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
-import type { PublishOutcomes, PublishResult } from './adapters/eventbridge-outcomes.ts';
-import type { RevocationResult, RevokeAccess } from './revoke-access.ts';
 
 export interface BatchLogger {
   info(message: string, extra: Record<string, unknown>): void;
@@ -141,7 +142,7 @@ async function prepare(deps: ProcessBatchDependencies, item: Item, startedAt: nu
     // The look-up failed (throttling, permissions), or nobody can name the user: the request stays on the
     // queue for another try, then goes to the dead-letter queue; a disable is never dropped.
     const unresolved = error instanceof IdentityUnresolvedError;
-    if (unresolved) deps.metrics.addMetric('IdentityUnresolved', 'Count', 1);
+    if (unresolved) deps.metrics.addMetric(REVOKER_METRICS.identityUnresolved, 'Count', 1);
     const message = unresolved ? error.message : `User look-up failed: ${errorText(error)}`;
     deps.logger.error(unresolved ? 'Identity unresolved' : 'User look-up failed', {
       messageId: item.record.messageId,
@@ -184,7 +185,7 @@ function withBoundedEventTime(
     reportedEventTime: bounded.reportedEventTime,
     eventTime: bounded.eventTime,
   });
-  deps.metrics.addMetric('EventTimeAdjusted', 'Count', 1);
+  deps.metrics.addMetric(REVOKER_METRICS.eventTimeAdjusted, 'Count', 1);
   return {
     ...parsed,
     trigger: {
@@ -495,20 +496,20 @@ async function publishOutcomes(deps: ProcessBatchDependencies, items: readonly I
 }
 
 function recordMetrics(metrics: BatchMetrics, outcome: OutcomeDetail, published: boolean) {
-  metrics.addMetric(`Outcome-${outcome.status}`, 'Count', 1);
-  metrics.addMetric('ConnectionsFound', 'Count', outcome.summary.connectionsFound);
-  metrics.addMetric('ConnectionsTerminated', 'Count', outcome.summary.connectionsTerminated);
-  metrics.addMetric('ConnectionsRemaining', 'Count', outcome.summary.connectionsRemaining);
-  if (!published) metrics.addMetric('OutcomePublishFailed', 'Count', 1);
+  metrics.addMetric(REVOKER_METRICS.outcome(outcome.status), 'Count', 1);
+  metrics.addMetric(REVOKER_METRICS.connectionsFound, 'Count', outcome.summary.connectionsFound);
+  metrics.addMetric(REVOKER_METRICS.connectionsTerminated, 'Count', outcome.summary.connectionsTerminated);
+  metrics.addMetric(REVOKER_METRICS.connectionsRemaining, 'Count', outcome.summary.connectionsRemaining);
+  if (!published) metrics.addMetric(REVOKER_METRICS.outcomePublishFailed, 'Count', 1);
   // Revocations only (a rejected event has no action): from the identity provider's event to this outcome,
   // queueing, batching and earlier attempts included (a clock ahead of ours counts as 0), and the part spent
   // in this invocation.
   if (outcome.action !== 'revoke') return;
   const latencyMs = Date.parse(outcome.timings.finishedAt) - Date.parse(outcome.trigger.eventTime);
   if (Number.isFinite(latencyMs)) {
-    metrics.addMetric('RevocationLatency', 'Milliseconds', Math.max(0, latencyMs));
+    metrics.addMetric(REVOKER_METRICS.revocationLatency, 'Milliseconds', Math.max(0, latencyMs));
   }
-  metrics.addMetric('RevocationProcessingTime', 'Milliseconds', outcome.timings.durationMs);
+  metrics.addMetric(REVOKER_METRICS.revocationProcessingTime, 'Milliseconds', outcome.timings.durationMs);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

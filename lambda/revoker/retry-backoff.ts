@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { REVOKER_METRICS } from '../../contracts/metrics.ts';
 
 /**
  * Failed requests come back after a short, growing, jittered delay instead of the queue's visibility timeout
@@ -77,8 +78,9 @@ export const scheduleRetries =
         },
       );
     }
-    deps.metrics.addMetric('RetriesScheduled', 'Count', messages.length - unchanged.length);
-    if (unchanged.length > 0) deps.metrics.addMetric('RetryBackoffFailed', 'Count', unchanged.length);
+    deps.metrics.addMetric(REVOKER_METRICS.retriesScheduled, 'Count', messages.length - unchanged.length);
+    if (unchanged.length > 0)
+      deps.metrics.addMetric(REVOKER_METRICS.retryBackoffFailed, 'Count', unchanged.length);
     return response;
   };
 

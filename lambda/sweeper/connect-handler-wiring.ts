@@ -10,8 +10,8 @@ import {
   describeSelectedEndpoints,
   type SearchScope,
   summariseError,
-} from '../revoker/find-connections.ts';
-import type { ClientConnectState, ClientVpnApiForRegion } from '../revoker/ports.ts';
+} from '../engine/find-connections.ts';
+import type { ClientConnectState, ClientVpnApiForRegion } from '../engine/ports.ts';
 import type { SweepRun, SweepSessions } from './sweep.ts';
 
 const MODIFY_CALLS_IN_FLIGHT = 3;

@@ -1,10 +1,11 @@
 import * as z from 'zod';
+import { SWEEPER_METRICS } from '../../contracts/metrics.ts';
 import {
   INCOMPLETE_SWEEP_STATUSES,
   type SweepOutcomeDetail,
   sweepOutcomeDetailSchema,
 } from '../core/sweep-outcome.ts';
-import type { PublishSweepOutcomes } from '../revoker/adapters/eventbridge-outcomes.ts';
+import type { PublishSweepOutcomes } from '../engine/adapters/eventbridge-outcomes.ts';
 import type { SweepSessions } from './sweep.ts';
 
 export interface SweepLogger {
@@ -92,15 +93,15 @@ export const scheduledSweep =
 export type ScheduledSweep = ReturnType<typeof scheduledSweep>;
 
 function recordMetrics(metrics: SweepMetrics, outcome: SweepOutcomeDetail, published: boolean) {
-  metrics.addMetric(`SweepOutcome-${outcome.status}`, 'Count', 1);
-  metrics.addMetric('SweepConnectionsFound', 'Count', outcome.counts.connectionsFound);
-  metrics.addMetric('SweepConnectionsTerminated', 'Count', outcome.counts.connectionsTerminated);
-  metrics.addMetric('SweepConnectionsRemaining', 'Count', outcome.counts.connectionsRemaining);
-  metrics.addMetric('SweepConnectionsProtected', 'Count', outcome.counts.connectionsProtected);
-  if (!published) metrics.addMetric('SweepOutcomePublishFailed', 'Count', 1);
+  metrics.addMetric(SWEEPER_METRICS.outcome(outcome.status), 'Count', 1);
+  metrics.addMetric(SWEEPER_METRICS.connectionsFound, 'Count', outcome.counts.connectionsFound);
+  metrics.addMetric(SWEEPER_METRICS.connectionsTerminated, 'Count', outcome.counts.connectionsTerminated);
+  metrics.addMetric(SWEEPER_METRICS.connectionsRemaining, 'Count', outcome.counts.connectionsRemaining);
+  metrics.addMetric(SWEEPER_METRICS.connectionsProtected, 'Count', outcome.counts.connectionsProtected);
+  if (!published) metrics.addMetric(SWEEPER_METRICS.outcomePublishFailed, 'Count', 1);
   if (outcome.connectHandler) {
     // Out-of-reach endpoints are not counted: no handler of this stack can guard them.
-    metrics.addMetric('EndpointsNotGuarded', 'Count', outcome.connectHandler.unguarded.length);
-    metrics.addMetric('EndpointsWired', 'Count', outcome.connectHandler.wired.length);
+    metrics.addMetric(SWEEPER_METRICS.endpointsNotGuarded, 'Count', outcome.connectHandler.unguarded.length);
+    metrics.addMetric(SWEEPER_METRICS.endpointsWired, 'Count', outcome.connectHandler.wired.length);
   }
 }

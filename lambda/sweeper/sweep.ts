@@ -1,3 +1,4 @@
+import type { SweepStatus } from '../../contracts/events.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
 import type { RevocationLedger } from '../core/ledger.ts';
@@ -9,7 +10,6 @@ import {
   type SweepError,
   type SweepOutcomeDetail,
   type SweepReason,
-  type SweepStatus,
 } from '../core/sweep-outcome.ts';
 import {
   type ApiErrorSummary,
@@ -19,15 +19,15 @@ import {
   matchingName,
   type RegionScan,
   type SearchScope,
-} from '../revoker/find-connections.ts';
-import type { ClientVpnApiForRegion, ConnectionSummary } from '../revoker/ports.ts';
+} from '../engine/find-connections.ts';
+import type { ClientVpnApiForRegion, ConnectionSummary } from '../engine/ports.ts';
 import {
   type EndpointWork,
   isGoingAway,
   type TerminationClock,
   type TrackedConnection,
   terminateConnections,
-} from '../revoker/terminate-connections.ts';
+} from '../engine/terminate-connections.ts';
 
 export interface SweepDependencies extends TerminationClock {
   readonly clientVpn: ClientVpnApiForRegion;

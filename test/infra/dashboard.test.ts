@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DECISION_LATENCY_METRIC, DECISION_METRICS } from '../../lambda/connect-handler/decide.ts';
-import { EC2_THROTTLED_METRICS } from '../../lambda/core/adapters/instrument-client.ts';
-import { REVOCATION_STATUSES } from '../../lambda/core/outcome.ts';
-import { SWEEP_STATUSES } from '../../lambda/core/sweep-outcome.ts';
+import { REVOCATION_STATUSES, SWEEP_STATUSES } from '../../contracts/events.ts';
+import {
+  DECISION_LATENCY_METRIC,
+  DECISION_METRICS,
+  EC2_THROTTLED_METRICS,
+  REVOKER_METRICS as REVOKER_METRIC_NAMES,
+  SWEEPER_METRICS as SWEEPER_METRIC_NAMES,
+} from '../../contracts/metrics.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
 import { EC2_THROTTLING_TITLE } from '../../lib/dashboard.ts';
@@ -62,16 +66,22 @@ function metricLines(widgets: Widget[]): MetricLine[] {
 const source = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /**
- * The metric names a function's code publishes with `addMetric('<name>'` or `` addMetric(`<prefix>-${status}` ``
- * (expanded over the statuses the outcome contract allows), read from the source so the dashboard cannot
- * graph a name the code does not emit.
+ * The metric names a function's code publishes with `addMetric(<CONTRACT>.<name>` or
+ * `addMetric(<CONTRACT>.outcome(…)` (expanded over the statuses the outcome contract allows), read from the
+ * source and resolved in contracts/metrics.ts, so the dashboard cannot graph a name the code does not emit.
  */
 function emittedNames(path: string, statuses: readonly string[]): string[] {
-  return [...source(path).matchAll(/addMetric\(\s*(['`])([^'`]+)\1/g)].flatMap(([, , name]) =>
-    (name as string).includes('${')
-      ? statuses.map((status) => (name as string).replace(/\$\{[^}]+\}/, status))
-      : [name as string],
-  );
+  const contracts: Record<string, Record<string, string | ((status: string) => string)>> = {
+    REVOKER_METRICS: REVOKER_METRIC_NAMES,
+    SWEEPER_METRICS: SWEEPER_METRIC_NAMES,
+  };
+  return [...source(path).matchAll(/addMetric\(\s*(\w+)\.(\w+)(\()?/g)].flatMap(([, contract, key, call]) => {
+    const name = contracts[contract as string]?.[key as string];
+    if (name === undefined)
+      throw new Error(`${path}: addMetric(${contract}.${key}) is not in contracts/metrics.ts`);
+    if (typeof name === 'function') return call ? statuses.map(name) : [];
+    return [name];
+  });
 }
 
 const REVOKER_METRICS = [

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_DETAIL_TYPE } from '../../lambda/core/outcome.ts';
+import { OUTCOME_DETAIL_TYPE } from '../../contracts/events.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import {
   ACCOUNT,

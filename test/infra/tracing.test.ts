@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TRACE_ENABLED_ENV } from '../../lambda/core/adapters/instrument-client.ts';
+import { TRACE_ENABLED_ENV } from '../../contracts/tracing.ts';
 import type { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionsReport } from '../../cli/commands/sessions.ts';
 import type { Emulator, Seed } from '../../emulator/index.ts';
 import { startEmulator } from '../../emulator/index.ts';
-import type { RevocationResult } from '../../lambda/revoker/revoke-access.ts';
+import type { RevocationResult } from '../../lambda/engine/revoke-access.ts';
 import {
   DEFAULT_RUNBOOK_SOURCE,
   RUNBOOK_DETAIL_TYPE,

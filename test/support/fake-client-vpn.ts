@@ -5,7 +5,7 @@ import type {
   ClientVpnApiForRegion,
   ConnectionSummary,
   TerminateTarget,
-} from '../../lambda/revoker/ports.ts';
+} from '../../lambda/engine/ports.ts';
 
 /** In-memory stand-in for EC2's Client VPN API with the semantics the engine relies on. */
 export interface FakeConnection {

@@ -1,10 +1,7 @@
+import { OUTCOME_DETAIL_TYPE, SWEEP_OUTCOME_DETAIL_TYPE } from '../../contracts/events.ts';
 import type { Emulator } from '../../emulator/index.ts';
-import { OUTCOME_DETAIL_TYPE, type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
-import {
-  SWEEP_OUTCOME_DETAIL_TYPE,
-  type SweepOutcomeDetail,
-  sweepOutcomeDetailSchema,
-} from '../../lambda/core/sweep-outcome.ts';
+import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
+import { type SweepOutcomeDetail, sweepOutcomeDetailSchema } from '../../lambda/core/sweep-outcome.ts';
 
 /** The revocation outcomes put on the emulator's buses, in order, each checked against its schema. */
 export const publishedOutcomes = (emulator: Pick<Emulator, 'publishedEvents'>): OutcomeDetail[] =>

@@ -6,7 +6,7 @@ import { ClientVpnApiError } from '../../lambda/core/errors.ts';
 import {
   assumedRoleCredentials,
   ec2ClientsForAccounts,
-} from '../../lambda/revoker/adapters/member-accounts.ts';
+} from '../../lambda/engine/adapters/member-accounts.ts';
 
 const ROLE = 'arn:aws:iam::222233334444:role/ClientVpnRevokerMember';
 const OWN = '111122223333';

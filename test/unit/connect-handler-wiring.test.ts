@@ -7,8 +7,8 @@ import {
   type SweepOutcomeDetail,
   sweepOutcomeDetailSchema,
 } from '../../lambda/core/sweep-outcome.ts';
-import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
-import type { ClientConnectState } from '../../lambda/revoker/ports.ts';
+import type { PublishResult } from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
+import type { ClientConnectState } from '../../lambda/engine/ports.ts';
 import { loadSweeperConfig } from '../../lambda/sweeper/config.ts';
 import {
   checkConnectHandlerWiring,

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DECISION_METRICS, DECISION_REASONS } from '../../contracts/metrics.ts';
 import { loadConfig } from '../../lambda/connect-handler/config.ts';
 import {
   type ClientConnectRequest,
   type ConnectDecision,
-  DECISION_METRICS,
-  DECISION_REASONS,
   DEFAULT_DENIED_MESSAGE,
   DEFAULT_LOOKUP_TIMEOUT_MS,
   type DecideDependencies,

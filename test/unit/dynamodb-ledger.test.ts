@@ -9,12 +9,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  dynamoDbLedger,
-  dynamoDbLedgerReader,
-  LEDGER_PARTITION_KEY,
-  LEDGER_TTL_ATTRIBUTE,
-} from '../../lambda/core/adapters/dynamodb-ledger.ts';
+import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../../contracts/tables.ts';
+import { dynamoDbLedger, dynamoDbLedgerReader } from '../../lambda/core/adapters/dynamodb-ledger.ts';
 import { identityKeyFor } from '../../lambda/core/identity.ts';
 import { type LedgerChange, LedgerUnavailableError } from '../../lambda/core/ledger.ts';
 import { startDynamo, useDynamo } from '../support/dynamodb.ts';

@@ -12,7 +12,7 @@ import {
   CONNECTIONS_PAGE_SIZE,
   ec2ClientVpnApi,
   toClientVpnApiError,
-} from '../../lambda/revoker/adapters/ec2-client-vpn.ts';
+} from '../../lambda/engine/adapters/ec2-client-vpn.ts';
 
 const REGION = 'us-east-1';
 const ENDPOINT = 'cvpn-endpoint-0a1b2c3d4e5f6a7b8';

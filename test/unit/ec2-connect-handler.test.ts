@@ -6,7 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientVpnApiError } from '../../lambda/core/errors.ts';
-import { ec2ClientVpnApi } from '../../lambda/revoker/adapters/ec2-client-vpn.ts';
+import { ec2ClientVpnApi } from '../../lambda/engine/adapters/ec2-client-vpn.ts';
 import { ec2EnableConnectHandler } from '../../lambda/sweeper/adapters/ec2-connect-handler.ts';
 
 const REGION = 'us-east-1';

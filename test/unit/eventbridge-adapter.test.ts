@@ -7,15 +7,14 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { OUTCOME_DETAIL_TYPE, SWEEP_OUTCOME_DETAIL_TYPE } from '../../contracts/events.ts';
 import {
   type ConnectionReport,
-  OUTCOME_DETAIL_TYPE,
   OUTCOME_SCHEMA_VERSION,
   type OutcomeDetail,
   outcomeDetailSchema,
 } from '../../lambda/core/outcome.ts';
 import {
-  SWEEP_OUTCOME_DETAIL_TYPE,
   SWEEP_OUTCOME_SCHEMA_VERSION,
   type SweepOutcomeDetail,
   sweepOutcomeDetailSchema,
@@ -27,7 +26,7 @@ import {
   type OutcomePublisherSettings,
   serialiseWithinLimit,
   sweepOutcomeEvent,
-} from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
+} from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
 
 const BUS = 'arn:aws:events:us-east-1:111122223333:event-bus/revocation-outcomes';
 const SOURCE = 'client-vpn-revoker';

@@ -4,7 +4,7 @@ import { decideConnection } from '../../lambda/connect-handler/decide.ts';
 import { identityKeyFor } from '../../lambda/core/identity.ts';
 import type { LedgerEntry } from '../../lambda/core/ledger.ts';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
-import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
+import { revokeAccess } from '../../lambda/engine/revoke-access.ts';
 import { sweepSessions } from '../../lambda/sweeper/sweep.ts';
 import { revocationRequest } from '../support/events.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';

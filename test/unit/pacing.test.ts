@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BURST_SECONDS, MAX_BURST, pacedClientVpn, tokenBucket } from '../../lambda/revoker/pacing.ts';
-import type { ClientVpnApi, ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
+import { BURST_SECONDS, MAX_BURST, pacedClientVpn, tokenBucket } from '../../lambda/engine/pacing.ts';
+import type { ClientVpnApi, ClientVpnApiForRegion } from '../../lambda/engine/ports.ts';
 
 /** Manual clock: `sleep` timers fire only in `run()`, in time order, with promise callbacks run in between. */
 class FakeClock {

@@ -11,9 +11,9 @@ import {
 import { identityForLogs } from '../../lambda/core/log-identity.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
 import { type ProtectedIdentities, protectedIdentities } from '../../lambda/core/protected-identities.ts';
-import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
+import type { PublishResult } from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
+import { revokeAccess } from '../../lambda/engine/revoke-access.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
-import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
 import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { LocalQueue } from '../../local/queue.ts';
 import { useDynamo } from '../support/dynamodb.ts';

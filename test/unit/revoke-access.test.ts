@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointSelection } from '../../lambda/core/environment.ts';
 import { ClientVpnApiError } from '../../lambda/core/errors.ts';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
-import type { ClientVpnApiForRegion } from '../../lambda/revoker/ports.ts';
-import { revokeAccess } from '../../lambda/revoker/revoke-access.ts';
-import { VERIFY_IDS_PER_CALL } from '../../lambda/revoker/terminate-connections.ts';
+import type { ClientVpnApiForRegion } from '../../lambda/engine/ports.ts';
+import { revokeAccess } from '../../lambda/engine/revoke-access.ts';
+import { VERIFY_IDS_PER_CALL } from '../../lambda/engine/terminate-connections.ts';
 import { revocationRequest } from '../support/events.ts';
 import { type FakeCall, FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SWEEP_OUTCOME_DETAIL_TYPE } from '../../contracts/events.ts';
 import { SCHEMA_FILES, sweepOutcomeDetailJsonSchema } from '../../lambda/core/outcome-json-schema.ts';
-import { SWEEP_OUTCOME_DETAIL_TYPE, SWEEP_OUTCOME_SCHEMA_VERSION } from '../../lambda/core/sweep-outcome.ts';
+import { SWEEP_OUTCOME_SCHEMA_VERSION } from '../../lambda/core/sweep-outcome.ts';
 
 describe('sweep outcome JSON Schema', () => {
   it('is the shipped file, regenerated from the schema the Lambda validates against', () => {

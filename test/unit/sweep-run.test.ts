@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import type { SweepOutcomeDetail } from '../../lambda/core/sweep-outcome.ts';
-import type { PublishResult } from '../../lambda/revoker/adapters/eventbridge-outcomes.ts';
+import type { PublishResult } from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
 import { SweepOutcomeNotPublishedError, scheduledSweep, sweepIdOf } from '../../lambda/sweeper/run-sweep.ts';
 import { sweepSessions } from '../../lambda/sweeper/sweep.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';

@@ -5,7 +5,7 @@ import {
   PUBLISH_RESERVE_MS,
   type TrackedConnection,
   terminateConnections,
-} from '../../lambda/revoker/terminate-connections.ts';
+} from '../../lambda/engine/terminate-connections.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';
 
 const EAST = 'us-east-1';

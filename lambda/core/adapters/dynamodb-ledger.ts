@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../../../contracts/tables.ts';
 import { type IdentityKey, identityKey } from '../identity.ts';
 import {
   eventTimeMs,
@@ -17,17 +18,6 @@ import {
   type LedgerWriteResult,
   type RevocationLedger,
 } from '../ledger.ts';
-
-/**
- * Partition key (S): the identity's canonical key (`IdentityKey`), so one record per person whatever the
- * spelling. For ASCII names without configured Active Directory domains it is the lower-cased name.
- */
-export const LEDGER_PARTITION_KEY = 'identityKey';
-/**
- * DynamoDB TTL attribute (N, epoch seconds), set on `lifted` records only: such a record stops counting at
- * this instant, before TTL deletes it. A `revoked` record has none, so TTL never ends a revocation.
- */
-export const LEDGER_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 /** Every attribute of a ledger item. `eventTimeMs` (N) is what the conditional writes compare. */
 const A = {

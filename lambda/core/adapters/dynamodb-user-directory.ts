@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../../../contracts/tables.ts';
 import type { IdentityReference } from '../../sources/identity-source.ts';
 import {
   type DirectoryEntry,
@@ -13,11 +14,6 @@ import {
   type UserDirectory,
   UserDirectoryUnavailableError,
 } from '../user-directory.ts';
-
-/** Partition key (S): `directoryKey(user)`, e.g. `identity-store/d-1234567890/<user id>`. */
-export const USER_DIRECTORY_PARTITION_KEY = 'userKey';
-/** DynamoDB TTL attribute (N, epoch seconds): a record nobody refreshed for the retention is deleted. */
-export const USER_DIRECTORY_TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 const A = {
   key: USER_DIRECTORY_PARTITION_KEY,

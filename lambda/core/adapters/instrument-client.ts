@@ -13,16 +13,8 @@ import type { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middlew
 import type { MiddlewareObj } from '@middy/core';
 import type { FinalizeRequestMiddleware, MetadataBearer, RelativeMiddlewareOptions } from '@smithy/types';
 import * as z from 'zod';
+import { TRACE_ENABLED_ENV } from '../../../contracts/tracing.ts';
 import { booleanSchema, parseEnvironment } from '../environment.ts';
-
-/** Turns tracing on when "true"; Powertools Tracer reads it too. Unset or "false": no tracer is loaded. */
-export const TRACE_ENABLED_ENV = 'POWERTOOLS_TRACE_ENABLED';
-
-/** The metric each function counts its throttled EC2 attempts in, once per invocation (0 included). */
-export const EC2_THROTTLED_METRICS = {
-  revoker: 'Ec2Throttled',
-  sweeper: 'SweepEc2Throttled',
-} as const;
 
 /** EC2's answer (HTTP 503) when the account's token bucket for the action is empty. */
 const EC2_THROTTLING_ERROR = 'RequestLimitExceeded';

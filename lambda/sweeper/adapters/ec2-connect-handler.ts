@@ -1,5 +1,5 @@
 import { type EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
-import { callEc2 } from '../../revoker/adapters/ec2-client-vpn.ts';
+import { callEc2 } from '../../engine/adapters/ec2-client-vpn.ts';
 
 /**
  * Sets an endpoint's client connect handler with ModifyClientVpnEndpoint (only ClientConnectOptions, so nothing

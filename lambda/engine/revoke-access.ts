@@ -1,5 +1,6 @@
+import type { RevocationStatus } from '../../contracts/events.ts';
 import { type IdentityKey, identityKey, rememberingKeys } from '../core/identity.ts';
-import type { AccountReport, ConnectionReport, RegionReport, RevocationStatus } from '../core/outcome.ts';
+import type { AccountReport, ConnectionReport, RegionReport } from '../core/outcome.ts';
 import { namesOf, type RevocationRequest } from '../core/request.ts';
 import {
   countScans,

@@ -3,8 +3,9 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import { OUTCOME_DETAIL_TYPE, type OutcomeDetail } from '../../core/outcome.ts';
-import { SWEEP_OUTCOME_DETAIL_TYPE, type SweepOutcomeDetail } from '../../core/sweep-outcome.ts';
+import { OUTCOME_DETAIL_TYPE, SWEEP_OUTCOME_DETAIL_TYPE } from '../../../contracts/events.ts';
+import type { OutcomeDetail } from '../../core/outcome.ts';
+import type { SweepOutcomeDetail } from '../../core/sweep-outcome.ts';
 
 const ENTRIES_PER_CALL = 10;
 /** PutEvents refuses a request whose entries add up to more than 256 KB. */
