@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { addClientVpnRevokerStacks } from '../../lib/app.ts';
 import { parseContext } from '../../lib/config.ts';
+import { deployCommands, parseDeploy } from '../support/deploy-commands.ts';
 import { cdkJsonContext } from './synth.ts';
 
 /**
@@ -21,8 +22,21 @@ const exampleContext = Object.fromEntries(
 );
 const REVOKER_ROLE = 'arn:aws:iam::111122223333:role/ClientVpnRevoker-RevokerRole';
 
-/** The configurations users deploy: cdk.json as shipped, each documented option family, and all of it at once. */
+/**
+ * The configurations users deploy: cdk.json as shipped, every `npx cdk deploy` command of the README and
+ * docs/ (named after its file and place), each option family, and all of it at once.
+ */
+const DOCUMENTED_COMMANDS = Object.fromEntries(
+  deployCommands().map(({ file, command }, index) => [
+    `${file
+      .replace(/^docs\//, '')
+      .replace(/\.md$/, '')
+      .toLowerCase()}-command-${index + 1}`,
+    parseDeploy(command).context,
+  ]),
+);
 const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
+  ...DOCUMENTED_COMMANDS,
   'cdk-json-example': exampleContext,
   minimal: {},
   'every-source': {
@@ -92,6 +106,10 @@ function templatesOf(context: Record<string, unknown>): Record<string, unknown> 
 }
 
 describe('synthesized templates of the documented configurations', () => {
+  it('include every documented deploy command', () => {
+    expect(Object.keys(DOCUMENTED_COMMANDS).length).toBeGreaterThanOrEqual(6);
+  });
+
   it.each(Object.keys(CONFIGURATIONS))('%s: unchanged since the baseline', async (name) => {
     // Act
     const templates = templatesOf(CONFIGURATIONS[name] as Record<string, unknown>);
