@@ -14,7 +14,7 @@ import {
   DEFAULT_RUNBOOK_EVENT_BUS,
   DEFAULT_RUNBOOK_SOURCE,
   runbookDetailSchema,
-} from '../lambda/sources/runbook.ts';
+} from '../sources/runbook/events.ts';
 import { UsageError } from './exit-codes.ts';
 
 /**

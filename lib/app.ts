@@ -1,5 +1,5 @@
 import type { App, Environment } from 'aws-cdk-lib';
-import { DEFAULT_STACK_NAME } from '../lambda/sources/runbook.ts';
+import { DEFAULT_STACK_NAME } from '../sources/runbook/events.ts';
 import { ClientVpnRevokerStack } from './client-vpn-revoker-stack.ts';
 import type { RevokerContext } from './config.ts';
 import { ClientVpnRevokerMemberStack } from './member-accounts.ts';

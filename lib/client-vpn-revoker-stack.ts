@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { sourcesFromContext } from '../sources/registry.ts';
 import { ClientVpnRevoker } from './client-vpn-revoker.ts';
 import type { RevokerContext } from './config.ts';
 
@@ -31,43 +32,7 @@ export class ClientVpnRevokerStack extends Stack {
       regions: config.regions,
       endpoints: config.endpoints,
       endpointTag: config.endpointTag,
-      okta: config.oktaEventSources && {
-        eventSourceNames: config.oktaEventSources,
-        eventTypes: config.oktaEventTypes,
-        identityMapping: config.oktaIdentityMapping,
-      },
-      auth0: config.auth0EventSources && {
-        eventSourceNames: config.auth0EventSources,
-        eventTypes: config.auth0EventTypes,
-        identityMapping: config.auth0IdentityMapping,
-      },
-      onelogin: config.oneloginEventSources && {
-        eventSourceNames: config.oneloginEventSources,
-        identityMapping: config.oneloginIdentityMapping,
-      },
-      identityCenter: config.identityCenterEnabled
-        ? {
-            eventTypes: config.identityCenterEventTypes,
-            identityStoreIds: config.identityCenterStoreIds,
-            identityStoreRegion: config.identityStoreRegion,
-            identityMapping: config.identityCenterIdentityMapping,
-          }
-        : undefined,
-      cognito: config.cognitoUserPoolIds && {
-        userPoolIds: config.cognitoUserPoolIds,
-        eventTypes: config.cognitoEventTypes,
-        identityMapping: config.cognitoIdentityMapping,
-      },
-      runbook: {
-        enabled: config.runbookEnabled,
-        source: config.runbookSource,
-        identityMapping: config.runbookIdentityMapping,
-        allowedPrincipalArns: config.runbookAllowedPrincipalArns,
-        liftAllowedPrincipalArns: config.runbookLiftAllowedPrincipalArns,
-        eventBus: config.runbookEventBusName
-          ? this.importBus('RunbookEventBus', config.runbookEventBusName)
-          : undefined,
-      },
+      ...sourcesFromContext(config, { importBus: (busId, nameOrArn) => this.importBus(busId, nameOrArn) }),
       outcomeEventBus: config.outcomeEventBusName
         ? this.importBus('OutcomeEventBus', config.outcomeEventBusName)
         : undefined,

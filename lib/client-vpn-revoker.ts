@@ -13,10 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTCOME_DETAIL_TYPE } from '../contracts/events.ts';
 import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/core/environment.ts';
-import type { EventPattern as SourceEventPattern } from '../lambda/core/event-pattern.ts';
-import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
-import { type OktaLostAccessEventType, okta } from '../lambda/sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE, runbook } from '../lambda/sources/runbook.ts';
+import type { SourcesProps } from '../sources/registry.ts';
 import { RevokerAlarms } from './alarms.ts';
 import { ClientConnectHandler, type EndpointWiring } from './connect-handler.ts';
 import { RevokerDashboard } from './dashboard.ts';
@@ -24,24 +21,16 @@ import {
   bundledFunction,
   functionRole,
   grantClientVpnConnections,
-  nagResource,
   traceOrAcknowledge,
 } from './function-support.ts';
-import {
-  type Auth0SourceProps,
-  addCloudTrailSources,
-  addPartnerSources,
-  type CognitoSourceProps,
-  type IdentityCenterSourceProps,
-  mappingEnvironment,
-  type OneLoginSourceProps,
-} from './identity-sources.ts';
 import {
   grantAssumeMemberRoles,
   type MemberAccountsProps,
   memberAccountsEnvironment,
   resolveMemberAccounts,
 } from './member-accounts.ts';
+import type { RequestBus } from './parts/request-bus.ts';
+import { addSourceRules } from './parts/source-rules.ts';
 import {
   type CallRates,
   ClientVpnRevokerPropsError,
@@ -57,14 +46,12 @@ import {
   validateLedger,
   validateNoConnectHandler,
   validateNumbers,
-  validateOkta,
   validateProtectedIdentities,
   validateRegions,
   validateSessionCleanup,
   validateSource,
 } from './props-validation.ts';
 import { RevocationLedgerTable } from './revocation-ledger.ts';
-import { RunbookRequestBus } from './runbook-bus.ts';
 import { SessionSweeper } from './session-sweeper.ts';
 import { type UserDirectory, type UserDirectoryOptions, userDirectoryFor } from './user-directory.ts';
 
@@ -90,71 +77,7 @@ export interface ClientVpnEndpointTag {
   readonly value?: string;
 }
 
-/** Okta System Log events arriving through an Okta EventBridge log stream (a partner event source). */
-export interface OktaSourceProps {
-  /**
-   * Partner event source names, `aws.partner/okta.com/<org>/<name>`. The partner event bus has the same
-   * name; one rule is created on each, matching that exact source.
-   */
-  readonly eventSourceNames: string[];
-  /**
-   * Okta event types after which a user loses VPN access.
-   * @default - OKTA_DEFAULT_EVENT_TYPES: deactivate, suspend, delete.initiated, session.clear (lock is opt-in)
-   */
-  readonly eventTypes?: OktaLostAccessEventType[];
-  /**
-   * From the Okta login (or, with `field`, another identity field) to the name Client VPN sees.
-   * @default - the login as is
-   */
-  readonly identityMapping?: IdentityMapping;
-}
-
-/** The incident-response path: an operator or SOAR tool puts a "Client VPN Revocation Requested" event. */
-export interface RunbookSourceProps {
-  /**
-   * Whether to create the runbook rule.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * The `source` the request is put with; only this one is accepted.
-   * @default 'client-vpn-revoker.runbook' (DEFAULT_RUNBOOK_SOURCE)
-   */
-  readonly source?: string;
-  /**
-   * A bus of yours to take runbook requests on (its policy then gets the construct's runbook denials, scoped
-   * to the runbook `source`). Avoid the default bus: there every principal allowed events:PutEvents may put.
-   * @default - a dedicated bus (`eventBusName`)
-   */
-  readonly eventBus?: events.IEventBus;
-  /**
-   * Name of the dedicated runbook bus the construct creates when `eventBus` is not given.
-   * @default '<stack name>-runbook'
-   */
-  readonly eventBusName?: string;
-  /**
-   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may put runbook requests: the
-   * runbook bus's resource policy denies `events:PutEvents` of the runbook `source` to everyone else — an
-   * explicit deny that holds even for principals of this account with broad IAM rights.
-   * @default - principals of this account whose IAM policies allow events:PutEvents on the runbook bus
-   */
-  readonly allowedPrincipalArns?: string[];
-  /**
-   * Only these principals (IAM role or user ARNs; `*` wildcards allowed) may lift a revocation with a
-   * runbook request (`Client VPN Revocation Lifted`): lifting lets a revoked person back in, so it is
-   * authorized on its own. They may also put revocation requests.
-   * @default - nobody: the bus denies runbook lifts to every principal and no lift rule is created; lifts
-   *   come from the identity providers' re-enable events only
-   */
-  readonly liftAllowedPrincipalArns?: string[];
-  /**
-   * From the requested username to the name Client VPN sees.
-   * @default - the username as is
-   */
-  readonly identityMapping?: IdentityMapping;
-}
-
-export interface ClientVpnRevokerProps {
+export interface ClientVpnRevokerProps extends SourcesProps {
   /**
    * Regions whose Client VPN endpoints are in scope.
    * @default - the regions of `endpoints` when given, otherwise the stack's region
@@ -170,36 +93,6 @@ export interface ClientVpnRevokerProps {
    * @default - every endpoint in `regions`, or exactly `endpoints`
    */
   readonly endpointTag?: ClientVpnEndpointTag;
-  /**
-   * Okta as identity source.
-   * @default - no Okta rule
-   */
-  readonly okta?: OktaSourceProps;
-  /**
-   * The runbook (manual revocation request) source.
-   * @default - enabled, source 'client-vpn-revoker.runbook', on the default event bus
-   */
-  readonly runbook?: RunbookSourceProps;
-  /**
-   * Auth0 log streams (user deleted, blocked, deleted through the API, brute-force blocked).
-   * @default - no Auth0 rule
-   */
-  readonly auth0?: Auth0SourceProps;
-  /**
-   * OneLogin event webhooks for EventBridge (user deleted, suspended, locked).
-   * @default - no OneLogin rule
-   */
-  readonly onelogin?: OneLoginSourceProps;
-  /**
-   * IAM Identity Center (console, Identity Store API and SCIM disables and deletes, via CloudTrail).
-   * @default - no Identity Center rule
-   */
-  readonly identityCenter?: IdentityCenterSourceProps;
-  /**
-   * Amazon Cognito user pools (AdminDisableUser, AdminDeleteUser, AdminUserGlobalSignOut, via CloudTrail).
-   * @default - no Cognito rule
-   */
-  readonly cognito?: CognitoSourceProps;
   /**
    * The user directory (lib/user-directory.ts): users of the identityCenter and cognito sources, recorded
    * while they exist, so a delete that names only an id still revokes the person.
@@ -455,36 +348,15 @@ export interface SessionCleanupProps {
   readonly maxSessionAge?: Duration;
 }
 
+export type { SourcesProps } from '../sources/registry.ts';
 export { EndpointWiring } from './connect-handler.ts';
+export { toCdkEventPattern } from './parts/source-rules.ts';
 export {
   ClientVpnRevokerPropsError,
   ENDPOINT_ID_PATTERN,
   OKTA_EVENT_SOURCE_PATTERN,
   REGION_PATTERN,
 } from './props-validation.ts';
-
-/** Lambda and EventBridge speak the same pattern language; CDK wants camel-cased top-level keys. */
-const CDK_PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
-  version: 'version',
-  id: 'id',
-  'detail-type': 'detailType',
-  source: 'source',
-  account: 'account',
-  time: 'time',
-  region: 'region',
-  resources: 'resources',
-  detail: 'detail',
-};
-
-export function toCdkEventPattern(pattern: SourceEventPattern): events.EventPattern {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pattern)) {
-    const cdkKey = CDK_PATTERN_KEYS[key];
-    if (!cdkKey) throw new Error(`event pattern key "${key}" has no CDK EventPattern equivalent`);
-    result[cdkKey] = structuredClone(value);
-  }
-  return result as events.EventPattern;
-}
 
 /**
  * Terminates every AWS Client VPN connection of a user the moment the identity provider disables them:
@@ -494,9 +366,6 @@ export function toCdkEventPattern(pattern: SourceEventPattern): events.EventPatt
  * @example new ClientVpnRevoker(this, 'Revoker');
  */
 export class ClientVpnRevoker extends Construct {
-  /** The Identity Store user ARN wildcard, when the Identity Center source is on (for the cdk-nag acknowledgement). */
-  private identityCenterUserArn?: string;
-
   /** The revoker function. */
   public readonly function: lambda.Function;
   /** Buffer between the rules and the function; absorbs bursts and retries failed requests. */
@@ -506,7 +375,7 @@ export class ClientVpnRevoker extends Construct {
   /** One rule per Okta event source, then the runbook rule (if enabled). */
   public readonly rules: events.Rule[];
   /** The runbook's bus and its policy (absent when the runbook is disabled). */
-  public readonly runbookRequests?: RunbookRequestBus;
+  public readonly runbookRequests?: RequestBus;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
   /** The function's execution role. */
@@ -543,17 +412,10 @@ export class ClientVpnRevoker extends Construct {
     const memorySize = props.memorySize ?? 512;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const outcomeSource = props.outcomeSource ?? DEFAULT_OUTCOME_SOURCE;
-    const runbookEnabled = props.runbook?.enabled ?? true;
-    const runbookSource = props.runbook?.source ?? DEFAULT_RUNBOOK_SOURCE;
 
     validateNumbers({ maxConcurrency, batchSize, maxReceiveCount, memorySize, logRetention });
     validateDurations({ timeout, terminateRetryBudget, maxBatchingWindow, batchSize });
     validateSource('outcomeSource', outcomeSource);
-    if (runbookEnabled) validateSource('runbook.source', runbookSource);
-    if (props.runbook && !runbookEnabled && (props.runbook.source || props.runbook.eventBus)) {
-      throw new ClientVpnRevokerPropsError('runbook', 'source/eventBus given but enabled is false');
-    }
-    const oktaSources = validateOkta(props.okta);
     const selection = validateEndpoints(props, stack.region);
     const members = resolveMemberAccounts(props.memberAccounts, this);
     if (members && selection.endpoints) {
@@ -583,60 +445,6 @@ export class ClientVpnRevoker extends Construct {
       maxEventAge: Duration.hours(24),
     });
     const ledgerEnabled = props.ledger?.enabled ?? true;
-    oktaSources?.names.forEach((eventSourceName, index) => {
-      const suffix = index === 0 ? '' : String(index + 1);
-      // The partner event bus is named after its event source.
-      const eventBus = events.EventBus.fromEventBusName(this, `OktaEventBus${suffix}`, eventSourceName);
-      const oktaOptions = { eventSourceNames: [eventSourceName], eventTypes: oktaSources.eventTypes };
-      this.rules.push(
-        new events.Rule(this, `OktaRule${suffix}`, {
-          description: `Okta: revoke Client VPN access on ${oktaSources.eventTypes.join(', ')}`,
-          eventBus,
-          eventPattern: toCdkEventPattern(okta.eventPattern(oktaOptions)),
-          targets: [target],
-        }),
-      );
-      if (ledgerEnabled) {
-        this.rules.push(
-          new events.Rule(this, `OktaLiftRule${suffix}`, {
-            description:
-              'Okta: lift the Client VPN revocation when a user is activated, unsuspended or unlocked',
-            eventBus,
-            eventPattern: toCdkEventPattern(okta.liftEventPattern(oktaOptions)),
-            targets: [target],
-          }),
-        );
-      }
-    });
-    if (runbookEnabled) {
-      this.runbookRequests = new RunbookRequestBus(this, 'Runbook', {
-        source: runbookSource,
-        eventBus: props.runbook?.eventBus,
-        eventBusName: props.runbook?.eventBusName,
-        allowedPrincipalArns: props.runbook?.allowedPrincipalArns,
-        liftAllowedPrincipalArns: props.runbook?.liftAllowedPrincipalArns,
-      });
-      const { eventBus } = this.runbookRequests;
-      this.rules.push(
-        new events.Rule(this, 'RunbookRule', {
-          description: 'Runbook: revoke Client VPN access on request',
-          eventBus,
-          eventPattern: toCdkEventPattern(runbook.eventPattern({ source: runbookSource })),
-          targets: [target],
-        }),
-      );
-      if (ledgerEnabled && this.runbookRequests.liftsAllowed) {
-        this.rules.push(
-          new events.Rule(this, 'RunbookLiftRule', {
-            description: 'Runbook: lift a Client VPN revocation on request',
-            eventBus,
-            eventPattern: toCdkEventPattern(runbook.liftEventPattern({ source: runbookSource })),
-            targets: [target],
-          }),
-        );
-      }
-    }
-
     this.role = functionRole(
       this,
       'Role',
@@ -707,8 +515,6 @@ export class ClientVpnRevoker extends Construct {
     if (props.maxEventTimeSkew) {
       environment[ENV.maxEventTimeSkewSeconds] = String(validatedEventTimeSkew(props.maxEventTimeSkew));
     }
-    if (runbookEnabled) environment[ENV.runbookSource] = runbookSource;
-    if (this.runbookRequests?.liftsAllowed) environment[ENV.runbookLiftsAllowed] = 'true';
     // Not shared: the sweeper logs counts and endpoints, never identities, and is not granted the key.
     if (this.logHashKey) environment[ENV.logHashKeySecretArn] = this.logHashKey.secretArn;
     if (ledgerEnabled) {
@@ -725,47 +531,22 @@ export class ClientVpnRevoker extends Construct {
       environment[ENV.ledgerTableName] = this.ledgerTable.tableName;
       environment[ENV.ledgerRetentionDays] = String(ledgerRetention.toDays());
     }
-    if (oktaSources) {
-      environment[ENV.oktaEventSources] = oktaSources.names.join(',');
-      environment[ENV.oktaEventTypes] = oktaSources.eventTypes.join(',');
-    }
     const propsError = (prop: string, message: string) => new ClientVpnRevokerPropsError(prop, message);
-    Object.assign(
-      environment,
-      mappingEnvironment(
-        ENV.oktaIdentityMapping,
-        props.okta?.identityMapping,
-        'okta.identityMapping',
-        propsError,
-      ),
-      runbookEnabled
-        ? mappingEnvironment(
-            ENV.runbookIdentityMapping,
-            props.runbook?.identityMapping,
-            'runbook.identityMapping',
-            propsError,
-          )
-        : {},
-    );
-    const cloudTrailSources = addCloudTrailSources(
-      this,
-      { identityCenter: props.identityCenter, cognito: props.cognito },
-      { target, role: this.role, toCdkEventPattern, error: propsError, lift: ledgerEnabled },
-    );
-    const partnerSources = addPartnerSources(
-      this,
-      { auth0: props.auth0, onelogin: props.onelogin },
-      { target, toCdkEventPattern, error: propsError, lift: ledgerEnabled },
-    );
-    this.identityCenterUserArn = cloudTrailSources.identityCenterUserArn;
-    this.rules.push(...cloudTrailSources.rules, ...partnerSources.rules);
-    Object.assign(environment, cloudTrailSources.environment, partnerSources.environment);
-    this.userDirectory = userDirectoryFor(
-      this,
-      { identityCenter: props.identityCenter, cognito: props.cognito },
-      props.userDirectory,
-      { logRetention, tracing: props.tracing ?? false, error: propsError },
-    );
+    const sources = addSourceRules(this, {
+      sources: props,
+      target,
+      role: this.role,
+      lift: ledgerEnabled,
+      error: propsError,
+    });
+    this.runbookRequests = sources.requestBuses.runbook;
+    this.rules.push(...sources.rules);
+    Object.assign(environment, sources.environment);
+    this.userDirectory = userDirectoryFor(this, sources.userDirectory, props.userDirectory, {
+      logRetention,
+      tracing: props.tracing ?? false,
+      error: propsError,
+    });
     if (this.userDirectory) Object.assign(environment, this.userDirectory.grantLookUp(this.role));
 
     const revoker = bundledFunction(this, 'Function', {
@@ -877,15 +658,6 @@ export class ClientVpnRevoker extends Construct {
   private acknowledgeUnavoidableFindings(tracing: boolean): void {
     // On the CloudFormation resources themselves, so nothing else created beside them is covered.
     const cfn = (construct: Construct) => construct.node.defaultChild ?? construct;
-    const policy = cfn(this.role.node.findChild('DefaultPolicy'));
-    if (this.identityCenterUserArn) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, this.identityCenterUserArn)}]`,
-        reason:
-          'identitystore:DescribeUser authorizes on the user resource too, and the user id comes from the ' +
-          'event; the grant is also limited to the configured identity stores',
-      });
-    }
     const mapping = this.function.node.children.find((child) => child instanceof lambda.EventSourceMapping);
     Validations.of(cfn(mapping ?? this.function)).acknowledge({
       id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',

@@ -3,56 +3,23 @@ import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
 import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
-import { identityMappingSchema } from '../lambda/core/identity-mapping.ts';
-import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/auth0.ts';
-import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/cognito.ts';
 import {
-  IDENTITY_CENTER_EVENT_TYPES,
-  type IdentityCenterEventType,
-} from '../lambda/sources/identity-center.ts';
-import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../lambda/sources/okta.ts';
-import { ENDPOINT_ID_PATTERN, OKTA_EVENT_SOURCE_PATTERN, REGION_PATTERN } from './client-vpn-revoker.ts';
+  boolean,
+  eventSource,
+  fromString,
+  list,
+  parseJson,
+  region,
+  text,
+} from '../sources/kit/context-values.ts';
+import { sourcesContextRefinements, sourcesContextShape } from '../sources/registry.ts';
+import { ENDPOINT_ID_PATTERN } from './client-vpn-revoker.ts';
 import { EndpointWiring } from './connect-handler.ts';
 
 /** Thrown for invalid cdk.json / `-c` context; the message names every bad key and what was expected. */
 export class ContextError extends Error {
   override readonly name = 'ContextError';
 }
-
-// `-c key=value` always yields strings, cdk.json yields JSON: accept both. A string that looks like JSON
-// (`[…]`, `{…}`) is parsed as JSON, any other string as a comma-separated list.
-const fromString =
-  (parse: (value: string) => unknown) =>
-  (value: unknown): unknown =>
-    typeof value === 'string' ? parse(value.trim()) : value;
-
-const parseJson = (value: string, otherwise: (value: string) => unknown): unknown => {
-  if (!/^[[{]/.test(value)) return otherwise(value);
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-};
-
-const splitList = (value: string) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-const list = <T extends z.ZodType>(item: T, what: string) =>
-  z.preprocess(
-    fromString((value) => parseJson(value, splitList)),
-    z
-      .array(item, { error: 'expected a list (JSON array or comma-separated string)' })
-      .min(1, `expected at least one ${what}`),
-  );
-
-const boolean = z.preprocess(
-  fromString((value) => (value === 'true' ? true : value === 'false' ? false : value)),
-  z.boolean({ error: 'expected true or false' }),
-);
 
 const integer = (min: number, max: number) =>
   z.preprocess(
@@ -77,12 +44,6 @@ const positiveNumber = (max: number) =>
 const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (days): days is number => typeof days === 'number',
 );
-
-const text = z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty string');
-
-const region = z
-  .string({ error: 'expected a region string' })
-  .regex(REGION_PATTERN, 'expected an AWS region such as us-east-1');
 
 const endpointId = z
   .string({ error: 'expected an endpoint id string' })
@@ -130,17 +91,6 @@ const protectedIdentity = identitySchema.refine((identity) => !identity.includes
 const SECRET_COMPLETE_ARN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 
-const eventSource = text.refine(
-  (source) => !source.startsWith('aws.'),
-  'expected a source not starting with "aws."',
-);
-
-/** `{ "field"?, "lowercase"?, "template"? }` as JSON (cdk.json object or a `-c` JSON string). */
-const identityMapping = z.preprocess(
-  fromString((value) => parseJson(value, (text) => text)),
-  identityMappingSchema,
-);
-
 /** Keys that configure the connect handler: meaningless, and so rejected, without the ledger. */
 const CONNECT_HANDLER_OPTIONS = [
   'connectHandlerEnabled',
@@ -157,67 +107,7 @@ export const contextSchema = z
     regions: list(region, 'region').optional(),
     endpoints: list(endpoint, 'endpoint').optional(),
     endpointTag: endpointTag.optional(),
-    oktaEventSources: list(
-      z.string().regex(OKTA_EVENT_SOURCE_PATTERN, 'expected aws.partner/okta.com/<org>/<name>'),
-      'event source',
-    ).optional(),
-    oktaEventTypes: list(
-      z.enum(OKTA_LOST_ACCESS_EVENT_TYPES, {
-        error: `expected one of ${OKTA_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
-      }),
-      'event type',
-    ).optional(),
-    oktaIdentityMapping: identityMapping.optional(),
-    auth0EventSources: list(
-      z
-        .string()
-        .regex(
-          /^aws\.partner\/auth0\.com(\/[.\-_A-Za-z0-9]+){2,}$/,
-          'expected aws.partner/auth0.com/<tenant>/<name>',
-        ),
-      'event source',
-    ).optional(),
-    auth0EventTypes: list(
-      z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES, {
-        error: `expected one of ${AUTH0_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
-      }),
-      'event type',
-    ).optional(),
-    auth0IdentityMapping: identityMapping.optional(),
-    oneloginEventSources: list(
-      z
-        .string()
-        .regex(
-          /^aws\.partner\/onelogin\.com(\/[.\-_A-Za-z0-9]+){2,}$/,
-          'expected aws.partner/onelogin.com/<region>-<account>/<id>',
-        ),
-      'event source',
-    ).optional(),
-    oneloginIdentityMapping: identityMapping.optional(),
-    identityCenterEnabled: boolean.optional(),
-    identityCenterEventTypes: list(
-      z.enum(IDENTITY_CENTER_EVENT_TYPES as [IdentityCenterEventType, ...IdentityCenterEventType[]], {
-        error: `expected one of ${IDENTITY_CENTER_EVENT_TYPES.join(', ')}`,
-      }),
-      'event type',
-    ).optional(),
-    identityCenterStoreIds: list(text, 'identity store id').optional(),
-    identityStoreRegion: region.optional(),
-    identityCenterIdentityMapping: identityMapping.optional(),
-    cognitoUserPoolIds: list(text, 'user pool id').optional(),
-    cognitoEventTypes: list(
-      z.enum(COGNITO_LOST_ACCESS_EVENT_TYPES, {
-        error: `expected one of ${COGNITO_LOST_ACCESS_EVENT_TYPES.join(', ')}`,
-      }),
-      'event type',
-    ).optional(),
-    cognitoIdentityMapping: identityMapping.optional(),
-    runbookEnabled: boolean.optional(),
-    runbookIdentityMapping: identityMapping.optional(),
-    runbookAllowedPrincipalArns: list(text, 'principal ARN').optional(),
-    runbookLiftAllowedPrincipalArns: list(text, 'principal ARN').optional(),
-    runbookSource: eventSource.optional(),
-    runbookEventBusName: text.optional(),
+    ...sourcesContextShape,
     outcomeEventBusName: text.optional(),
     outcomeSource: eventSource.optional(),
     dryRun: boolean.optional(),
@@ -301,10 +191,6 @@ export const contextSchema = z
     message: 'expected either endpoints or endpointTag, not both',
     path: ['endpointTag'],
   })
-  .refine((context) => !(context.oktaEventTypes && !context.oktaEventSources), {
-    message: 'oktaEventTypes needs oktaEventSources',
-    path: ['oktaEventTypes'],
-  })
   .refine((context) => !(context.logHashKeySecretArn && context.hashIdentitiesInLogs !== true), {
     message: 'logHashKeySecretArn needs hashIdentitiesInLogs=true',
     path: ['logHashKeySecretArn'],
@@ -348,7 +234,12 @@ export const contextSchema = z
       message: 'sessionCleanupIntervalMinutes/maxSessionAgeMinutes given but sessionCleanupEnabled is false',
       path: ['sessionCleanupEnabled'],
     },
-  );
+  )
+  .superRefine((context, ctx) => {
+    for (const { valid, message, key } of sourcesContextRefinements) {
+      if (!valid(context)) ctx.addIssue({ code: 'custom', message, path: [key] });
+    }
+  });
 
 export type RevokerContext = z.output<typeof contextSchema>;
 

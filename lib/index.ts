@@ -12,16 +12,23 @@ export {
 export type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
 export type { OutcomeDetail } from '../lambda/core/outcome.ts';
 export type { SweepOutcomeDetail } from '../lambda/core/sweep-outcome.ts';
-export type { Auth0LostAccessEventType } from '../lambda/sources/auth0.ts';
-export type { CognitoLostAccessEventType } from '../lambda/sources/cognito.ts';
-export type { IdentityCenterEventType } from '../lambda/sources/identity-center.ts';
-export type { OktaLostAccessEventType } from '../lambda/sources/okta.ts';
+export type { Auth0LostAccessEventType } from '../sources/auth0/events.ts';
+export type { Auth0SourceProps } from '../sources/auth0/source.ts';
+export type { CognitoLostAccessEventType } from '../sources/cognito/events.ts';
+export type { CognitoSourceProps } from '../sources/cognito/source.ts';
+export type { IdentityCenterEventType } from '../sources/identity-center/events.ts';
+export type { IdentityCenterSourceProps } from '../sources/identity-center/source.ts';
+export type { OktaLostAccessEventType } from '../sources/okta/events.ts';
+export type { OktaSourceProps } from '../sources/okta/source.ts';
+export type { OneLoginSourceProps } from '../sources/onelogin/source.ts';
+export type { SourcesProps } from '../sources/registry.ts';
 export {
   DEFAULT_RUNBOOK_SOURCE,
   RUNBOOK_DETAIL_TYPE,
   RUNBOOK_LIFT_DETAIL_TYPE,
   type RunbookDetail,
-} from '../lambda/sources/runbook.ts';
+} from '../sources/runbook/events.ts';
+export type { RunbookSourceProps } from '../sources/runbook/source.ts';
 export { RevokerAlarms, type RevokerAlarmsProps } from './alarms.ts';
 export {
   type ClientVpnEndpointReference,
@@ -32,19 +39,11 @@ export {
   type ConnectHandlerProps,
   type Ec2CallBudget,
   type LedgerProps,
-  type OktaSourceProps,
-  type RunbookSourceProps,
   type SessionCleanupProps,
 } from './client-vpn-revoker.ts';
 export { ClientVpnRevokerStack, type ClientVpnRevokerStackProps } from './client-vpn-revoker-stack.ts';
 export { parseContext, type RevokerContext, readContext } from './config.ts';
 export { ClientConnectHandler, EndpointWiring } from './connect-handler.ts';
 export { RevokerDashboard, type RevokerDashboardProps } from './dashboard.ts';
-export type {
-  Auth0SourceProps,
-  CognitoSourceProps,
-  IdentityCenterSourceProps,
-  OneLoginSourceProps,
-} from './identity-sources.ts';
 export { SessionSweeper } from './session-sweeper.ts';
 export { UserDirectory, type UserDirectoryOptions } from './user-directory.ts';

@@ -1,19 +1,15 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { REGION_PATTERN } from '../lambda/core/environment.ts';
 import { MAX_EVENT_TIME_SKEW_MS } from '../lambda/core/event-time.ts';
 import { activeDirectoryDomainSchema, identitySchema } from '../lambda/core/identity.ts';
-import {
-  OKTA_DEFAULT_EVENT_TYPES,
-  OKTA_LOST_ACCESS_EVENT_TYPES,
-  type OktaLostAccessEventType,
-} from '../lambda/sources/okta.ts';
+import { eventSourceProblem } from '../sources/kit/settings.ts';
 import type {
   ClientVpnEndpointTag,
   ClientVpnRevokerProps,
   ConnectHandlerProps,
   Ec2CallBudget,
   LedgerProps,
-  OktaSourceProps,
   SessionCleanupProps,
 } from './client-vpn-revoker.ts';
 import { EndpointWiring } from './connect-handler.ts';
@@ -30,11 +26,12 @@ export class ClientVpnRevokerPropsError extends Error {
 }
 
 /** An AWS region name such as `us-east-1` (the same rule the function applies to its environment). */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export { REGION_PATTERN };
 /** A Client VPN endpoint id, `cvpn-endpoint-<hex>`. */
 export const ENDPOINT_ID_PATTERN = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 /** An Okta partner event source name, `aws.partner/okta.com/<org>/<name>`. */
-export const OKTA_EVENT_SOURCE_PATTERN = /^aws\.partner\/okta\.com(\/[.\-_A-Za-z0-9]+){2,}$/;
+export { OKTA_EVENT_SOURCE_PATTERN } from '../sources/okta/source.ts';
+
 const LOG_RETENTION_VALUES = new Set<number>(
   Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
 );
@@ -123,50 +120,8 @@ export function validatedEventTimeSkew(skew: Duration): number {
 }
 
 export function validateSource(prop: string, source: string): void {
-  if (!known(source)) return;
-  if (source.length < 1 || source.length > 256) {
-    throw new ClientVpnRevokerPropsError(prop, `expected 1 to 256 characters, got ${show(source)}`);
-  }
-  if (source.startsWith('aws.')) {
-    throw new ClientVpnRevokerPropsError(
-      prop,
-      `expected a source not starting with "aws." (reserved), got ${show(source)}`,
-    );
-  }
-}
-
-export function validateOkta(
-  props: OktaSourceProps | undefined,
-): { names: readonly string[]; eventTypes: readonly OktaLostAccessEventType[] } | undefined {
-  if (!props) return undefined;
-  const names = [...new Set(props.eventSourceNames)];
-  if (names.length === 0) {
-    throw new ClientVpnRevokerPropsError(
-      'okta.eventSourceNames',
-      'expected at least one partner event source name',
-    );
-  }
-  for (const name of names) {
-    if (known(name) && !OKTA_EVENT_SOURCE_PATTERN.test(name)) {
-      throw new ClientVpnRevokerPropsError(
-        'okta.eventSourceNames',
-        `expected aws.partner/okta.com/<org>/<name>, got ${show(name)}`,
-      );
-    }
-  }
-  const eventTypes = [...new Set(props.eventTypes ?? OKTA_DEFAULT_EVENT_TYPES)];
-  if (eventTypes.length === 0) {
-    throw new ClientVpnRevokerPropsError('okta.eventTypes', 'expected at least one event type (or omit it)');
-  }
-  for (const type of eventTypes) {
-    if (!(OKTA_LOST_ACCESS_EVENT_TYPES as readonly string[]).includes(type)) {
-      throw new ClientVpnRevokerPropsError(
-        'okta.eventTypes',
-        `expected one of ${OKTA_LOST_ACCESS_EVENT_TYPES.join(', ')}, got ${show(type)}`,
-      );
-    }
-  }
-  return { names, eventTypes };
+  const problem = known(source) ? eventSourceProblem(source) : undefined;
+  if (problem) throw new ClientVpnRevokerPropsError(prop, problem);
 }
 
 export function validateRegion(prop: string, region: string): void {

@@ -7,6 +7,13 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../contracts/tables.ts';
 import { ENV } from '../lambda/core/environment.ts';
+import { COGNITO_ENV, userPoolArn } from '../sources/cognito/source.ts';
+import {
+  IDENTITY_CENTER_ENV,
+  identityStoreArn,
+  identityStoreUsersArn,
+} from '../sources/identity-center/source.ts';
+import type { UserDirectoryContribution } from '../sources/kit/definition.ts';
 import {
   bundledFunction,
   functionRole,
@@ -14,7 +21,6 @@ import {
   nagResource,
   traceOrAcknowledge,
 } from './function-support.ts';
-import { identityStoreArn, userPoolArn } from './identity-sources.ts';
 
 /** The user directory: who each id of an id-only identity source named (lambda/core/user-directory.ts). */
 export interface UserDirectoryOptions {
@@ -100,7 +106,7 @@ export class UserDirectory extends Construct {
       }),
     );
     if (props.identityStoreIds.length > 0) {
-      const userArn = `arn:${stack.partition}:identitystore:::user/*`;
+      const userArn = identityStoreUsersArn(stack);
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ListIdentityStoreUsers',
@@ -137,10 +143,10 @@ export class UserDirectory extends Construct {
         [ENV.userDirectoryTableName]: this.table.tableName,
         [ENV.userDirectoryRetentionDays]: String(props.retention.toDays()),
         ...(props.identityStoreIds.length > 0 && {
-          [ENV.identityCenterStoreIds]: props.identityStoreIds.join(','),
+          [IDENTITY_CENTER_ENV.storeIds]: props.identityStoreIds.join(','),
           [ENV.identityStoreRegion]: props.identityStoreRegion,
         }),
-        ...(props.userPoolIds.length > 0 && { [ENV.cognitoUserPoolIds]: props.userPoolIds.join(',') }),
+        ...(props.userPoolIds.length > 0 && { [COGNITO_ENV.userPoolIds]: props.userPoolIds.join(',') }),
       },
       // One sync at a time: a slow listing delays the next instead of doubling the API calls.
       reservedConcurrentExecutions: 1,
@@ -188,22 +194,13 @@ export class UserDirectory extends Construct {
   }
 }
 
-/** The sources whose events name users by id only, as the construct's props give them. */
-export interface IdOnlySources {
-  readonly identityCenter?: {
-    readonly identityStoreIds?: readonly string[];
-    readonly identityStoreRegion?: string;
-  };
-  readonly cognito?: { readonly userPoolIds: readonly string[] };
-}
-
 /**
  * The user directory of a ClientVpnRevoker, when an id-only source is configured and the directory is not
  * turned off; `error` reports a bad option as a props error.
  */
 export function userDirectoryFor(
   scope: Construct,
-  sources: IdOnlySources,
+  sources: readonly UserDirectoryContribution[],
   options: UserDirectoryOptions | undefined,
   settings: {
     readonly logRetention: logs.RetentionDays;
@@ -211,7 +208,7 @@ export function userDirectoryFor(
     readonly error: (prop: string, message: string) => Error;
   },
 ): UserDirectory | undefined {
-  const wanted = sources.identityCenter !== undefined || sources.cognito !== undefined;
+  const wanted = sources.length > 0;
   if (!(options?.enabled ?? wanted)) return undefined;
   if (!wanted) {
     throw settings.error(
@@ -236,18 +233,14 @@ export function userDirectoryFor(
         'delete 14 days, and a record must outlast that by the sync interval',
     );
   }
-  const identityStoreIds = [...new Set(sources.identityCenter?.identityStoreIds ?? [])];
-  if (sources.identityCenter && identityStoreIds.length === 0) {
-    // Information, not a warning: listing no store is a valid choice (look-ups are still recorded).
-    Annotations.of(scope).addInfo(
-      'identityCenter.identityStoreIds is empty: the user directory sync cannot list Identity Center users, so ' +
-        'only users the revoker looked up are recorded. List the identity store to name every deleted user.',
-    );
-  }
+  const identityStoreIds = [...new Set(sources.flatMap((source) => source.identityStoreIds ?? []))];
+  // Information, not a warning: what the directory cannot do for a source is a valid choice.
+  for (const { info } of sources) if (info) Annotations.of(scope).addInfo(info);
   return new UserDirectory(scope, 'UserDirectory', {
     identityStoreIds,
-    identityStoreRegion: sources.identityCenter?.identityStoreRegion ?? Stack.of(scope).region,
-    userPoolIds: [...new Set(sources.cognito?.userPoolIds ?? [])],
+    identityStoreRegion:
+      sources.find((source) => source.identityStoreRegion)?.identityStoreRegion ?? Stack.of(scope).region,
+    userPoolIds: [...new Set(sources.flatMap((source) => source.userPoolIds ?? []))],
     syncInterval,
     retention,
     removalPolicy: options?.removalPolicy ?? RemovalPolicy.DESTROY,

@@ -3,7 +3,7 @@ import {
   RUNBOOK_DETAIL_TYPE,
   RUNBOOK_LIFT_DETAIL_TYPE,
   type RunbookDetail,
-} from '../../lambda/sources/runbook.ts';
+} from '../../sources/runbook/events.ts';
 import type { CliDeps } from '../deps.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { json } from '../format.ts';

@@ -13,24 +13,8 @@ export const ENV = {
   terminateRetryBudgetMs: 'TERMINATE_RETRY_BUDGET_MS',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   maxEventTimeSkewSeconds: 'MAX_EVENT_TIME_SKEW_SECONDS',
-  oktaEventSources: 'OKTA_EVENT_SOURCES',
-  oktaEventTypes: 'OKTA_EVENT_TYPES',
-  runbookSource: 'RUNBOOK_EVENT_SOURCE',
-  runbookLiftsAllowed: 'RUNBOOK_LIFTS_ALLOWED',
+  // The Identity Store's home region (the Identity Center source and the user directory sync read it).
   identityStoreRegion: 'IDENTITY_STORE_REGION',
-  oktaIdentityMapping: 'OKTA_IDENTITY_MAPPING',
-  auth0EventSources: 'AUTH0_EVENT_SOURCES',
-  auth0EventTypes: 'AUTH0_EVENT_TYPES',
-  auth0IdentityMapping: 'AUTH0_IDENTITY_MAPPING',
-  oneloginEventSources: 'ONELOGIN_EVENT_SOURCES',
-  oneloginIdentityMapping: 'ONELOGIN_IDENTITY_MAPPING',
-  identityCenterEventTypes: 'IDENTITY_CENTER_EVENT_TYPES',
-  identityCenterStoreIds: 'IDENTITY_CENTER_STORE_IDS',
-  identityCenterIdentityMapping: 'IDENTITY_CENTER_IDENTITY_MAPPING',
-  cognitoUserPoolIds: 'COGNITO_USER_POOL_IDS',
-  cognitoEventTypes: 'COGNITO_EVENT_TYPES',
-  cognitoIdentityMapping: 'COGNITO_IDENTITY_MAPPING',
-  runbookIdentityMapping: 'RUNBOOK_IDENTITY_MAPPING',
   // Reliability and security (every function that acts on connections reads these).
   protectedIdentities: 'PROTECTED_IDENTITIES',
   /** Active Directory domains (NetBIOS and DNS names) whose `DOMAIN\user` and `user@domain` mean `user`. */
@@ -59,7 +43,7 @@ export const ENV = {
 export const DEFAULT_OUTCOME_SOURCE = 'client-vpn-revoker';
 export const DEFAULT_TERMINATE_RETRY_BUDGET_MS = 30_000;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role in a member account; the account id is read from it. */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
@@ -87,12 +71,12 @@ export const listOrDefault = <Item extends z.ZodType<unknown, string>>(
     .transform((value) => (value ? list(value) : [...defaults]))
     .pipe(z.array(item).min(1));
 
-export const regionSchema = z.string().regex(REGION, 'expected an AWS region such as us-east-1');
+export const regionSchema = z.string().regex(REGION_PATTERN, 'expected an AWS region such as us-east-1');
 
 /** `region:cvpn-endpoint-…` pairs: endpoint ids are only unique within a region. */
 export const endpointRefSchema = z.string().transform((ref, ctx) => {
   const [region = '', endpointId = '', ...rest] = ref.split(':');
-  if (!REGION.test(region) || !ENDPOINT_ID.test(endpointId) || rest.length > 0) {
+  if (!REGION_PATTERN.test(region) || !ENDPOINT_ID.test(endpointId) || rest.length > 0) {
     ctx.addIssue({ code: 'custom', message: `expected region:cvpn-endpoint-<hex>, got "${ref}"` });
     return z.NEVER;
   }

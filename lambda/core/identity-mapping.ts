@@ -8,7 +8,25 @@ import { identitySchema } from './identity.ts';
  * `{local}` (before the last `@`) and `{domain}` (after it). Examples: `{local}` strips the email domain,
  * `{local}@corp.example.com` swaps it, `vpn-{local}` adds a prefix.
  */
-export const identityMappingSchema = z.strictObject({
+export interface IdentityMapping {
+  /**
+   * Which of the source's identity fields to read; each source documents its choices.
+   * @default - the source's user name field
+   */
+  readonly field?: string;
+  /**
+   * Lower-case the name (after the template).
+   * @default false
+   */
+  readonly lowercase?: boolean;
+  /**
+   * The name Client VPN sees, with `{identity}`, `{local}` and `{domain}` placeholders.
+   * @default '{identity}'
+   */
+  readonly template?: string;
+}
+
+export const identityMappingSchema: z.ZodType<IdentityMapping> = z.strictObject({
   /** Which of the source's identity fields to read; each source documents its choices. */
   field: z.string().min(1).optional(),
   lowercase: z.boolean().optional(),
@@ -21,7 +39,6 @@ export const identityMappingSchema = z.strictObject({
     )
     .optional(),
 });
-export type IdentityMapping = z.infer<typeof identityMappingSchema>;
 
 const PLACEHOLDERS = ['{identity}', '{local}', '{domain}'];
 

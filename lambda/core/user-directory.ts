@@ -1,4 +1,4 @@
-import type { IdentityReference } from '../sources/identity-source.ts';
+import type { IdentityReference } from '../../sources/identity-source.ts';
 
 /**
  * The user directory: what the configured identity stores and user pools said about each user while the user

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { COGNITO_ENV } from '../../sources/cognito/source.ts';
+import { IDENTITY_CENTER_ENV } from '../../sources/identity-center/source.ts';
 import { ENV, parseEnvironment, regionSchema } from '../core/environment.ts';
 import {
   identityStoreIdsSchema,
@@ -12,14 +14,14 @@ const envSchema = z
   .object({
     [ENV.userDirectoryTableName]: z.string().min(3, 'expected a DynamoDB table name or ARN'),
     [ENV.userDirectoryRetentionDays]: retentionDaysSchema,
-    [ENV.identityCenterStoreIds]: identityStoreIdsSchema,
+    [IDENTITY_CENTER_ENV.storeIds]: identityStoreIdsSchema,
     [ENV.identityStoreRegion]: regionSchema.optional(),
-    [ENV.cognitoUserPoolIds]: userPoolIdsSchema,
+    [COGNITO_ENV.userPoolIds]: userPoolIdsSchema,
     AWS_REGION: regionSchema.optional(),
   })
-  .refine((env) => env[ENV.identityCenterStoreIds].length + env[ENV.cognitoUserPoolIds].length > 0, {
-    message: `set ${ENV.identityCenterStoreIds}, ${ENV.cognitoUserPoolIds} or both: without either there is nothing to list`,
-    path: [ENV.identityCenterStoreIds],
+  .refine((env) => env[IDENTITY_CENTER_ENV.storeIds].length + env[COGNITO_ENV.userPoolIds].length > 0, {
+    message: `set ${IDENTITY_CENTER_ENV.storeIds}, ${COGNITO_ENV.userPoolIds} or both: without either there is nothing to list`,
+    path: [IDENTITY_CENTER_ENV.storeIds],
   });
 
 export interface DirectorySyncConfig {
@@ -38,8 +40,8 @@ export function loadDirectorySyncConfig(environment: NodeJS.ProcessEnv = process
       env[ENV.userDirectoryTableName],
       env[ENV.userDirectoryRetentionDays],
     ),
-    identityStoreIds: env[ENV.identityCenterStoreIds],
+    identityStoreIds: env[IDENTITY_CENTER_ENV.storeIds],
     identityStoreRegion: env[ENV.identityStoreRegion] ?? env.AWS_REGION ?? 'us-east-1',
-    userPoolIds: env[ENV.cognitoUserPoolIds],
+    userPoolIds: env[COGNITO_ENV.userPoolIds],
   };
 }

@@ -1,6 +1,13 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { RevocationStatus } from '../../contracts/events.ts';
 import { REVOKER_METRICS } from '../../contracts/metrics.ts';
+import type { IdentityReference, UserNames } from '../../sources/identity-source.ts';
+import {
+  mapAliases,
+  type ParsedRequest,
+  type SourcesConfig,
+  toRevocationRequest,
+} from '../../sources/requests.ts';
 import { IdentityUnresolvedError, InvalidEventError } from '../core/errors.ts';
 import { boundEventTime } from '../core/event-time.ts';
 import { distinctIdentities, type IdentityKey, identityKey } from '../core/identity.ts';
@@ -19,8 +26,6 @@ import type { ProtectedIdentities } from '../core/protected-identities.ts';
 import { namesOf, type RevocationRequest } from '../core/request.ts';
 import type { PublishOutcomes, PublishResult } from '../engine/adapters/eventbridge-outcomes.ts';
 import type { RevocationResult, RevokeAccess } from '../engine/revoke-access.ts';
-import type { IdentityReference, UserNames } from '../sources/identity-source.ts';
-import { mapAliases, type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../sources/index.ts';
 
 export interface BatchLogger {
   info(message: string, extra: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
+import { type IdentityReference, type UserNames, usableNames } from '../../sources/identity-source.ts';
 import type { KnownUser, UserDirectory } from '../core/user-directory.ts';
-import { type IdentityReference, type UserNames, usableNames } from '../sources/identity-source.ts';
 import type { BatchLogger, LookUpUserName } from './process-batch.ts';
 
 /** The identity provider's own look-up: the user as it exists now, `undefined` when it does not (any more). */

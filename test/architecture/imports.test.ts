@@ -78,6 +78,42 @@ describe('who may import what', () => {
     expect(under(files, 'lambda/revoker/')).toEqual([]);
   });
 
+  it('the sources load no CDK and no AWS SDK at run time (the revoker bundle reads them)', () => {
+    // Act
+    const { files, packages } = closure('sources/requests.ts');
+
+    // Assess
+    expect(under(files, 'sources/').length).toBeGreaterThan(12);
+    expect(
+      [...packages].filter((name) => /^(aws-cdk-lib|constructs|cdk-nag|@aws-sdk\/|@smithy\/)/.test(name)),
+    ).toEqual([]);
+    expect(under(files, 'lib/')).toEqual([]);
+  });
+
+  it('each source is one folder: it imports no other source folder', () => {
+    // Prepare
+    const folder = join(REPOSITORY, 'sources');
+    const names = readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'kit')
+      .map((entry) => entry.name);
+
+    // Act
+    const strays = names.flatMap((name) =>
+      readdirSync(join(folder, name))
+        .filter((file) => file.endsWith('.ts'))
+        .flatMap((file) =>
+          runtimeImports(join(folder, name, file), true)
+            .files.map((target) => relative(folder, target))
+            .filter((target) => names.some((other) => other !== name && target.startsWith(`${other}/`)))
+            .map((target) => `${name}/${file} → ${target}`),
+        ),
+    );
+
+    // Assess
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    expect(strays).toEqual([]);
+  });
+
   it('the contracts import nothing', () => {
     // Prepare
     const folder = join(REPOSITORY, 'contracts');

@@ -5,9 +5,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/core/environment.ts';
 import { loadConfig } from '../../lambda/revoker/config.ts';
-import { OKTA_DEFAULT_EVENT_TYPES, okta } from '../../lambda/sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE, RUNBOOK_LIFT_DETAIL_TYPE, runbook } from '../../lambda/sources/runbook.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
+import { OKTA_DEFAULT_EVENT_TYPES, okta } from '../../sources/okta/events.ts';
+import { OKTA_ENV } from '../../sources/okta/source.ts';
+import { DEFAULT_RUNBOOK_SOURCE, RUNBOOK_LIFT_DETAIL_TYPE, runbook } from '../../sources/runbook/events.ts';
+import { RUNBOOK_ENV } from '../../sources/runbook/source.ts';
 import {
   ACCOUNT,
   environmentOf,
@@ -92,7 +94,7 @@ describe('ClientVpnRevoker rules', () => {
       EventPattern: Match.exact(runbook.eventPattern({ source: DEFAULT_RUNBOOK_SOURCE })),
     });
     expect(environmentOf(template, defaults.stack, revoker.function)).not.toHaveProperty(
-      ENV.runbookLiftsAllowed,
+      RUNBOOK_ENV.liftsAllowed,
     );
     // …with lifters, the lift rule on the same bus, and the function told to accept runbook lifts.
     expect(withLifters.revoker.rules.map((rule) => rule.node.id)).toEqual(['RunbookRule', 'RunbookLiftRule']);
@@ -102,7 +104,7 @@ describe('ClientVpnRevoker rules', () => {
     });
     expect(
       environmentOf(withLifters.template, withLifters.stack, withLifters.revoker.function)[
-        ENV.runbookLiftsAllowed
+        RUNBOOK_ENV.liftsAllowed
       ],
     ).toBe('true');
   });
@@ -360,9 +362,9 @@ describe('ClientVpnRevoker function', () => {
       [ENV.dryRun]: 'true',
       [ENV.terminateRetryBudgetMs]: '45000',
       [ENV.maxReceiveCount]: '4',
-      [ENV.oktaEventSources]: OKTA_SOURCES.join(','),
-      [ENV.oktaEventTypes]: 'user.lifecycle.deactivate',
-      [ENV.runbookSource]: 'soar.playbooks',
+      [OKTA_ENV.eventSources]: OKTA_SOURCES.join(','),
+      [OKTA_ENV.eventTypes]: 'user.lifecycle.deactivate',
+      [RUNBOOK_ENV.source]: 'soar.playbooks',
       // 95 % of the default budget (4.75 Terminates/s, 15 Describes/s) over 2 revoker environments.
       [ENV.terminateCallsPerSecond]: '2.25',
       [ENV.describeCallsPerSecond]: '7.12',

@@ -10,11 +10,19 @@ const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf
 describe('docs/configuration.md', () => {
   it('has one table row per ClientVpnRevokerProps prop and names every context key', () => {
     // Prepare
-    const source = read('../../lib/client-vpn-revoker.ts');
-    const body = source.slice(source.indexOf('export interface ClientVpnRevokerProps {'));
-    const props = [...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}readonly (\w+)\??:/gm)].map(
-      (m) => m[1],
-    );
+    // The construct's own props, and the sources' (ClientVpnRevokerProps extends SourcesProps).
+    const propsOf = (file: string, declaration: string) => {
+      const source = read(file);
+      const body = source.slice(source.indexOf(declaration));
+      return [...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}readonly (\w+)\??:/gm)].map((m) => m[1]);
+    };
+    const props = [
+      ...propsOf(
+        '../../lib/client-vpn-revoker.ts',
+        'export interface ClientVpnRevokerProps extends SourcesProps {',
+      ),
+      ...propsOf('../../sources/registry.ts', 'export interface SourcesProps {'),
+    ];
     const doc = read('../../docs/configuration.md');
     const table = doc.slice(doc.indexOf('## Props and context keys'), doc.indexOf('## Deploy'));
 
@@ -23,7 +31,7 @@ describe('docs/configuration.md', () => {
 
     // Assess
     expect(props.length).toBeGreaterThan(10);
-    expect(rows).toEqual(props);
+    expect([...rows].sort()).toEqual([...props].sort());
     for (const key of CONTEXT_KEYS) expect(table).toContain(`\`${key}\``);
   });
 });

@@ -10,8 +10,9 @@ import {
   type SecurityOperationsStackProps,
 } from '../../examples/cdk-app/security-operations-stack.ts';
 import { ENV } from '../../lambda/core/environment.ts';
-import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import * as library from '../../lib/index.ts';
+import { RUNBOOK_DETAIL_TYPE } from '../../sources/runbook/events.ts';
+import { RUNBOOK_ENV } from '../../sources/runbook/source.ts';
 import { ACCOUNT, environmentOf, flatten, logicalId, testApp } from './synth.ts';
 
 const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:secops-on-call`;
@@ -77,7 +78,7 @@ describe('examples/cdk-app: the construct embedded in an existing stack', () => 
     expect(environmentOf(template, stack, stack.revoker.function)).toMatchObject({
       [ENV.outcomeEventBus]: BUS_ARN,
       [ENV.outcomeSource]: OUTCOME_SOURCE,
-      [ENV.runbookSource]: 'acme.incident-response',
+      [RUNBOOK_ENV.source]: 'acme.incident-response',
       [ENV.protectedIdentities]: 'breakglass-admin',
       [ENV.endpointIds]:
         'eu-west-1:cvpn-endpoint-0123456789abcdef0,us-east-1:cvpn-endpoint-0fedcba9876543210',

@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { auth0 } from '../../lambda/sources/auth0.ts';
-import { COGNITO_LOST_ACCESS_EVENT_TYPES, cognito } from '../../lambda/sources/cognito.ts';
-import { IDENTITY_CENTER_EVENT_TYPES, identityCenter } from '../../lambda/sources/identity-center.ts';
-import { onelogin } from '../../lambda/sources/onelogin.ts';
-import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
+import { auth0 } from '../../sources/auth0/events.ts';
+import { COGNITO_LOST_ACCESS_EVENT_TYPES, cognito } from '../../sources/cognito/events.ts';
+import { IDENTITY_CENTER_EVENT_TYPES, identityCenter } from '../../sources/identity-center/events.ts';
+import { onelogin } from '../../sources/onelogin/events.ts';
+import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../sources/runbook/events.ts';
 import { ACCOUNT, environmentOf, synthRevoker } from './synth.ts';
 
 const AUTH0 = 'aws.partner/auth0.com/example-tenant-0f1e2d3c/auth0.logs';

@@ -1,12 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import type { OktaLostAccessEventType } from '../../lambda/sources/okta.ts';
 import {
   ClientVpnRevoker,
   type ClientVpnRevokerProps,
   ClientVpnRevokerPropsError,
 } from '../../lib/client-vpn-revoker.ts';
+import type { OktaLostAccessEventType } from '../../sources/okta/events.ts';
 import { testApp } from './synth.ts';
 
 const ENDPOINT = 'cvpn-endpoint-0123456789abcdef0';

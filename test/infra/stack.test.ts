@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/core/environment.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
+import { RUNBOOK_ENV } from '../../sources/runbook/source.ts';
 import {
   ACCOUNT,
   environmentOf,
@@ -56,7 +57,7 @@ describe('ClientVpnRevokerStack', () => {
       [ENV.maxReceiveCount]: '6',
       [ENV.terminateRetryBudgetMs]: '60000',
       [ENV.maxEventTimeSkewSeconds]: '300',
-      [ENV.runbookSource]: 'soar.playbooks',
+      [RUNBOOK_ENV.source]: 'soar.playbooks',
     });
     expect(onlyResource(template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
       BatchSize: 20,

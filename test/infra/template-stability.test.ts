@@ -94,6 +94,17 @@ function normalized(template: unknown): unknown {
   );
 }
 
+/** The same value with every object's keys in one order, so only what CloudFormation reads is compared. */
+function keysSorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(keysSorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, item]) => [key, keysSorted(item)]),
+  );
+}
+
 function templatesOf(context: Record<string, unknown>): Record<string, unknown> {
   const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
   addClientVpnRevokerStacks(app, parseContext(context), { account: '111122223333', region: 'eu-west-1' });
@@ -110,14 +121,15 @@ describe('synthesized templates of the documented configurations', () => {
     expect(Object.keys(DOCUMENTED_COMMANDS).length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(Object.keys(CONFIGURATIONS))('%s: unchanged since the baseline', async (name) => {
+  it.each(Object.keys(CONFIGURATIONS))('%s: unchanged since the baseline', (name) => {
+    // Prepare
+    const baseline = JSON.parse(readFileSync(`${REPOSITORY}test/fixtures/templates/${name}.json`, 'utf8'));
+
     // Act
     const templates = templatesOf(CONFIGURATIONS[name] as Record<string, unknown>);
 
-    // Assess
-    await expect(`${JSON.stringify(templates, null, 2)}\n`).toMatchFileSnapshot(
-      `${REPOSITORY}test/fixtures/templates/${name}.json`,
-    );
+    // Assess: the order of an object's keys means nothing to CloudFormation; the order of a list does.
+    expect(keysSorted(templates)).toStrictEqual(keysSorted(baseline));
   });
 
   it('keep the logical ids of the stateful resources', () => {

@@ -12,7 +12,7 @@ import {
   DEFAULT_RUNBOOK_SOURCE,
   RUNBOOK_DETAIL_TYPE,
   RUNBOOK_LIFT_DETAIL_TYPE,
-} from '../../lambda/sources/runbook.ts';
+} from '../../sources/runbook/events.ts';
 
 // The operator CLI as an operator runs it: the real launcher under plain Node (the npm-provided one that runs
 // vitest), against the emulator through the SDK's AWS_ENDPOINT_URL_* variables, with fake credentials.

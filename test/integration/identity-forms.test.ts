@@ -1,8 +1,8 @@
 import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
-import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../sources/runbook/events.ts';
 import { runbookEvent } from '../support/events.ts';
 import { publishedOutcomes, publishedSweeps } from '../support/published.ts';
 

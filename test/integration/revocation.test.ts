@@ -3,8 +3,8 @@ import { EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../../contracts/tables.ts';
 import type { Seed } from '../../emulator/index.ts';
-import { DEFAULT_RUNBOOK_EVENT_BUS, RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS, RUNBOOK_LIFT_DETAIL_TYPE } from '../../sources/runbook/events.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
 import { publishedOutcomes, publishedSweeps } from '../support/published.ts';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Seed } from '../../emulator/index.ts';
 import { type OutcomeDetail, outcomeDetailSchema } from '../../lambda/core/outcome.ts';
-import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../lambda/sources/runbook.ts';
 import { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS } from '../../sources/runbook/events.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent } from '../support/events.ts';
 
 // The bundled function from cdk.out (synthesized by the global setup with cdk.json's context: regions

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { DEMO_VICTIM } from '../../emulator/index.ts';
 import type { RevocationLedger } from '../../lambda/core/ledger.ts';
 import { outcomeDetailSchema } from '../../lambda/core/outcome.ts';
-import { DEFAULT_RUNBOOK_EVENT_BUS, DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
 import type { RevokerOnEmulator } from '../../local/revoker-on-emulator.ts';
+import { DEFAULT_RUNBOOK_EVENT_BUS, DEFAULT_RUNBOOK_SOURCE } from '../../sources/runbook/events.ts';
 import { deliveredExample, LIFT_EXAMPLES, NEGATIVE_EXAMPLES } from '../support/examples.ts';
 import { startSourcesRevoker } from '../support/sources-revoker.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { RevocationRequest } from '../../lambda/core/request.ts';
-import { RUNBOOK_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { oktaEventFor } from '../../local/example-events.ts';
+import { RUNBOOK_DETAIL_TYPE } from '../../sources/runbook/events.ts';
 
 export const OKTA_SOURCE = 'aws.partner/okta.com/example-org/vpn-kill-switch';
 

@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { type EventBridgeEnvelope, eventBridgeEnvelopeSchema } from '../../lambda/core/envelope.ts';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
-import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/auth0.ts';
-import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/cognito.ts';
-import { IDENTITY_CENTER_EVENT_TYPES } from '../../lambda/sources/identity-center.ts';
-import type { SourcesConfig } from '../../lambda/sources/index.ts';
-import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../../lambda/sources/okta.ts';
-import { DEFAULT_RUNBOOK_SOURCE } from '../../lambda/sources/runbook.ts';
+import { AUTH0_LOST_ACCESS_EVENT_TYPES } from '../../sources/auth0/events.ts';
+import { COGNITO_LOST_ACCESS_EVENT_TYPES } from '../../sources/cognito/events.ts';
+import { IDENTITY_CENTER_EVENT_TYPES } from '../../sources/identity-center/events.ts';
+import { OKTA_LOST_ACCESS_EVENT_TYPES } from '../../sources/okta/events.ts';
+import type { SourcesConfig } from '../../sources/requests.ts';
+import { DEFAULT_RUNBOOK_SOURCE } from '../../sources/runbook/events.ts';
 
 export const EXAMPLES_DIR = new URL('../../examples/events/', import.meta.url);
 

@@ -9,9 +9,9 @@ import { protectedIdentities } from '../../lambda/core/protected-identities.ts';
 import type { PublishResult } from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
 import { revokeAccess } from '../../lambda/engine/revoke-access.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
-import type { IdentityReference } from '../../lambda/sources/identity-source.ts';
-import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
-import { OKTA_DEFAULT_EVENT_TYPES } from '../../lambda/sources/okta.ts';
+import type { IdentityReference } from '../../sources/identity-source.ts';
+import { OKTA_DEFAULT_EVENT_TYPES } from '../../sources/okta/events.ts';
+import { type ParsedRequest, type SourcesConfig, toRevocationRequest } from '../../sources/requests.ts';
 import { oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
 import {
   deliveredExample,

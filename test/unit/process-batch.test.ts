@@ -14,8 +14,8 @@ import { type ProtectedIdentities, protectedIdentities } from '../../lambda/core
 import type { PublishResult } from '../../lambda/engine/adapters/eventbridge-outcomes.ts';
 import { revokeAccess } from '../../lambda/engine/revoke-access.ts';
 import { type LookUpUserName, processRevocationBatch } from '../../lambda/revoker/process-batch.ts';
-import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../lambda/sources/runbook.ts';
 import { LocalQueue } from '../../local/queue.ts';
+import { RUNBOOK_LIFT_DETAIL_TYPE } from '../../sources/runbook/events.ts';
 import { useDynamo } from '../support/dynamodb.ts';
 import { OKTA_SOURCE, oktaEvent, runbookEvent, sqsRecord } from '../support/events.ts';
 import { FakeClientVpn, fakeClock } from '../support/fake-client-vpn.ts';

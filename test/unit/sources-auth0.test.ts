@@ -10,7 +10,7 @@ import {
   auth0,
   auth0LiftEventTypes,
   classifyAuth0Event,
-} from '../../lambda/sources/auth0.ts';
+} from '../../sources/auth0/events.ts';
 import { invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;

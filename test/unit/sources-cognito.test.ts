@@ -8,7 +8,7 @@ import {
   type CognitoOptions,
   classifyCognitoEvent,
   cognito,
-} from '../../lambda/sources/cognito.ts';
+} from '../../sources/cognito/events.ts';
 import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;

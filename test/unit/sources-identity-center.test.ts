@@ -9,7 +9,7 @@ import {
   type IdentityCenterOptions,
   identityCenter,
   identityCenterLiftEventTypes,
-} from '../../lambda/sources/identity-center.ts';
+} from '../../sources/identity-center/events.ts';
 import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;

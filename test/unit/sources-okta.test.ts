@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
-import { toRevocationRequest } from '../../lambda/sources/index.ts';
 import {
   classifyOktaEvent,
   OKTA_DETAIL_TYPE,
@@ -10,7 +9,8 @@ import {
   type OktaOptions,
   okta,
   oktaLiftEventTypes,
-} from '../../lambda/sources/okta.ts';
+} from '../../sources/okta/events.ts';
+import { toRevocationRequest } from '../../sources/requests.ts';
 import { changedExample, invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
-import { liftRules, toRevocationRequest } from '../../lambda/sources/index.ts';
 import {
   ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS,
   type OneLoginOptions,
   onelogin,
-} from '../../lambda/sources/onelogin.ts';
+} from '../../sources/onelogin/events.ts';
+import { liftRules, toRevocationRequest } from '../../sources/requests.ts';
 import { invalidEventFrom, loadExample } from '../support/examples.ts';
 
 type Json = Record<string, unknown>;

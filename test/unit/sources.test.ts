@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambda/core/errors.ts';
 import { matchesEventPattern } from '../../lambda/core/event-pattern.ts';
-import { auth0 } from '../../lambda/sources/auth0.ts';
-import { cognito } from '../../lambda/sources/cognito.ts';
-import { identityCenter } from '../../lambda/sources/identity-center.ts';
-import { liftRules, type SourcesConfig, toRevocationRequest } from '../../lambda/sources/index.ts';
-import { OKTA_DETAIL_TYPE, type OktaOptions, okta } from '../../lambda/sources/okta.ts';
+import { auth0 } from '../../sources/auth0/events.ts';
+import { cognito } from '../../sources/cognito/events.ts';
+import { identityCenter } from '../../sources/identity-center/events.ts';
+import { OKTA_DETAIL_TYPE, type OktaOptions, okta } from '../../sources/okta/events.ts';
+import { liftRules, type SourcesConfig, toRevocationRequest } from '../../sources/requests.ts';
 import {
   DEFAULT_RUNBOOK_SOURCE,
   RUNBOOK_DETAIL_TYPE,
   RUNBOOK_LIFT_DETAIL_TYPE,
   type RunbookOptions,
   runbook,
-} from '../../lambda/sources/runbook.ts';
+} from '../../sources/runbook/events.ts';
 import {
   deliveredExample,
   EXAMPLE_FILES,
@@ -1181,14 +1181,15 @@ describe('liftRules', () => {
 
     // Assess
     expect(rules).toEqual([
+      // The registry's order (sources/registry.ts), which is also the order of the rules.
       { source: 'okta', pattern: okta.liftEventPattern(EXAMPLE_SOURCES.okta) },
-      { source: 'auth0', pattern: auth0.liftEventPattern(EXAMPLE_SOURCES.auth0) },
+      { source: 'runbook', pattern: runbook.liftEventPattern(runbookOptions) },
       {
         source: 'identity-center',
         pattern: identityCenter.liftEventPattern(EXAMPLE_SOURCES.identityCenter),
       },
       { source: 'cognito', pattern: cognito.liftEventPattern(EXAMPLE_SOURCES.cognito) },
-      { source: 'runbook', pattern: runbook.liftEventPattern(runbookOptions) },
+      { source: 'auth0', pattern: auth0.liftEventPattern(EXAMPLE_SOURCES.auth0) },
     ]);
   });
 

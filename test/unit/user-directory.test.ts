@@ -14,7 +14,7 @@ import {
   UserDirectoryUnavailableError,
 } from '../../lambda/core/user-directory.ts';
 import { resolveUserName } from '../../lambda/revoker/resolve-user.ts';
-import type { IdentityReference } from '../../lambda/sources/identity-source.ts';
+import type { IdentityReference } from '../../sources/identity-source.ts';
 
 const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'user-directory';

@@ -6,7 +6,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../../../contracts/tables.ts';
-import type { IdentityReference } from '../../sources/identity-source.ts';
+import type { IdentityReference } from '../../../sources/identity-source.ts';
 import {
   type DirectoryEntry,
   directoryKey,

@@ -1,7 +1,7 @@
+import type { IdentityReference } from '../../../sources/identity-source.ts';
 import { cognitoClients, cognitoUserOf, regionOfUserPool } from '../../core/adapters/directory-users.ts';
 import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
 import type { KnownUser } from '../../core/user-directory.ts';
-import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type CognitoUser = Extract<IdentityReference, { kind: 'cognito-user' }>;
 

@@ -1,7 +1,7 @@
+import type { IdentityReference } from '../../../sources/identity-source.ts';
 import { identityStoreClients, identityStoreUserOf } from '../../core/adapters/directory-users.ts';
 import { type InstrumentClient, uninstrumented } from '../../core/adapters/instrument-client.ts';
 import type { KnownUser } from '../../core/user-directory.ts';
-import type { IdentityReference } from '../../sources/identity-source.ts';
 
 type IdentityStoreUser = Extract<IdentityReference, { kind: 'identity-store-user' }>;
 

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
-import { ConfigurationError } from '../core/errors.ts';
-import type { EventPattern } from '../core/event-pattern.ts';
-import type { RequestAction } from '../core/request.ts';
-import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
+import type { EventPattern } from '../../lambda/core/event-pattern.ts';
+import type { RequestAction } from '../../lambda/core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 /**
  * IAM Identity Center and its Identity Store: CloudTrail records of the calls that take a user's access away,

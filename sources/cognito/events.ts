@@ -1,16 +1,16 @@
 import * as z from 'zod';
-import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../core/envelope.ts';
-import { ConfigurationError } from '../core/errors.ts';
-import type { EventPattern } from '../core/event-pattern.ts';
-import { identitySchema } from '../core/identity.ts';
-import type { RequestAction } from '../core/request.ts';
+import { CLOUDTRAIL_DETAIL_TYPE, type EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { ConfigurationError } from '../../lambda/core/errors.ts';
+import type { EventPattern } from '../../lambda/core/event-pattern.ts';
+import { identitySchema } from '../../lambda/core/identity.ts';
+import type { RequestAction } from '../../lambda/core/request.ts';
 import {
   type IdentityReference,
   type LiftableIdentitySource,
   type SourceOptions,
   sourceRequest,
-} from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+} from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 /**
  * Amazon Cognito user pools: CloudTrail records of the admin calls that take a user's access away, on the

@@ -28,13 +28,13 @@
  * Auth0 logs no separate email for `sdu`/`limit_wc`; `user_name` is the email for database connections.
  */
 import * as z from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
-import { InvalidEventError } from '../core/errors.ts';
-import type { EventPattern } from '../core/event-pattern.ts';
-import { identitySchema } from '../core/identity.ts';
-import type { RequestAction } from '../core/request.ts';
-import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { InvalidEventError } from '../../lambda/core/errors.ts';
+import type { EventPattern } from '../../lambda/core/event-pattern.ts';
+import { identitySchema } from '../../lambda/core/identity.ts';
+import type { RequestAction } from '../../lambda/core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 /** What can happen to an Auth0 user after which they must lose VPN access (see the header for the mapping). */
 export const AUTH0_LOST_ACCESS_EVENT_TYPES = [

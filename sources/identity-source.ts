@@ -1,8 +1,8 @@
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
-import type { EventPattern } from '../core/event-pattern.ts';
-import { identitySchema } from '../core/identity.ts';
-import type { IdentityMapping } from '../core/identity-mapping.ts';
-import type { RequestAction, RevocationRequest } from '../core/request.ts';
+import type { EventBridgeEnvelope } from '../lambda/core/envelope.ts';
+import type { EventPattern } from '../lambda/core/event-pattern.ts';
+import { identitySchema } from '../lambda/core/identity.ts';
+import type { IdentityMapping } from '../lambda/core/identity-mapping.ts';
+import type { RequestAction, RevocationRequest } from '../lambda/core/request.ts';
 
 /** A user the event names only by an id that must be looked up (the name is not in the event). */
 export type IdentityReference =

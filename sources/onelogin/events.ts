@@ -23,10 +23,10 @@
  * the envelope `time` when OneLogin omits it.
  */
 import * as z from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
-import { identitySchema } from '../core/identity.ts';
-import { type IdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { identitySchema } from '../../lambda/core/identity.ts';
+import { type IdentitySource, type SourceOptions, sourceRequest } from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 /** OneLogin `event_type_id`s after which a user must lose VPN access, with what they mean. */
 export const ONELOGIN_LOST_ACCESS_EVENT_TYPE_IDS: Readonly<Record<number, string>> = {

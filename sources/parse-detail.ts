@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { InvalidEventError } from '../core/errors.ts';
+import { InvalidEventError } from '../lambda/core/errors.ts';
 
 /** Validates part of an event, turning the first schema issue into an error that names the field. */
 export function parseDetail<Schema extends z.ZodType>(

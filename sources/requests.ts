@@ -1,31 +1,20 @@
-import { eventBridgeEnvelopeSchema } from '../core/envelope.ts';
-import { InvalidEventError } from '../core/errors.ts';
-import { type EventPattern, matchesEventPattern } from '../core/event-pattern.ts';
-import { type IdentityMapping, mapIdentity } from '../core/identity-mapping.ts';
-import { type Auth0Options, auth0 } from './auth0.ts';
-import { type CognitoOptions, cognito } from './cognito.ts';
-import { type IdentityCenterOptions, identityCenter } from './identity-center.ts';
+import { eventBridgeEnvelopeSchema } from '../lambda/core/envelope.ts';
+import { InvalidEventError } from '../lambda/core/errors.ts';
+import { type EventPattern, matchesEventPattern } from '../lambda/core/event-pattern.ts';
+import { type IdentityMapping, mapIdentity } from '../lambda/core/identity-mapping.ts';
 import type { IdentityReference, IdentitySource, SourceOptions, SourceRequest } from './identity-source.ts';
-import { type OktaOptions, okta } from './okta.ts';
-import { type OneLoginOptions, onelogin } from './onelogin.ts';
 import { parseDetail } from './parse-detail.ts';
-import { type RunbookOptions, runbook } from './runbook.ts';
+import { type EnabledSourcesOptions, SOURCE_KEYS, SOURCES } from './registry.ts';
 
-/** Which identity sources are enabled, with their options; absent = disabled. */
-export interface SourcesConfig {
-  readonly okta?: OktaOptions;
-  readonly auth0?: Auth0Options;
-  readonly onelogin?: OneLoginOptions;
-  readonly identityCenter?: IdentityCenterOptions;
-  readonly cognito?: CognitoOptions;
-  readonly runbook?: RunbookOptions;
+/** Which identity sources are enabled, with their options (absent = disabled), and whether lifts are. */
+export type SourcesConfig = EnabledSourcesOptions & {
   /**
    * Accept re-enable events as lift requests (true when the stack has a revocation ledger). Otherwise they are
    * rejected like any event no rule routes.
    * @default false
    */
   readonly lift?: boolean;
-}
+};
 
 interface EnabledSource {
   readonly source: IdentitySource<never>;
@@ -48,14 +37,10 @@ export type ParsedRequest =
   | (SourceRequest & { readonly identity: IdentityReference; readonly identityMapping?: IdentityMapping });
 
 export function enabledSources(config: SourcesConfig): EnabledSource[] {
-  const enabled: EnabledSource[] = [];
-  if (config.okta) enabled.push({ source: okta, options: config.okta });
-  if (config.auth0) enabled.push({ source: auth0, options: config.auth0 });
-  if (config.onelogin) enabled.push({ source: onelogin, options: config.onelogin });
-  if (config.identityCenter) enabled.push({ source: identityCenter, options: config.identityCenter });
-  if (config.cognito) enabled.push({ source: cognito, options: config.cognito });
-  if (config.runbook) enabled.push({ source: runbook, options: config.runbook });
-  return enabled;
+  return SOURCE_KEYS.flatMap((key) => {
+    const options = config[key];
+    return options ? [{ source: SOURCES[key].events as IdentitySource<never>, options }] : [];
+  });
 }
 
 /** The lift pattern and normaliser of a source that has them. */

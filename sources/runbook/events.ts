@@ -1,16 +1,16 @@
 import * as z from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
-import { InvalidEventError } from '../core/errors.ts';
-import { identitySchema } from '../core/identity.ts';
-import type { RequestAction } from '../core/request.ts';
-import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import { InvalidEventError } from '../../lambda/core/errors.ts';
+import { identitySchema } from '../../lambda/core/identity.ts';
+import type { RequestAction } from '../../lambda/core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 export const RUNBOOK_DETAIL_TYPE = 'Client VPN Revocation Requested';
 /** An operator lifts a revocation (only accepted when the stack has a revocation ledger). */
 export const RUNBOOK_LIFT_DETAIL_TYPE = 'Client VPN Revocation Lifted';
 export const DEFAULT_RUNBOOK_SOURCE = 'client-vpn-revoker.runbook';
-/** The dedicated runbook bus of a stack (lib/runbook-bus.ts), unless the deployer names another. */
+/** The dedicated runbook bus of a stack (lib/parts/request-bus.ts), unless the deployer names another. */
 export const runbookEventBusName = (stackName: string) => `${stackName}-runbook`;
 /** The name of the stack this repository's CDK app deploys (lib/app.ts). */
 export const DEFAULT_STACK_NAME = 'ClientVpnRevoker';

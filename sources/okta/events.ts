@@ -20,12 +20,12 @@
  * (a session clear, a runbook request).
  */
 import * as z from 'zod';
-import type { EventBridgeEnvelope } from '../core/envelope.ts';
-import type { EventPattern } from '../core/event-pattern.ts';
-import { identitySchema } from '../core/identity.ts';
-import type { RequestAction } from '../core/request.ts';
-import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from './identity-source.ts';
-import { parseDetail } from './parse-detail.ts';
+import type { EventBridgeEnvelope } from '../../lambda/core/envelope.ts';
+import type { EventPattern } from '../../lambda/core/event-pattern.ts';
+import { identitySchema } from '../../lambda/core/identity.ts';
+import type { RequestAction } from '../../lambda/core/request.ts';
+import { type LiftableIdentitySource, type SourceOptions, sourceRequest } from '../identity-source.ts';
+import { parseDetail } from '../parse-detail.ts';
 
 /** Okta System Log event types after which a user must lose VPN access. */
 export const OKTA_LOST_ACCESS_EVENT_TYPES = [

@@ -3,21 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUNBOOK_LIFT_DETAIL_TYPE, runbookEventBusName } from '../lambda/sources/runbook.ts';
-import { ClientVpnRevokerPropsError } from './props-validation.ts';
-
-export interface RunbookRequestBusProps {
-  /** The `source` runbook requests are put with. */
-  readonly source: string;
-  /** A bus of the deployer's to take the requests on; otherwise a dedicated bus is created. */
-  readonly eventBus?: events.IEventBus;
-  /** The dedicated bus's name. */
-  readonly eventBusName?: string;
-  /** Who may put runbook requests (revocations); absent = the account's principals that IAM allows. */
-  readonly allowedPrincipalArns?: readonly string[];
-  /** Who may put runbook lifts; absent or empty = nobody (runbook lifts are refused). */
-  readonly liftAllowedPrincipalArns?: readonly string[];
-}
+import type { RequestBusSpec } from '../../sources/kit/definition.ts';
+import { ClientVpnRevokerPropsError } from '../props-validation.ts';
 
 /** How long a bus name may be (EventBridge). */
 const MAX_BUS_NAME_LENGTH = 256;
@@ -26,7 +13,7 @@ const MAX_STATEMENT_ID_LENGTH = 64;
 const PRINCIPAL_ARN = /^arn:[^:]+:(iam|sts)::/;
 
 /**
- * The bus runbook requests arrive on, and who may put them. Anyone allowed to put a runbook request on a bus
+ * The bus a source's requests (the runbook's) arrive on, and who may put them. Anyone allowed to put a runbook request on a bus
  * can cut a person off, and a lift lets a revoked person back in, so the requests get a bus of their own
  * (not the default bus, where every principal with events:PutEvents in the account may put events) whose
  * resource policy names who may request (`allowedPrincipalArns`) and, separately, who may lift
@@ -36,7 +23,7 @@ const PRINCIPAL_ARN = /^arn:[^:]+:(iam|sts)::/;
  * the habit of earlier versions — are kept in a queue of their own and alarmed, never silently dropped nor
  * applied.
  */
-export class RunbookRequestBus extends Construct {
+export class RequestBus extends Construct {
   public readonly eventBus: events.IEventBus;
   /** True when some principals may lift revocations with runbook requests. */
   public readonly liftsAllowed: boolean;
@@ -48,13 +35,18 @@ export class RunbookRequestBus extends Construct {
   /** The rule that keeps them there. */
   public readonly misroutedRequestsRule?: events.Rule;
 
-  constructor(scope: Construct, id: string, props: RunbookRequestBusProps) {
+  constructor(scope: Construct, id: string, props: RequestBusSpec) {
     super(scope, id);
-    const requesters = principalArns('runbook.allowedPrincipalArns', props.allowedPrincipalArns);
-    const lifters = principalArns('runbook.liftAllowedPrincipalArns', props.liftAllowedPrincipalArns) ?? [];
+    const requesters = principalArns(`${props.prop}.allowedPrincipalArns`, props.allowedPrincipalArns, {
+      required: true,
+    });
+    const lifters =
+      principalArns(`${props.prop}.liftAllowedPrincipalArns`, props.liftAllowedPrincipalArns, {
+        required: false,
+      }) ?? [];
     if (props.eventBus && props.eventBusName) {
       throw new ClientVpnRevokerPropsError(
-        'runbook.eventBusName',
+        `${props.prop}.eventBusName`,
         'names the dedicated bus; not with eventBus',
       );
     }
@@ -62,19 +54,19 @@ export class RunbookRequestBus extends Construct {
     this.eventBus =
       props.eventBus ??
       new events.EventBus(this, 'Bus', {
-        eventBusName: props.eventBusName ?? defaultBusName(this),
-        description: 'Client VPN Revoker: runbook revocation and lift requests from the allowed principals',
+        eventBusName: props.eventBusName ?? defaultBusName(this, props.defaultBusName),
+        description: props.busDescription,
       });
 
-    const runbookSource = { 'events:source': props.source };
+    const requestSource = { 'events:source': props.source };
     if (requesters) {
       this.deny('OnlyAllowedPrincipalsRequest', {
-        StringEquals: runbookSource,
+        StringEquals: requestSource,
         ArnNotLike: { 'aws:PrincipalArn': [...requesters, ...lifters] },
       });
     }
     this.deny('OnlyAllowedPrincipalsLift', {
-      StringEquals: { ...runbookSource, 'events:detail-type': RUNBOOK_LIFT_DETAIL_TYPE },
+      StringEquals: { ...requestSource, 'events:detail-type': props.liftDetailType },
       ...(this.liftsAllowed && { ArnNotLike: { 'aws:PrincipalArn': lifters } }),
     });
 
@@ -85,7 +77,7 @@ export class RunbookRequestBus extends Construct {
         retentionPeriod: Duration.days(14),
       });
       this.misroutedRequestsRule = new events.Rule(this, 'MisroutedRequestsRule', {
-        description: 'Runbook requests put on the default bus: kept for an operator, never applied',
+        description: props.misroutedDescription,
         eventPattern: { source: [props.source] },
         targets: [
           new targets.SqsQueue(this.misroutedRequests, {
@@ -117,7 +109,7 @@ export class RunbookRequestBus extends Construct {
     });
   }
 
-  /** An explicit deny of runbook PutEvents on the bus, under the given conditions. */
+  /** An explicit deny of the source's PutEvents on the bus, under the given conditions. */
   private deny(statementId: string, condition: Record<string, unknown>): void {
     // Unique per construct: two revokers may share a bus given as `eventBus`.
     const sid = `${statementId}-${Names.uniqueResourceName(this, {
@@ -139,10 +131,15 @@ export class RunbookRequestBus extends Construct {
   }
 }
 
-function principalArns(prop: string, arns: readonly string[] | undefined): readonly string[] | undefined {
+/** `required`: an empty list is an error (it would refuse everyone), not "nobody". */
+function principalArns(
+  prop: string,
+  arns: readonly string[] | undefined,
+  { required }: { readonly required: boolean },
+): readonly string[] | undefined {
   if (arns === undefined) return undefined;
   if (
-    (prop === 'runbook.allowedPrincipalArns' && arns.length === 0) ||
+    (required && arns.length === 0) ||
     arns.some((arn) => !Token.isUnresolved(arn) && !PRINCIPAL_ARN.test(arn))
   ) {
     throw new ClientVpnRevokerPropsError(prop, 'expected IAM role or user ARNs');
@@ -150,12 +147,12 @@ function principalArns(prop: string, arns: readonly string[] | undefined): reado
   return arns;
 }
 
-/** `<stack name>-runbook`: predictable for operators, distinct per stack. */
-function defaultBusName(scope: Construct): string {
+/** The source's name for the stack's bus (`<stack name>-runbook`): predictable for operators, distinct per stack. */
+function defaultBusName(scope: Construct, nameFor: (stackName: string) => string): string {
   const stackName = Stack.of(scope).stackName;
   return Token.isUnresolved(stackName)
     ? Names.uniqueResourceName(scope, { maxLength: MAX_BUS_NAME_LENGTH })
-    : runbookEventBusName(stackName).slice(0, MAX_BUS_NAME_LENGTH);
+    : nameFor(stackName).slice(0, MAX_BUS_NAME_LENGTH);
 }
 
 const isDefaultBus = (bus: events.IEventBus) =>
