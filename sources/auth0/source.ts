@@ -1,16 +1,16 @@
 import * as z from 'zod';
-import { listOf, listOrDefault } from '../../lambda/core/environment.ts';
+import { listOrDefault } from '../../lambda/core/environment.ts';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
 import { eventTypes, identityMapping, partnerEventSources } from '../kit/context-values.ts';
 import { defineSource } from '../kit/definition.ts';
 import {
-  checked,
   identityMappingEnvSchema,
   mappingEnvironment,
+  partnerEventSourcesEnv,
+  partnerOptions,
   partnerRules,
   partnerSourceNames,
   partnerSourcePattern,
-  withMapping,
 } from '../kit/settings.ts';
 import { AUTH0_LOST_ACCESS_EVENT_TYPES, type Auth0LostAccessEventType, auth0 } from './events.ts';
 
@@ -60,9 +60,7 @@ export const auth0Source = defineSource({
 
   environment: {
     shape: {
-      [AUTH0_ENV.eventSources]: listOf(
-        z.string().startsWith('aws.partner/auth0.com/', 'expected aws.partner/auth0.com/<tenant>/<name>'),
-      ),
+      [AUTH0_ENV.eventSources]: partnerEventSourcesEnv('aws.partner/auth0.com/<tenant>/<name>'),
       [AUTH0_ENV.eventTypes]: listOrDefault(
         z.enum(AUTH0_LOST_ACCESS_EVENT_TYPES),
         AUTH0_LOST_ACCESS_EVENT_TYPES,
@@ -70,13 +68,9 @@ export const auth0Source = defineSource({
       [AUTH0_ENV.identityMapping]: identityMappingEnvSchema,
     },
     toOptions: (environment) =>
-      environment[AUTH0_ENV.eventSources].length > 0
-        ? {
-            eventSourceNames: environment[AUTH0_ENV.eventSources],
-            eventTypes: environment[AUTH0_ENV.eventTypes],
-            ...withMapping(environment[AUTH0_ENV.identityMapping]),
-          }
-        : undefined,
+      partnerOptions(environment[AUTH0_ENV.eventSources], environment[AUTH0_ENV.identityMapping], {
+        eventTypes: environment[AUTH0_ENV.eventTypes],
+      }),
   },
 
   wiring: (props: Auth0SourceProps | undefined, { lift, error, isToken }) => {
@@ -91,15 +85,14 @@ export const auth0Source = defineSource({
     const rules = partnerRules(
       {
         id: 'Auth0',
+        checkedAs: { prop: 'auth0', error },
         revoke: {
           description: 'Auth0: revoke Client VPN access when the identity provider disables a user',
-          pattern: (name) =>
-            checked('auth0', () => auth0.eventPattern({ eventSourceNames: [name], eventTypes }), error),
+          pattern: (name) => auth0.eventPattern({ eventSourceNames: [name], eventTypes }),
         },
         lift: {
           description: 'Auth0: lift the Client VPN revocation when the identity provider re-enables a user',
-          pattern: (name) =>
-            checked('auth0', () => auth0.liftEventPattern({ eventSourceNames: [name], eventTypes }), error),
+          pattern: (name) => auth0.liftEventPattern({ eventSourceNames: [name], eventTypes }),
         },
       },
       names,

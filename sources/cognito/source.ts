@@ -5,7 +5,6 @@ import { userPoolIdsSchema } from '../../lambda/core/user-directory-config.ts';
 import { eventTypes, identityMapping, list, text } from '../kit/context-values.ts';
 import { defineSource, type WiringContext } from '../kit/definition.ts';
 import {
-  checked,
   identityMappingEnvSchema,
   mappingEnvironment,
   revokeAndLiftRules,
@@ -87,20 +86,20 @@ export const cognitoSource = defineSource({
       eventTypes: props.eventTypes ?? [...COGNITO_LOST_ACCESS_EVENT_TYPES],
       identityMapping: props.identityMapping,
     };
-    const pattern = checked('cognito', () => cognito.eventPattern(options), error);
     return {
       rules: revokeAndLiftRules(
         {
           id: 'Cognito',
+          checkedAs: { prop: 'cognito', error },
           bus: { kind: 'default' },
           revoke: {
             description:
               'Amazon Cognito: revoke Client VPN access when a user is disabled, deleted or signed out',
-            pattern: () => pattern,
+            pattern: () => cognito.eventPattern(options),
           },
           lift: {
             description: 'Amazon Cognito: lift the Client VPN revocation when a user is enabled again',
-            pattern: () => checked('cognito', () => cognito.liftEventPattern(options), error),
+            pattern: () => cognito.liftEventPattern(options),
           },
         },
         undefined,

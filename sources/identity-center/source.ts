@@ -5,7 +5,6 @@ import { identityStoreIdsSchema } from '../../lambda/core/user-directory-config.
 import { boolean, eventTypes, identityMapping, list, region, text } from '../kit/context-values.ts';
 import { defineSource, type WiringContext } from '../kit/definition.ts';
 import {
-  checked,
   identityMappingEnvSchema,
   mappingEnvironment,
   revokeAndLiftRules,
@@ -112,7 +111,6 @@ export const identityCenterSource = defineSource({
       );
     }
     const options = { eventTypes, identityStoreIds, identityMapping: props.identityMapping };
-    const pattern = checked('identityCenter', () => identityCenter.eventPattern(options), error);
     const identityStoreRegion = props.identityStoreRegion ?? context.region;
     const stores = identityStoreIds.length > 0 ? identityStoreIds : ['*'];
     const usersArn = identityStoreUsersArn(context);
@@ -120,14 +118,15 @@ export const identityCenterSource = defineSource({
       rules: revokeAndLiftRules(
         {
           id: 'IdentityCenter',
+          checkedAs: { prop: 'identityCenter', error },
           bus: { kind: 'default' },
           revoke: {
             description: 'IAM Identity Center: revoke Client VPN access when a user is disabled or deleted',
-            pattern: () => pattern,
+            pattern: () => identityCenter.eventPattern(options),
           },
           lift: {
             description: 'IAM Identity Center: lift the Client VPN revocation when a user is enabled again',
-            pattern: () => checked('identityCenter', () => identityCenter.liftEventPattern(options), error),
+            pattern: () => identityCenter.liftEventPattern(options),
           },
         },
         undefined,

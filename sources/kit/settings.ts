@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { listOf } from '../../lambda/core/environment.ts';
 import { ConfigurationError } from '../../lambda/core/errors.ts';
 import type { EventPattern } from '../../lambda/core/event-pattern.ts';
 import { type IdentityMapping, identityMappingSchema } from '../../lambda/core/identity-mapping.ts';
@@ -59,32 +60,40 @@ export interface RuleOf<Argument = void> {
   readonly pattern: (argument: Argument) => EventPattern;
 }
 
+/** A source's rules: construct id prefix, revoke rule, lift rule (when it reports re-enables). */
+export interface SourceRules<Argument> {
+  readonly id: string;
+  readonly revoke: RuleOf<Argument>;
+  readonly lift?: RuleOf<Argument>;
+  /** The prop a pattern's own check (ConfigurationError) is reported against, as a props error. */
+  readonly checkedAs?: { readonly prop: string; readonly error: WiringContext['error'] };
+}
+
 /**
  * A source's revoke rule `<id>Rule<suffix>` and, when lifts are routed and the source reports re-enables,
  * its lift rule `<id>LiftRule<suffix>`, both on `bus`.
  */
 export function revokeAndLiftRules<Argument>(
-  rules: {
-    readonly id: string;
-    readonly bus: BusRef;
-    readonly revoke: RuleOf<Argument>;
-    readonly lift?: RuleOf<Argument>;
-  },
+  rules: SourceRules<Argument> & { readonly bus: BusRef },
   argument: Argument,
   routeLifts: boolean,
   suffix = '',
 ): RuleSpec[] {
-  const { id, bus, revoke, lift } = rules;
+  const { id, bus, revoke, lift, checkedAs } = rules;
+  const patternOf = (rule: RuleOf<Argument>) =>
+    checkedAs
+      ? checked(checkedAs.prop, () => rule.pattern(argument), checkedAs.error)
+      : rule.pattern(argument);
   const revokeRule = {
     id: `${id}Rule${suffix}`,
     description: revoke.description,
     bus,
-    pattern: revoke.pattern(argument),
+    pattern: patternOf(revoke),
   };
   if (!(routeLifts && lift)) return [revokeRule];
   return [
     revokeRule,
-    { id: `${id}LiftRule${suffix}`, description: lift.description, bus, pattern: lift.pattern(argument) },
+    { id: `${id}LiftRule${suffix}`, description: lift.description, bus, pattern: patternOf(lift) },
   ];
 }
 
@@ -93,7 +102,7 @@ export function revokeAndLiftRules<Argument>(
  * that exact source: only the partner can put events there (PutPartnerEvents). Plus each one's lift rule.
  */
 export function partnerRules(
-  rules: { readonly id: string; readonly revoke: RuleOf<string>; readonly lift?: RuleOf<string> },
+  rules: SourceRules<string>,
   names: readonly string[],
   routeLifts: boolean,
 ): RuleSpec[] {
@@ -129,4 +138,24 @@ export function eventSourceProblem(source: string): string | undefined {
     return `expected a source not starting with "aws." (reserved), got ${JSON.stringify(source)}`;
   }
   return undefined;
+}
+
+/**
+ * The revoker's environment variable of a partner source's event source names, for the form
+ * `aws.partner/<partner>/<…>`: a comma-separated list, each name under that prefix.
+ */
+export const partnerEventSourcesEnv = (form: string) =>
+  listOf(z.string().startsWith(form.slice(0, form.indexOf('<')), `expected ${form}`));
+
+/** A partner source's options read back from the environment: enabled by naming event sources. */
+export function partnerOptions<Extra extends object>(
+  eventSourceNames: readonly string[],
+  identityMapping: IdentityMapping | undefined,
+  extra: Extra,
+):
+  | ({ readonly eventSourceNames: readonly string[]; readonly identityMapping?: IdentityMapping } & Extra)
+  | undefined {
+  return eventSourceNames.length > 0
+    ? { eventSourceNames, ...extra, ...withMapping(identityMapping) }
+    : undefined;
 }

@@ -1,15 +1,16 @@
 import * as z from 'zod';
-import { listOf, listOrDefault } from '../../lambda/core/environment.ts';
+import { listOrDefault } from '../../lambda/core/environment.ts';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
 import { eventTypes, identityMapping, partnerEventSources } from '../kit/context-values.ts';
 import { defineSource } from '../kit/definition.ts';
 import {
   identityMappingEnvSchema,
   mappingEnvironment,
+  partnerEventSourcesEnv,
+  partnerOptions,
   partnerRules,
   partnerSourceNames,
   partnerSourcePattern,
-  withMapping,
 } from '../kit/settings.ts';
 import {
   OKTA_DEFAULT_EVENT_TYPES,
@@ -77,20 +78,14 @@ export const oktaSource = defineSource({
 
   environment: {
     shape: {
-      [OKTA_ENV.eventSources]: listOf(
-        z.string().startsWith('aws.partner/okta.com/', 'expected aws.partner/okta.com/<org>/<name>'),
-      ),
+      [OKTA_ENV.eventSources]: partnerEventSourcesEnv('aws.partner/okta.com/<org>/<name>'),
       [OKTA_ENV.eventTypes]: listOrDefault(z.enum(OKTA_LOST_ACCESS_EVENT_TYPES), OKTA_DEFAULT_EVENT_TYPES),
       [OKTA_ENV.identityMapping]: identityMappingEnvSchema,
     },
     toOptions: (environment) =>
-      environment[OKTA_ENV.eventSources].length > 0
-        ? {
-            eventSourceNames: environment[OKTA_ENV.eventSources],
-            eventTypes: environment[OKTA_ENV.eventTypes],
-            ...withMapping(environment[OKTA_ENV.identityMapping]),
-          }
-        : undefined,
+      partnerOptions(environment[OKTA_ENV.eventSources], environment[OKTA_ENV.identityMapping], {
+        eventTypes: environment[OKTA_ENV.eventTypes],
+      }),
   },
 
   wiring: (props: OktaSourceProps | undefined, { lift, error, isToken }) => {

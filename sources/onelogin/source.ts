@@ -1,16 +1,14 @@
-import * as z from 'zod';
-import { listOf } from '../../lambda/core/environment.ts';
 import type { IdentityMapping } from '../../lambda/core/identity-mapping.ts';
 import { identityMapping, partnerEventSources } from '../kit/context-values.ts';
 import { defineSource } from '../kit/definition.ts';
 import {
-  checked,
   identityMappingEnvSchema,
   mappingEnvironment,
+  partnerEventSourcesEnv,
+  partnerOptions,
   partnerRules,
   partnerSourceNames,
   partnerSourcePattern,
-  withMapping,
 } from '../kit/settings.ts';
 import { onelogin } from './events.ts';
 
@@ -53,23 +51,11 @@ export const oneloginSource = defineSource({
 
   environment: {
     shape: {
-      [ONELOGIN_ENV.eventSources]: listOf(
-        z
-          .string()
-          .startsWith(
-            'aws.partner/onelogin.com/',
-            'expected aws.partner/onelogin.com/<region>-<account>/<id>',
-          ),
-      ),
+      [ONELOGIN_ENV.eventSources]: partnerEventSourcesEnv('aws.partner/onelogin.com/<region>-<account>/<id>'),
       [ONELOGIN_ENV.identityMapping]: identityMappingEnvSchema,
     },
     toOptions: (environment) =>
-      environment[ONELOGIN_ENV.eventSources].length > 0
-        ? {
-            eventSourceNames: environment[ONELOGIN_ENV.eventSources],
-            ...withMapping(environment[ONELOGIN_ENV.identityMapping]),
-          }
-        : undefined,
+      partnerOptions(environment[ONELOGIN_ENV.eventSources], environment[ONELOGIN_ENV.identityMapping], {}),
   },
 
   wiring: (props: OneLoginSourceProps | undefined, { lift, error, isToken }) => {
@@ -84,10 +70,10 @@ export const oneloginSource = defineSource({
     const rules = partnerRules(
       {
         id: 'OneLogin',
+        checkedAs: { prop: 'onelogin', error },
         revoke: {
           description: 'OneLogin: revoke Client VPN access when the identity provider disables a user',
-          pattern: (name) =>
-            checked('onelogin', () => onelogin.eventPattern({ eventSourceNames: [name] }), error),
+          pattern: (name) => onelogin.eventPattern({ eventSourceNames: [name] }),
         },
       },
       names,
