@@ -2,7 +2,7 @@ import type { App, Environment } from 'aws-cdk-lib';
 import { DEFAULT_STACK_NAME } from '../sources/runbook/events.ts';
 import { ClientVpnRevokerStack } from './client-vpn-revoker-stack.ts';
 import type { RevokerContext } from './config.ts';
-import { ClientVpnRevokerMemberStack } from './member-accounts.ts';
+import { ClientVpnRevokerMemberStack } from './parts/member-accounts.ts';
 
 /**
  * The stacks of this CDK app for a validated context: the revoker, and the member-account stack when

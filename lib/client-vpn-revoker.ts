@@ -14,23 +14,26 @@ import { Construct } from 'constructs';
 import { OUTCOME_DETAIL_TYPE } from '../contracts/events.ts';
 import { DEFAULT_OUTCOME_SOURCE, ENV } from '../lambda/core/environment.ts';
 import type { SourcesProps } from '../sources/registry.ts';
-import { RevokerAlarms } from './alarms.ts';
-import { ClientConnectHandler, type EndpointWiring } from './connect-handler.ts';
-import { RevokerDashboard } from './dashboard.ts';
 import {
   bundledFunction,
   functionRole,
   grantClientVpnConnections,
   traceOrAcknowledge,
 } from './function-support.ts';
+import { RevokerAlarms } from './parts/alarms.ts';
+import { ClientConnectHandler, type EndpointWiring } from './parts/connect-handler.ts';
+import { RevokerDashboard } from './parts/dashboard.ts';
 import {
   grantAssumeMemberRoles,
   type MemberAccountsProps,
   memberAccountsEnvironment,
   resolveMemberAccounts,
-} from './member-accounts.ts';
+} from './parts/member-accounts.ts';
 import type { RequestBus } from './parts/request-bus.ts';
+import { RevocationLedgerTable } from './parts/revocation-ledger.ts';
+import { SessionSweeper } from './parts/session-sweeper.ts';
 import { addSourceRules } from './parts/source-rules.ts';
+import { type UserDirectory, type UserDirectoryOptions, userDirectoryFor } from './parts/user-directory.ts';
 import {
   type CallRates,
   ClientVpnRevokerPropsError,
@@ -51,9 +54,6 @@ import {
   validateSessionCleanup,
   validateSource,
 } from './props-validation.ts';
-import { RevocationLedgerTable } from './revocation-ledger.ts';
-import { SessionSweeper } from './session-sweeper.ts';
-import { type UserDirectory, type UserDirectoryOptions, userDirectoryFor } from './user-directory.ts';
 
 /** One Client VPN endpoint the revoker may act on. */
 export interface ClientVpnEndpointReference {
@@ -94,7 +94,7 @@ export interface ClientVpnRevokerProps extends SourcesProps {
    */
   readonly endpointTag?: ClientVpnEndpointTag;
   /**
-   * The user directory (lib/user-directory.ts): users of the identityCenter and cognito sources, recorded
+   * The user directory (lib/parts/user-directory.ts): users of the identityCenter and cognito sources, recorded
    * while they exist, so a delete that names only an id still revokes the person.
    * @default - enabled when identityCenter or cognito is configured, synced hourly, records kept 90 days
    */
@@ -175,7 +175,7 @@ export interface ClientVpnRevokerProps extends SourcesProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Create a CloudWatch dashboard (`dashboard`; lib/dashboard.ts): alarm states, revocations by status, latency,
+   * Create a CloudWatch dashboard (`dashboard`; lib/parts/dashboard.ts): alarm states, revocations by status, latency,
    * connections ended and left, throttled EC2 attempts, queue and dead-letter queue depth and age, function
    * faults, rule delivery failures, and the connect handler and sweeper when they exist.
    * @default true
@@ -349,7 +349,7 @@ export interface SessionCleanupProps {
 }
 
 export type { SourcesProps } from '../sources/registry.ts';
-export { EndpointWiring } from './connect-handler.ts';
+export { EndpointWiring } from './parts/connect-handler.ts';
 export { toCdkEventPattern } from './parts/source-rules.ts';
 export {
   ClientVpnRevokerPropsError,
@@ -382,7 +382,7 @@ export class ClientVpnRevoker extends Construct {
   public readonly role: iam.Role;
   /** Regions in scope, as configured on the function. */
   public readonly regions: readonly string[];
-  /** Operational alarms (lib/alarms.ts): dead-letter queue, function, outcomes, queue age, rules. */
+  /** Operational alarms (lib/parts/alarms.ts): dead-letter queue, function, outcomes, queue age, rules. */
   public readonly alarms: cloudwatch.Alarm[];
   /** The revocation ledger, unless `ledger.enabled` is false. */
   public readonly ledgerTable?: dynamodb.Table;
@@ -394,7 +394,7 @@ export class ClientVpnRevoker extends Construct {
   public readonly userDirectory?: UserDirectory;
   /** The key usernames in logs are hashed with, when `hashIdentitiesInLogs` is on. */
   public readonly logHashKey?: secretsmanager.ISecret;
-  /** The operational dashboard (lib/dashboard.ts), unless `dashboard` is false. */
+  /** The operational dashboard (lib/parts/dashboard.ts), unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The function roles a member account's role must trust (empty without `memberAccounts`). */
   public readonly memberAccountTrustedRoleArns: string[] = [];
@@ -622,7 +622,7 @@ export class ClientVpnRevoker extends Construct {
       }),
     );
 
-    // --- alarms (lib/alarms.ts) ---
+    // --- alarms (lib/parts/alarms.ts) ---
     this.alarms = new RevokerAlarms(this, 'Alarms', {
       function: this.function,
       queue: this.queue,
@@ -638,7 +638,7 @@ export class ClientVpnRevoker extends Construct {
     }).alarms;
     // --- end alarms ---
 
-    // --- dashboard (lib/dashboard.ts) ---
+    // --- dashboard (lib/parts/dashboard.ts) ---
     if (props.dashboard ?? true) {
       this.dashboard = new RevokerDashboard(this, 'Dashboard', {
         function: this.function,

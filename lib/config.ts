@@ -14,7 +14,7 @@ import {
 } from '../sources/kit/context-values.ts';
 import { sourcesContextRefinements, sourcesContextShape } from '../sources/registry.ts';
 import { ENDPOINT_ID_PATTERN } from './client-vpn-revoker.ts';
-import { EndpointWiring } from './connect-handler.ts';
+import { EndpointWiring } from './parts/connect-handler.ts';
 
 /** Thrown for invalid cdk.json / `-c` context; the message names every bad key and what was expected. */
 export class ContextError extends Error {

@@ -29,7 +29,6 @@ export {
   type RunbookDetail,
 } from '../sources/runbook/events.ts';
 export type { RunbookSourceProps } from '../sources/runbook/source.ts';
-export { RevokerAlarms, type RevokerAlarmsProps } from './alarms.ts';
 export {
   type ClientVpnEndpointReference,
   type ClientVpnEndpointTag,
@@ -43,7 +42,8 @@ export {
 } from './client-vpn-revoker.ts';
 export { ClientVpnRevokerStack, type ClientVpnRevokerStackProps } from './client-vpn-revoker-stack.ts';
 export { parseContext, type RevokerContext, readContext } from './config.ts';
-export { ClientConnectHandler, EndpointWiring } from './connect-handler.ts';
-export { RevokerDashboard, type RevokerDashboardProps } from './dashboard.ts';
-export { SessionSweeper } from './session-sweeper.ts';
-export { UserDirectory, type UserDirectoryOptions } from './user-directory.ts';
+export { RevokerAlarms, type RevokerAlarmsProps } from './parts/alarms.ts';
+export { ClientConnectHandler, EndpointWiring } from './parts/connect-handler.ts';
+export { RevokerDashboard, type RevokerDashboardProps } from './parts/dashboard.ts';
+export { SessionSweeper } from './parts/session-sweeper.ts';
+export { UserDirectory, type UserDirectoryOptions } from './parts/user-directory.ts';

@@ -12,7 +12,7 @@ import type {
   LedgerProps,
   SessionCleanupProps,
 } from './client-vpn-revoker.ts';
-import { EndpointWiring } from './connect-handler.ts';
+import { EndpointWiring } from './parts/connect-handler.ts';
 
 // The checks ClientVpnRevoker runs on its props before creating anything: each error names the prop and what
 // was expected, and a prop that is a token (resolved at deploy time) is not judged.

@@ -60,7 +60,7 @@ export interface RequestBusSpec {
   readonly liftAllowedPrincipalArns?: readonly string[];
 }
 
-/** Users of an id-only source that the user directory (lib/user-directory.ts) lists and records. */
+/** Users of an id-only source that the user directory (lib/parts/user-directory.ts) lists and records. */
 export interface UserDirectoryContribution {
   readonly identityStoreIds?: readonly string[];
   readonly identityStoreRegion?: string;

@@ -5,10 +5,10 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../contracts/metrics.ts';
-import { DLQ_AGE_THRESHOLD, QUEUE_AGE_THRESHOLD } from '../../lib/alarms.ts';
 import { ClientVpnRevoker } from '../../lib/client-vpn-revoker.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { ContextError, parseContext } from '../../lib/config.ts';
+import { DLQ_AGE_THRESHOLD, QUEUE_AGE_THRESHOLD } from '../../lib/parts/alarms.ts';
 import { ACCOUNT, environmentOf, flatten, logicalId, synthRevoker, testApp } from './synth.ts';
 
 interface AlarmProperties {

@@ -11,7 +11,7 @@ import {
 } from '../../contracts/metrics.ts';
 import { ClientVpnRevokerStack } from '../../lib/client-vpn-revoker-stack.ts';
 import { parseContext } from '../../lib/config.ts';
-import { EC2_THROTTLING_TITLE } from '../../lib/dashboard.ts';
+import { EC2_THROTTLING_TITLE } from '../../lib/parts/dashboard.ts';
 import { environmentOf, flatten, logicalId, onlyResource, synthRevoker, testApp } from './synth.ts';
 
 interface Widget {

@@ -7,7 +7,7 @@ import {
   ClientVpnRevokerMemberRole,
   ClientVpnRevokerMemberStack,
   type MemberAccountsProps,
-} from '../../lib/member-accounts.ts';
+} from '../../lib/parts/member-accounts.ts';
 import {
   ACCOUNT,
   asList,

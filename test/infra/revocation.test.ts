@@ -10,7 +10,7 @@ import { ENV } from '../../lambda/core/environment.ts';
 import { loadConfig as loadRevokerConfig } from '../../lambda/revoker/config.ts';
 import { loadSweeperConfig } from '../../lambda/sweeper/config.ts';
 import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
-import { CONNECT_HANDLER_NAME_PREFIX } from '../../lib/connect-handler.ts';
+import { CONNECT_HANDLER_NAME_PREFIX } from '../../lib/parts/connect-handler.ts';
 import { splitBudget } from '../../lib/props-validation.ts';
 import {
   ACCOUNT,

@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/core/environment.ts';
-import { bundledFunction, functionRole, traceOrAcknowledge } from './function-support.ts';
+import { ENV } from '../../lambda/core/environment.ts';
+import { bundledFunction, functionRole, traceOrAcknowledge } from '../function-support.ts';
 
 /**
  * What the session sweeper does with a governed endpoint (in the connect handler's account and region) whose

@@ -7,9 +7,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
-import { SWEEP_OUTCOME_DETAIL_TYPE } from '../contracts/events.ts';
-import { ENV } from '../lambda/core/environment.ts';
-import { EndpointWiring } from './connect-handler.ts';
+import { SWEEP_OUTCOME_DETAIL_TYPE } from '../../contracts/events.ts';
+import { ENV } from '../../lambda/core/environment.ts';
 import {
   bundledFunction,
   type EndpointScope,
@@ -20,7 +19,8 @@ import {
   invokeOnSchedule,
   nagResource,
   traceOrAcknowledge,
-} from './function-support.ts';
+} from '../function-support.ts';
+import { EndpointWiring } from './connect-handler.ts';
 import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
 
 /** Bounds of a retried sweep's age: at least two minutes, at most Lambda's asynchronous limit of 6 hours. */

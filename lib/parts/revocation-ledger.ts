@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../contracts/tables.ts';
+import { LEDGER_PARTITION_KEY, LEDGER_TTL_ATTRIBUTE } from '../../contracts/tables.ts';
 
 export interface RevocationLedgerTableProps {
   /**

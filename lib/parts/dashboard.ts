@@ -4,7 +4,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { REVOCATION_STATUSES, SWEEP_STATUSES } from '../contracts/events.ts';
+import { REVOCATION_STATUSES, SWEEP_STATUSES } from '../../contracts/events.ts';
 import {
   DECISION_LATENCY_METRIC,
   DECISION_METRICS,
@@ -13,7 +13,7 @@ import {
   METRICS_SERVICE,
   REVOKER_METRICS,
   SWEEPER_METRICS,
-} from '../contracts/metrics.ts';
+} from '../../contracts/metrics.ts';
 import { DLQ_AGE_THRESHOLD, QUEUE_AGE_THRESHOLD, ruleDimensions } from './alarms.ts';
 
 const PERIOD = Duration.minutes(5);

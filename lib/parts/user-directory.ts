@@ -5,22 +5,22 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../contracts/tables.ts';
-import { ENV } from '../lambda/core/environment.ts';
-import { COGNITO_ENV, userPoolArn } from '../sources/cognito/source.ts';
+import { USER_DIRECTORY_PARTITION_KEY, USER_DIRECTORY_TTL_ATTRIBUTE } from '../../contracts/tables.ts';
+import { ENV } from '../../lambda/core/environment.ts';
+import { COGNITO_ENV, userPoolArn } from '../../sources/cognito/source.ts';
 import {
   IDENTITY_CENTER_ENV,
   identityStoreArn,
   identityStoreUsersArn,
-} from '../sources/identity-center/source.ts';
-import type { UserDirectoryContribution } from '../sources/kit/definition.ts';
+} from '../../sources/identity-center/source.ts';
+import type { UserDirectoryContribution } from '../../sources/kit/definition.ts';
 import {
   bundledFunction,
   functionRole,
   invokeOnSchedule,
   nagResource,
   traceOrAcknowledge,
-} from './function-support.ts';
+} from '../function-support.ts';
 
 /** The user directory: who each id of an id-only identity source named (lambda/core/user-directory.ts). */
 export interface UserDirectoryOptions {

@@ -13,7 +13,7 @@ import {
   METRICS_SERVICE,
   REVOKER_METRICS,
   SWEEPER_METRICS,
-} from '../contracts/metrics.ts';
+} from '../../contracts/metrics.ts';
 
 /** Source queue messages older than this mean revocations are falling behind (or being retried). */
 export const QUEUE_AGE_THRESHOLD = Duration.minutes(15);

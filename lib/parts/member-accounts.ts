@@ -1,9 +1,9 @@
 import { Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ACCOUNT_ID_PATTERN, accountsOf, ENV, ROLE_ARN_PATTERN } from '../lambda/core/environment.ts';
-import { type EndpointScope, grantClientVpnConnections } from './function-support.ts';
-import { ClientVpnRevokerPropsError, validateRegion } from './props-validation.ts';
+import { ACCOUNT_ID_PATTERN, accountsOf, ENV, ROLE_ARN_PATTERN } from '../../lambda/core/environment.ts';
+import { type EndpointScope, grantClientVpnConnections } from '../function-support.ts';
+import { ClientVpnRevokerPropsError, validateRegion } from '../props-validation.ts';
 
 /** The role name the member-account stack creates, and the default `roleName`. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'ClientVpnRevokerMember';
