@@ -13,8 +13,8 @@ import {
   text,
 } from '../sources/kit/context-values.ts';
 import { sourcesContextRefinements, sourcesContextShape } from '../sources/registry.ts';
-import { ENDPOINT_ID_PATTERN } from './client-vpn-revoker.ts';
-import { EndpointWiring } from './parts/connect-handler.ts';
+import { EndpointWiring, LedgerUnavailableAction } from './parts/connect-handler.ts';
+import { ENDPOINT_ID_PATTERN } from './props-validation.ts';
 
 /** Thrown for invalid cdk.json / `-c` context; the message names every bad key and what was expected. */
 export class ContextError extends Error {
@@ -140,7 +140,7 @@ export const contextSchema = z
     ledgerRetentionDays: integer(1, 3650).optional(),
     connectHandlerEnabled: boolean.optional(),
     connectHandlerEndpointIds: list(endpointId, 'endpoint id').optional(),
-    onLedgerUnavailable: z.enum(['deny', 'allow'], { error: 'expected deny or allow' }).optional(),
+    onLedgerUnavailable: z.enum(LedgerUnavailableAction, { error: 'expected deny or allow' }).optional(),
     deniedMessage: text.max(255, "expected at most 255 characters (Client VPN's limit)").optional(),
     connectHandlerProvisionedConcurrency: integer(0, 1000).optional(),
     connectHandlerEndpointWiring: z.enum(EndpointWiring, { error: 'expected enforce or report' }).optional(),

@@ -8,6 +8,13 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambda/core/environment.ts';
 import { bundledFunction, functionRole, traceOrAcknowledge } from '../function-support.ts';
+import {
+  ClientVpnRevokerPropsError,
+  known,
+  show,
+  validateEndpointId,
+  validateInteger,
+} from '../props-validation.ts';
 
 /**
  * What the session sweeper does with a governed endpoint (in the connect handler's account and region) whose
@@ -20,6 +27,56 @@ export enum EndpointWiring {
   REPORT = 'report',
 }
 
+/** What the connect handler answers when it cannot read the ledger in time. */
+export enum LedgerUnavailableAction {
+  /** Fail closed, like Client VPN itself does when a handler fails. */
+  DENY = 'deny',
+  /** Keep everyone able to connect, revoked identities included: the identity provider and the sweep remain. */
+  ALLOW = 'allow',
+}
+
+export interface ConnectHandlerProps {
+  /**
+   * Whether to create the client connect handler (needs the ledger).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Endpoints (ids, in the stack's region: a connect handler must be in its endpoint's account and region)
+   * whose ClientConnectOptions this stack sets to the handler on deploy (and disables on removal), through a
+   * custom resource calling ModifyClientVpnEndpoint. Changing the handler does not touch live sessions.
+   * @default - none: the session sweep wires the governed endpoints instead (`endpointWiring`)
+   */
+  readonly endpointIds?: string[];
+  /**
+   * What each session sweep does with a governed endpoint of the stack's account and region whose
+   * ClientConnectOptions do not name the handler: `ENFORCE` sets the handler on endpoints without one
+   * (ModifyClientVpnEndpoint), `REPORT` only reports (for endpoints whose settings other IaC owns). Either way
+   * every unguarded endpoint counts in the `EndpointsNotGuarded` metric and alarm; an endpoint naming another
+   * handler is never overwritten. Needs the session sweep (`sessionCleanup`).
+   * @default EndpointWiring.ENFORCE
+   */
+  readonly endpointWiring?: EndpointWiring;
+  /**
+   * What the handler answers when the ledger cannot be read in time: `DENY` fails closed, like Client VPN
+   * itself does on handler failure; `ALLOW` keeps everyone (including revoked identities) able to connect
+   * during a DynamoDB outage, relying on the identity provider and the next sweep.
+   * @default LedgerUnavailableAction.DENY
+   */
+  readonly onLedgerUnavailable?: LedgerUnavailableAction;
+  /**
+   * The message the person sees when denied, at most 255 characters.
+   * @default - "Your VPN access has been revoked. …"
+   */
+  readonly deniedMessage?: string;
+  /**
+   * Provisioned concurrency (recommended by AWS for connect handlers: no cold start on a connection
+   * attempt); endpoints are then wired to the `live` alias.
+   * @default 0
+   */
+  readonly provisionedConcurrency?: number;
+}
+
 /** Client VPN only invokes connect handlers whose name starts with this (its service-linked role's grant). */
 export const CONNECT_HANDLER_NAME_PREFIX = 'AWSClientVPN-';
 const MAX_FUNCTION_NAME_LENGTH = 64;
@@ -30,7 +87,7 @@ export interface ClientConnectHandlerProps {
   readonly protectedIdentities: readonly string[];
   /** Active Directory domains stripped from names (the construct's `activeDirectoryDomains`). */
   readonly activeDirectoryDomains: readonly string[];
-  readonly onLedgerUnavailable: 'deny' | 'allow';
+  readonly onLedgerUnavailable: LedgerUnavailableAction;
   readonly deniedMessage?: string;
   /** Endpoints (in the stack's region) whose ClientConnectOptions are set to this handler on deploy. */
   readonly endpointIds: readonly string[];
@@ -165,6 +222,105 @@ export class ClientConnectHandler extends Construct {
     wiring.node.addDependency(provider);
   }
 }
+
+/** What the handler shares with the rest of the revoker; no table means no ledger. */
+export type ConnectHandlerSettings = Pick<
+  ClientConnectHandlerProps,
+  'protectedIdentities' | 'activeDirectoryDomains' | 'logRetention' | 'logHashKey' | 'tracing'
+> & { readonly table?: dynamodb.ITable };
+
+/**
+ * The connect handler of a ClientVpnRevoker: created when there is a ledger to look revoked identities up in,
+ * unless disabled; asking for one without a ledger is an error.
+ */
+export function connectHandlerFor(
+  scope: Construct,
+  props: ConnectHandlerProps | undefined,
+  settings: ConnectHandlerSettings,
+): ClientConnectHandler | undefined {
+  const { table, ...shared } = settings;
+  if (!table) {
+    validateNoConnectHandler(props);
+    return undefined;
+  }
+  if (!(props?.enabled ?? true)) return undefined;
+  const { deniedMessage, ...options } = validateConnectHandler(props ?? {});
+  return new ClientConnectHandler(scope, 'ConnectHandler', {
+    table,
+    ...shared,
+    ...options,
+    ...(deniedMessage !== undefined && { deniedMessage }),
+  });
+}
+
+/** What each session sweep needs to wire the governed endpoints to `handler`, or to report them. */
+export const sweepWiring = (handler: ClientConnectHandler, props: ConnectHandlerProps | undefined) => ({
+  handlerArn: handler.handlerArn,
+  target: handler.target,
+  wiring: validateEndpointWiring(props?.endpointWiring),
+});
+
+/** Without a ledger there is nothing for a connect handler to look up: asking for one is an error. */
+export function validateNoConnectHandler(props: ConnectHandlerProps | undefined): void {
+  if (!props || props.enabled === false) return;
+  const { enabled, ...options } = props;
+  if (enabled === true || Object.values(options).some((value) => value !== undefined)) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.enabled',
+      'the connect handler needs the ledger (ledger.enabled is false); set connectHandler.enabled to false',
+    );
+  }
+}
+
+export function validateConnectHandler(props: ConnectHandlerProps) {
+  const endpointIds = [...new Set(props.endpointIds ?? [])];
+  for (const endpointId of endpointIds) validateEndpointId('connectHandler.endpointIds', endpointId);
+  const onLedgerUnavailable = props.onLedgerUnavailable ?? LedgerUnavailableAction.DENY;
+  if (!Object.values(LedgerUnavailableAction).includes(onLedgerUnavailable)) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.onLedgerUnavailable',
+      `expected 'deny' or 'allow', got ${show(onLedgerUnavailable)}`,
+    );
+  }
+  const { deniedMessage } = props;
+  if (
+    deniedMessage !== undefined &&
+    known(deniedMessage) &&
+    (deniedMessage === '' || deniedMessage.length > 255)
+  ) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.deniedMessage',
+      `expected 1 to 255 characters (Client VPN's limit), got ${deniedMessage.length}`,
+    );
+  }
+  const provisionedConcurrency = props.provisionedConcurrency ?? 0;
+  validateInteger('connectHandler.provisionedConcurrency', provisionedConcurrency, 0, 1000);
+  return { endpointIds, onLedgerUnavailable, deniedMessage, provisionedConcurrency };
+}
+
+export function validateEndpointWiring(wiring: EndpointWiring | undefined): EndpointWiring {
+  if (wiring === undefined) return EndpointWiring.ENFORCE;
+  if (!Object.values(EndpointWiring).includes(wiring)) {
+    throw new ClientVpnRevokerPropsError(
+      'connectHandler.endpointWiring',
+      `expected EndpointWiring.ENFORCE ('enforce') or EndpointWiring.REPORT ('report'), got ${show(wiring)}`,
+    );
+  }
+  return wiring;
+}
+
+/**
+ * The session sweep is what wires governed endpoints to the connect handler (or reports them): without it a
+ * handler would guard nothing, silently.
+ */
+export const connectHandlerWithoutSweep = () =>
+  new ClientVpnRevokerPropsError(
+    'sessionCleanup.enabled',
+    'is false, but the session sweep is what wires the governed endpoints to the connect handler and reports ' +
+      'those it does not guard. Re-enable sessionCleanup (with connectHandler.endpointWiring: ' +
+      'EndpointWiring.REPORT to only report, when other IaC owns the endpoints), or set ' +
+      'connectHandler.enabled to false',
+  );
 
 /** Construct id of the stack's AwsCustomResource provider function (a SingletonFunction, `lambdaPurpose` AWS). */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;

@@ -1,9 +1,10 @@
-import { Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID_PATTERN, accountsOf, ENV, ROLE_ARN_PATTERN } from '../../lambda/core/environment.ts';
 import { type EndpointScope, grantClientVpnConnections } from '../function-support.ts';
-import { ClientVpnRevokerPropsError, validateRegion } from '../props-validation.ts';
+import { ClientVpnRevokerPropsError, known, validateRegion } from '../props-validation.ts';
+import type { ClientVpnEndpointTag } from './endpoint-selection.ts';
 
 /** The role name the member-account stack creates, and the default `roleName`. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'ClientVpnRevokerMember';
@@ -30,12 +31,14 @@ export interface ResolvedMemberAccounts {
   readonly includeOwnAccount: boolean;
 }
 
-const known = (value: string) => !Token.isUnresolved(value);
-
-/** The member roles to assume, checked: undefined when there are none. */
+/**
+ * The member roles to assume, checked: undefined when there are none. Listed `endpoints` name endpoints of
+ * the deploying account, so they do not go with member accounts.
+ */
 export function resolveMemberAccounts(
   props: MemberAccountsProps | undefined,
   scope: Construct,
+  endpoints: EndpointScope,
 ): ResolvedMemberAccounts | undefined {
   if (!props) return undefined;
   const error = (prop: string, message: string) =>
@@ -79,6 +82,12 @@ export function resolveMemberAccounts(
       `account ${listedTwice} appears twice (the deploying account is searched with the functions' own role)`,
     );
   }
+  if (endpoints.endpoints) {
+    throw new ClientVpnRevokerPropsError(
+      'endpoints',
+      'names endpoints of the deploying account; with memberAccounts select endpoints by endpointTag or search them all',
+    );
+  }
   return { roleArns, includeOwnAccount: props.includeOwnAccount ?? true };
 }
 
@@ -116,7 +125,7 @@ export interface ClientVpnRevokerMemberRoleProps {
   /** Regions whose endpoints the revoker may act on (the revoker's `regions`). @default the stack's region */
   readonly regions?: string[];
   /** Only endpoints carrying this tag (the revoker's `endpointTag`). @default every endpoint of the regions */
-  readonly endpointTag?: { readonly key: string; readonly value?: string };
+  readonly endpointTag?: ClientVpnEndpointTag;
   /** @default 'ClientVpnRevokerMember' */
   readonly roleName?: string;
 }

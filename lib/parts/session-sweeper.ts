@@ -20,12 +20,71 @@ import {
   nagResource,
   traceOrAcknowledge,
 } from '../function-support.ts';
+import { ClientVpnRevokerPropsError } from '../props-validation.ts';
 import { EndpointWiring } from './connect-handler.ts';
 import { grantAssumeMemberRoles, type ResolvedMemberAccounts } from './member-accounts.ts';
 
 /** Bounds of a retried sweep's age: at least two minutes, at most Lambda's asynchronous limit of 6 hours. */
 const MIN_EVENT_AGE_SECONDS = 120;
 const MAX_EVENT_AGE_SECONDS = 6 * 3600;
+
+export interface SessionCleanupProps {
+  /**
+   * Whether to run scheduled sweeps.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Time between sweeps, 1 minute to 24 hours.
+   * @default Duration.minutes(5)
+   */
+  readonly interval?: Duration;
+  /**
+   * End any session older than this (except break-glass identities), below Client VPN's own 8-hour minimum
+   * session timeout; at least 15 minutes.
+   * @default - no maximum: only sessions of revoked identities are ended
+   */
+  readonly maxSessionAge?: Duration;
+}
+
+/**
+ * Whether to create the sweeper. It needs something to sweep for: revoked identities (the ledger) or a maximum
+ * session age. Without either, the default cleanup is left out, and an explicitly requested one is an error.
+ */
+export function sweeperWanted(props: SessionCleanupProps | undefined, ledgerEnabled: boolean): boolean {
+  if (props?.enabled === false) return false;
+  if (ledgerEnabled || props?.maxSessionAge) return true;
+  if (props?.enabled === true || props?.interval) {
+    throw new ClientVpnRevokerPropsError(
+      'sessionCleanup',
+      'without the ledger a sweep needs maxSessionAge (there are no revoked identities to sweep for)',
+    );
+  }
+  return false;
+}
+
+export function validateSessionCleanup(props: SessionCleanupProps) {
+  const interval = props.interval ?? Duration.minutes(5);
+  const minutes = interval.toMinutes({ integral: false });
+  if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 24 * 60)) {
+    throw new ClientVpnRevokerPropsError(
+      'sessionCleanup.interval',
+      `expected whole minutes from 1 minute to 24 hours, got ${interval}`,
+    );
+  }
+  const { maxSessionAge } = props;
+  if (maxSessionAge) {
+    const ageMinutes = maxSessionAge.toMinutes({ integral: false });
+    if (!(Number.isInteger(ageMinutes) && ageMinutes >= 15 && ageMinutes < 8 * 60)) {
+      throw new ClientVpnRevokerPropsError(
+        'sessionCleanup.maxSessionAge',
+        `expected whole minutes from 15 minutes to below 8 hours (Client VPN's minimum session timeout; ` +
+          `set the endpoint's sessionTimeoutHours for longer), got ${maxSessionAge}`,
+      );
+    }
+  }
+  return { interval, maxSessionAge };
+}
 
 export interface SessionSweeperProps {
   readonly regions: readonly string[];

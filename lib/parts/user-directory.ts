@@ -21,6 +21,7 @@ import {
   nagResource,
   traceOrAcknowledge,
 } from '../function-support.ts';
+import { ClientVpnRevokerPropsError } from '../props-validation.ts';
 
 /** The user directory: who each id of an id-only identity source named (lambda/core/user-directory.ts). */
 export interface UserDirectoryOptions {
@@ -196,7 +197,7 @@ export class UserDirectory extends Construct {
 
 /**
  * The user directory of a ClientVpnRevoker, when an id-only source is configured and the directory is not
- * turned off; `error` reports a bad option as a props error.
+ * turned off.
  */
 export function userDirectoryFor(
   scope: Construct,
@@ -205,13 +206,12 @@ export function userDirectoryFor(
   settings: {
     readonly logRetention: logs.RetentionDays;
     readonly tracing: boolean;
-    readonly error: (prop: string, message: string) => Error;
   },
 ): UserDirectory | undefined {
   const wanted = sources.length > 0;
   if (!(options?.enabled ?? wanted)) return undefined;
   if (!wanted) {
-    throw settings.error(
+    throw new ClientVpnRevokerPropsError(
       'userDirectory.enabled',
       'the user directory names users of the identityCenter and cognito sources; configure one of them',
     );
@@ -220,14 +220,14 @@ export function userDirectoryFor(
   const retention = options?.retention ?? Duration.days(90);
   const intervalMinutes = syncInterval.toMinutes({ integral: false });
   if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 24 * 60) {
-    throw settings.error(
+    throw new ClientVpnRevokerPropsError(
       'userDirectory.syncInterval',
       'expected a whole number of minutes from 1 minute to 24 hours',
     );
   }
   const retentionDays = retention.toDays({ integral: false });
   if (!Number.isInteger(retentionDays) || retentionDays < MIN_RETENTION.toDays() + 1) {
-    throw settings.error(
+    throw new ClientVpnRevokerPropsError(
       'userDirectory.retention',
       `expected a whole number of days, at least ${MIN_RETENTION.toDays() + 1}: the dead-letter queue keeps a ` +
         'delete 14 days, and a record must outlast that by the sync interval',

@@ -18,7 +18,7 @@ describe('docs/configuration.md', () => {
     };
     const props = [
       ...propsOf(
-        '../../lib/client-vpn-revoker.ts',
+        '../../lib/client-vpn-revoker-props.ts',
         'export interface ClientVpnRevokerProps extends SourcesProps {',
       ),
       ...propsOf('../../sources/registry.ts', 'export interface SourcesProps {'),

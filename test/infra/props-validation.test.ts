@@ -5,6 +5,7 @@ import {
   ClientVpnRevoker,
   type ClientVpnRevokerProps,
   ClientVpnRevokerPropsError,
+  type LedgerUnavailableAction,
 } from '../../lib/client-vpn-revoker.ts';
 import type { OktaLostAccessEventType } from '../../sources/okta/events.ts';
 import { testApp } from './synth.ts';
@@ -193,7 +194,7 @@ describe('ClientVpnRevoker props validation', () => {
     ],
     [
       'an unknown ledger fallback',
-      { connectHandler: { onLedgerUnavailable: 'open' as 'deny' } },
+      { connectHandler: { onLedgerUnavailable: 'open' as LedgerUnavailableAction } },
       /connectHandler\.onLedgerUnavailable: expected 'deny' or 'allow', got "open"/,
     ],
     [

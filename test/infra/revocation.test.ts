@@ -10,8 +10,8 @@ import { ENV } from '../../lambda/core/environment.ts';
 import { loadConfig as loadRevokerConfig } from '../../lambda/revoker/config.ts';
 import { loadSweeperConfig } from '../../lambda/sweeper/config.ts';
 import { ClientVpnRevoker, type ClientVpnRevokerProps } from '../../lib/client-vpn-revoker.ts';
-import { CONNECT_HANDLER_NAME_PREFIX } from '../../lib/parts/connect-handler.ts';
-import { splitBudget } from '../../lib/props-validation.ts';
+import { CONNECT_HANDLER_NAME_PREFIX, LedgerUnavailableAction } from '../../lib/parts/connect-handler.ts';
+import { splitBudget } from '../../lib/parts/ec2-call-budget.ts';
 import {
   ACCOUNT,
   asList,
@@ -197,7 +197,7 @@ describe('client connect handler', () => {
     const custom = synthRevoker({
       protectedIdentities: ['breakglass-admin', 'Emergency@Example.com', 'breakglass-admin'],
       connectHandler: {
-        onLedgerUnavailable: 'allow',
+        onLedgerUnavailable: LedgerUnavailableAction.ALLOW,
         deniedMessage: 'Access revoked: call the service desk',
       },
     });
