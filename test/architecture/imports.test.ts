@@ -114,6 +114,42 @@ describe('who may import what', () => {
     expect(strays).toEqual([]);
   });
 
+  it('the library has no import cycle (type imports included)', () => {
+    // Prepare
+    const files = (folder: string): string[] =>
+      readdirSync(join(REPOSITORY, folder), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? files(join(folder, entry.name))
+          : entry.name.endsWith('.ts')
+            ? [join(folder, entry.name)]
+            : [],
+      );
+    const library = files('lib');
+    const importsOf = (file: string) =>
+      runtimeImports(join(REPOSITORY, file), true)
+        .files.map((target) => relative(REPOSITORY, target))
+        .filter((target) => target.startsWith('lib/'));
+
+    // Act: depth-first, a file met again while still on the path closes a cycle.
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]) => {
+      const open = path.indexOf(file);
+      if (open >= 0) {
+        cycles.push([...path.slice(open), file].join(' → '));
+        return;
+      }
+      if (done.has(file)) return;
+      for (const target of importsOf(file)) visit(target, [...path, file]);
+      done.add(file);
+    };
+    for (const file of library) visit(file, []);
+
+    // Assess
+    expect(library.length).toBeGreaterThan(15);
+    expect(cycles).toEqual([]);
+  });
+
   it('the contracts import nothing', () => {
     // Prepare
     const folder = join(REPOSITORY, 'contracts');
