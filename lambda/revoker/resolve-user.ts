@@ -1,6 +1,6 @@
 import { type IdentityReference, type UserNames, usableNames } from '../../sources/identity-source.ts';
 import type { KnownUser, UserDirectory } from '../core/user-directory.ts';
-import type { BatchLogger, LookUpUserName } from './process-batch.ts';
+import type { BatchLogger, LookUpUserName } from './batch-dependencies.ts';
 
 /** The identity provider's own look-up: the user as it exists now, `undefined` when it does not (any more). */
 export type LookUpUser = (user: IdentityReference) => Promise<KnownUser | undefined>;

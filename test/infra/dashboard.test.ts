@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_STATUSES, SWEEP_STATUSES } from '../../contracts/events.ts';
@@ -85,8 +85,10 @@ function emittedNames(path: string, statuses: readonly string[]): string[] {
 }
 
 const REVOKER_METRICS = [
-  ...emittedNames('lambda/revoker/process-batch.ts', REVOCATION_STATUSES),
-  ...emittedNames('lambda/revoker/retry-backoff.ts', REVOCATION_STATUSES),
+  // Every module of the revoker function: the batch's steps each emit their own.
+  ...readdirSync(new URL('../../lambda/revoker/', import.meta.url))
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => emittedNames(`lambda/revoker/${file}`, REVOCATION_STATUSES)),
   EC2_THROTTLED_METRICS.revoker,
 ];
 const SWEEPER_METRICS = [
